@@ -1,0 +1,606 @@
+"""The broker: virtual time, the three networks, and the journal, in one synchronous core.
+
+Every message in the market passes here. The broker owns virtual time as a
+queue of deliveries keyed ``(deliver_at, seq)``: ties always break the same
+way, so a run is a deterministic function of its scenario and seed. Messages a
+participant sends during one batch reach the broker together, after the batch,
+in participant-id order (see :meth:`Broker.accept_outbox`), so the order in
+which trio happens to run tasks never shows.
+
+The broker is plain Python (no trio): the async runtime in
+:mod:`market.runtime` hands it outboxes and asks it for the next batch.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+import attrs
+
+from market.css import CssMessage
+from market.dip import (
+    D0,
+    DipEnvelope,
+    DipResponse,
+    DipResponseItem,
+    EnvelopeError,
+    correlation_id,
+    parse_body,
+    transaction_id,
+)
+from market.dip_routing import MpanRoleMap, Route, decide_recipients, routing_map_text
+from market.directory import Directory
+from market.dtn import DFlow
+from market.ids import Role
+from market.journal import Journal
+from market.local_time import settlement_date_of
+from market.participant import CancelTimer, OutboxEntry, Record, Send, SetTimer
+
+DIP: Final = "DIP"
+DTN: Final = "DTN"
+CSS: Final = "CSS"
+#: The network of stimuli from outside the market (a customer signing a contract).
+OUTSIDE: Final = "OUTSIDE"
+
+#: Label of the DIP's synchronous level-1 answer to a submission.
+DIP_RESPONSE: Final = "DIP-RESPONSE"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Latencies:
+    """How long each network takes to deliver; timers fire exactly when asked."""
+
+    dip: timedelta = timedelta(seconds=2)
+    dtn: timedelta = timedelta(minutes=1)
+    css: timedelta = timedelta(seconds=1)
+
+
+#: Classifies one message into a BPM step id (or ``None``):
+#: (network, message, event_code, sender role, recipient role, MPAN) → step.
+StepClassifier = Callable[[str, str, "str | None", "Role | None", "Role | None", "str | None"], "str | None"]
+
+
+def no_steps(*_args: object) -> str | None:
+    """A step classifier that knows no steps (for markets without a process model)."""
+    return None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Delivery:
+    """One message on its way to one recipient, due at ``deliver_at``."""
+
+    seq: int
+    deliver_at: datetime
+    recipient: str
+    sender: str
+    network: str | None
+    message: str
+    event_code: str | None
+    mpan: str | None
+    step: str | None
+    correlation_id: str | None
+    payload: object
+    timer_id: int | None = None
+
+
+class VirtualClock:
+    """The current virtual instant, advanced only by the broker."""
+
+    __slots__ = ("now",)
+
+    def __init__(self, start_at: datetime) -> None:
+        self.now = start_at
+
+
+class Broker:
+    """Routes every message, owns the delivery queue and writes the journal."""
+
+    def __init__(
+        self,
+        *,
+        directory: Directory,
+        journal: Journal,
+        clock: VirtualClock,
+        routes: Mapping[tuple[str, str], Route],
+        mpan_roles: MpanRoleMap,
+        latencies: Latencies = Latencies(),
+        classify_step: StepClassifier = no_steps,
+    ) -> None:
+        self.directory = directory
+        self.journal = journal
+        self.clock = clock
+        self.routes = routes
+        self.mpan_roles = mpan_roles
+        self.latencies = latencies
+        self.classify_step = classify_step
+        self._queue: list[tuple[datetime, int, Delivery]] = []
+        self._queue_seq = 0
+        self._cancelled_timers: set[tuple[str, int]] = set()
+        self._used_references: set[tuple[str, str]] = set()
+        self._transactions = 0
+        self.dead_letters: list[Delivery] = []
+
+    # ----------------------------------------------------------------- queue
+
+    @property
+    def pending(self) -> int:
+        """How many deliveries are queued (cancelled timers included until they fall due)."""
+        return len(self._queue)
+
+    def next_due_at(self) -> datetime | None:
+        """When the next delivery falls due, or ``None`` if the queue is empty."""
+        return self._queue[0][0] if self._queue else None
+
+    def _enqueue(self, **fields: Any) -> Delivery:
+        delivery = Delivery(seq=self._queue_seq, **fields)
+        self._queue_seq += 1
+        heapq.heappush(self._queue, (delivery.deliver_at, delivery.seq, delivery))
+        return delivery
+
+    def next_batch(self) -> dict[str, list[Delivery]]:
+        """Advance virtual time to the earliest due delivery and hand out everything due then.
+
+        Returns the deliveries grouped by recipient, each group in ``seq`` order;
+        journals each delivery (or timer firing) as it leaves the queue.
+        """
+        if not self._queue:
+            return {}
+        due_at = self._queue[0][0]
+        self.clock.now = due_at
+        batches: dict[str, list[Delivery]] = {}
+        while self._queue and self._queue[0][0] == due_at:
+            _, _, delivery = heapq.heappop(self._queue)
+            if delivery.timer_id is not None:
+                key = (delivery.recipient, delivery.timer_id)
+                if key in self._cancelled_timers:
+                    self._cancelled_timers.discard(key)
+                    continue
+                self._journal_delivery(delivery, kind="timer_fired")
+            else:
+                self._journal_delivery(delivery, kind="delivered")
+            batches.setdefault(delivery.recipient, []).append(delivery)
+        return batches
+
+    def _journal_delivery(self, delivery: Delivery, *, kind: str) -> None:
+        self.journal.append(
+            at=delivery.deliver_at,
+            kind=kind,
+            network=delivery.network,
+            message=delivery.message,
+            event_code=delivery.event_code,
+            sender=delivery.sender,
+            recipient=delivery.recipient,
+            mpan=delivery.mpan,
+            step=delivery.step,
+            correlation_id=delivery.correlation_id,
+            payload=delivery.payload if kind == "delivered" else None,
+        )
+
+    # --------------------------------------------------------- from outside
+
+    def inject(
+        self, at: datetime, recipient: str, payload: object, *, mpan: str | None, label: str
+    ) -> None:
+        """Schedule a stimulus from outside the market (a customer signs with a supplier)."""
+        self.directory.identity(recipient)
+        self._enqueue(
+            deliver_at=at,
+            recipient=recipient,
+            sender="customer",
+            network=OUTSIDE,
+            message=label,
+            event_code=None,
+            mpan=mpan,
+            step=None,
+            correlation_id=None,
+            payload=payload,
+        )
+
+    # ------------------------------------------------------------- outboxes
+
+    def accept_outbox(self, participant_id: str, entries: Iterable[OutboxEntry]) -> None:
+        """Act on everything ``participant_id`` did in its last batch, in the order it did it."""
+        for entry in entries:
+            if isinstance(entry, Send):
+                self._route(participant_id, entry.message)
+            elif isinstance(entry, SetTimer):
+                self._set_timer(participant_id, entry)
+            elif isinstance(entry, CancelTimer):
+                self._cancelled_timers.add((participant_id, entry.timer_id))
+                self.journal.append(
+                    at=self.clock.now,
+                    kind="timer_cancelled",
+                    sender=participant_id,
+                    recipient=participant_id,
+                    detail={"timer_id": entry.timer_id},
+                )
+            elif isinstance(entry, Record):
+                self.journal.append(
+                    at=self.clock.now,
+                    kind="state_changed",
+                    sender=participant_id,
+                    mpan=entry.mpan,
+                    detail={"event": entry.event, **entry.data},
+                )
+
+    def _set_timer(self, participant_id: str, entry: SetTimer) -> None:
+        label = type(entry.payload).__name__
+        self.journal.append(
+            at=self.clock.now,
+            kind="timer_set",
+            message=label,
+            sender=participant_id,
+            recipient=participant_id,
+            mpan=entry.mpan,
+            detail={"timer_id": entry.timer_id, "fires_at": entry.at.isoformat()},
+        )
+        self._enqueue(
+            deliver_at=entry.at,
+            recipient=participant_id,
+            sender=participant_id,
+            network=None,
+            message=label,
+            event_code=None,
+            mpan=entry.mpan,
+            step=None,
+            correlation_id=None,
+            payload=entry.payload,
+            timer_id=entry.timer_id,
+        )
+
+    def _route(self, sender: str, message: object) -> None:
+        if isinstance(message, DipEnvelope | bytes | str):
+            self._submit_to_dip(sender, message)
+        elif isinstance(message, DFlow):
+            self._send_on_dtn(sender, message)
+        elif isinstance(message, CssMessage):
+            self._send_to_css(sender, message)
+        else:
+            raise TypeError(
+                f"{sender} sent a {type(message).__name__}; ctx.send takes a DIP envelope "
+                "(or its JSON body), a D-flow or a CSS message. Use ctx.set_timer for "
+                "messages to yourself."
+            )
+
+    def _step(
+        self,
+        network: str,
+        message: str,
+        event_code: str | None,
+        sender: str,
+        recipient: str | None,
+        mpan: str | None,
+    ) -> str | None:
+        recipient_role = self.directory.role_of(recipient) if recipient is not None else None
+        return self.classify_step(
+            network, message, event_code, self.directory.role_of(sender), recipient_role, mpan
+        )
+
+    def _dead_letter(
+        self, sender: str, network: str, message: str, mpan: str | None, reason: str, payload: object
+    ) -> None:
+        delivery = Delivery(
+            seq=-1,
+            deliver_at=self.clock.now,
+            recipient="",
+            sender=sender,
+            network=network,
+            message=message,
+            event_code=None,
+            mpan=mpan,
+            step=None,
+            correlation_id=None,
+            payload=payload,
+        )
+        self.dead_letters.append(delivery)
+        self.journal.append(
+            at=self.clock.now,
+            kind="dead_lettered",
+            network=network,
+            message=message,
+            sender=sender,
+            mpan=mpan,
+            detail={"reason": reason},
+            payload=payload,
+        )
+
+    # ------------------------------------------------------------------ DTN
+
+    def _send_on_dtn(self, sender: str, flow: DFlow) -> None:
+        identity = self.directory.identity(sender)
+        recipient = self.directory.by_role_mpid(flow.to_role, flow.to_mpid)
+        if identity.mpid != flow.from_mpid or identity.role != flow.from_role:
+            self._dead_letter(
+                sender,
+                DTN,
+                flow.flow_id,
+                flow.mpan_core,
+                f"from {flow.from_role}/{flow.from_mpid} is not the sender "
+                f"({identity.role}/{identity.mpid}); the DTN only carries flows from their owner",
+                flow,
+            )
+            return
+        if recipient is None:
+            self._dead_letter(
+                sender,
+                DTN,
+                flow.flow_id,
+                flow.mpan_core,
+                f"no DTN participant is {flow.to_role}/{flow.to_mpid}",
+                flow,
+            )
+            return
+        step = self._step(DTN, flow.flow_id, None, sender, recipient, flow.mpan_core)
+        self.journal.append(
+            at=self.clock.now,
+            kind="sent",
+            network=DTN,
+            message=flow.flow_id,
+            sender=sender,
+            recipient=recipient,
+            mpan=flow.mpan_core,
+            step=step,
+        )
+        self._enqueue(
+            deliver_at=self.clock.now + self.latencies.dtn,
+            recipient=recipient,
+            sender=sender,
+            network=DTN,
+            message=flow.flow_id,
+            event_code=None,
+            mpan=flow.mpan_core,
+            step=step,
+            correlation_id=None,
+            payload=flow,
+        )
+
+    # ------------------------------------------------------------------ CSS
+
+    def _send_to_css(self, sender: str, message: CssMessage) -> None:
+        recipient = self.directory.by_role_mpid(message.to_role, message.to_mpid)
+        label = message.message_name
+        if recipient is None:
+            self._dead_letter(
+                sender,
+                CSS,
+                label,
+                message.mpan_core,
+                f"no CSS party is {message.to_role}/{message.to_mpid or '(the only one)'}",
+                message,
+            )
+            return
+        step = self._step(CSS, label, None, sender, recipient, message.mpan_core)
+        self.journal.append(
+            at=self.clock.now,
+            kind="sent",
+            network=CSS,
+            message=label,
+            sender=sender,
+            recipient=recipient,
+            mpan=message.mpan_core,
+            step=step,
+        )
+        self._enqueue(
+            deliver_at=self.clock.now + self.latencies.css,
+            recipient=recipient,
+            sender=sender,
+            network=CSS,
+            message=label,
+            event_code=None,
+            mpan=message.mpan_core,
+            step=step,
+            correlation_id=None,
+            payload=message,
+        )
+
+    # ------------------------------------------------------------------ DIP
+
+    def _submit_to_dip(self, sender: str, submission: DipEnvelope | bytes | str) -> None:
+        if isinstance(submission, bytes | str):
+            try:
+                envelopes = parse_body(submission)
+            except EnvelopeError as error:
+                self._reject(sender, None, "MSG1001", "Schema Failure", path=error.path, rule=error.rule)
+                return
+        else:
+            envelopes = [submission]
+        for envelope in envelopes:
+            self._submit_one(sender, envelope)
+
+    def _submit_one(self, sender: str, envelope: DipEnvelope) -> None:
+        interface_id = envelope.interface_id
+        event_code = envelope.event_code
+        mpan = envelope.mpan_core
+        s1 = envelope.common.s1
+        step = self._step(DIP, interface_id, event_code, sender, None, mpan)
+        self.journal.append(
+            at=self.clock.now,
+            kind="submitted",
+            network=DIP,
+            message=interface_id,
+            event_code=event_code,
+            sender=sender,
+            recipient="DIP",
+            mpan=mpan,
+            step=step,
+            correlation_id=s1.sender_correlation_id,
+            detail={"sender_unique_reference": s1.sender_unique_reference},
+        )
+        rejection = self._level_one_rules(sender, envelope)
+        if rejection is not None:
+            code, text, rule = rejection
+            self._reject(sender, envelope, code, text, path=None, rule=rule)
+            return
+        route = self.routes[(interface_id, event_code)]
+        a0 = envelope.common.a0
+        primary = a0.primary_recipients if a0 is not None else ()
+        decision = decide_recipients(
+            route,
+            primary=primary,
+            mpan_core=mpan,
+            mpan_roles=self.mpan_roles,
+            holders_of_role=self._dip_ids_with_role,
+        )
+        self._used_references.add((s1.sender_dip_id, s1.sender_unique_reference))
+        self._transactions += 1
+        day = settlement_date_of(self.clock.now)
+        d0 = D0(
+            transaction_id=transaction_id(
+                interface_id, s1.sender_dip_id, s1.sender_role_id, day, f"{self._transactions:016X}"
+            ),
+            transaction_timestamp=self.clock.now,
+            publication_id=route.publication_id,
+            initial_correlation_id=s1.sender_correlation_id
+            or correlation_id(day, f"{self._transactions:016X}"),
+            replay_indicator=False,
+            service_ticket_url=None,
+        )
+        published = envelope.published(d0, decision.secondary, decision.always)
+        self.journal.append(
+            at=self.clock.now,
+            kind="accepted",
+            network=DIP,
+            message=interface_id,
+            event_code=event_code,
+            sender="DIP",
+            recipient=sender,
+            mpan=mpan,
+            step=step,
+            correlation_id=d0.initial_correlation_id,
+            detail={"transaction_id": d0.transaction_id, "code": "MSG0000"},
+        )
+        self.journal.append(
+            at=self.clock.now,
+            kind="routed",
+            network=DIP,
+            message=route.publication_id,
+            event_code=event_code,
+            sender="DIP",
+            mpan=mpan,
+            step=step,
+            correlation_id=d0.initial_correlation_id,
+            detail={"routing": routing_map_text(decision, self._role_code_of_dip_id)},
+        )
+        self._respond(sender, envelope, "MSG0000 - Success", d0.transaction_id)
+        for dip_id in decision.recipients:
+            recipient = self.directory.by_dip_id(dip_id)
+            if recipient is None:  # secondary/always ids come from the DIP's own tables
+                self._dead_letter(
+                    "DIP", DIP, route.publication_id, mpan, f"no webhook for DIP ID {dip_id}", published
+                )
+                continue
+            self._enqueue(
+                deliver_at=self.clock.now + self.latencies.dip,
+                recipient=recipient,
+                sender="DIP",
+                network=DIP,
+                message=route.publication_id,
+                event_code=event_code,
+                mpan=mpan,
+                step=self._step(DIP, route.publication_id, event_code, sender, recipient, mpan),
+                correlation_id=d0.initial_correlation_id,
+                payload=published,
+            )
+
+    def _level_one_rules(self, sender: str, envelope: DipEnvelope) -> tuple[str, str, str] | None:
+        """The DIP's synchronous routing rules; ``(code, text, rule)`` when one is broken."""
+        identity = self.directory.identity(sender)
+        s1 = envelope.common.s1
+        route = self.routes.get((envelope.interface_id, envelope.event_code))
+        if route is None:
+            return (
+                "MSG1002",
+                "Unknown Interface or Event Code",
+                f"{envelope.interface_id} {envelope.event_code} is not routed by this DIP",
+            )
+        if s1.sender_dip_id != identity.dip_id or identity.role not in route.sender_roles:
+            return (
+                "MSG1004",
+                "Sender Not Authorised For Interface",
+                f"{sender} ({identity.role}, DIP ID {identity.dip_id}) may not send "
+                f"{envelope.interface_id} {envelope.event_code} as senderDIPID {s1.sender_dip_id}",
+            )
+        if (s1.sender_dip_id, s1.sender_unique_reference) in self._used_references:
+            return (
+                "MSG1005",
+                "Duplicate Sender Unique Reference",
+                f"senderUniqueReference {s1.sender_unique_reference} was already used",
+            )
+        a0 = envelope.common.a0
+        for dip_id in a0.primary_recipients if a0 is not None else ():
+            if self.directory.by_dip_id(dip_id) is None:
+                return ("MSG1003", "Unknown Recipient", f"primary recipient {dip_id} is not a DIP user")
+        return None
+
+    def _reject(
+        self,
+        sender: str,
+        envelope: DipEnvelope | None,
+        code: str,
+        text: str,
+        *,
+        path: str | None,
+        rule: str,
+    ) -> None:
+        self.journal.append(
+            at=self.clock.now,
+            kind="rejected",
+            network=DIP,
+            message=envelope.interface_id if envelope is not None else None,
+            event_code=envelope.event_code if envelope is not None else None,
+            sender="DIP",
+            recipient=sender,
+            mpan=envelope.mpan_core if envelope is not None else None,
+            detail={"code": code, "text": text, "path": path, "rule": rule},
+        )
+        self._respond(sender, envelope, f"{code} - {text}", None, help_text=rule)
+
+    def _respond(
+        self,
+        sender: str,
+        envelope: DipEnvelope | None,
+        message: str,
+        transaction: str | None,
+        *,
+        help_text: str | None = None,
+    ) -> None:
+        s1 = envelope.common.s1 if envelope is not None else None
+        identity = self.directory.identity(sender)
+        item = DipResponseItem(
+            transaction_id=transaction,
+            sender_unique_reference=s1.sender_unique_reference if s1 is not None else None,
+            correlation_id=s1.sender_correlation_id if s1 is not None else None,
+            sent_timestamp=s1.sender_timestamp if s1 is not None else self.clock.now,
+            sender_id=identity.dip_id,
+            recipient_id=None,
+            dip_connection_provider_id=None,
+            message=message,
+            help=help_text,
+            service_ticket_url=None,
+        )
+        self._enqueue(
+            deliver_at=self.clock.now,
+            recipient=sender,
+            sender="DIP",
+            network=DIP,
+            message=DIP_RESPONSE,
+            event_code=envelope.event_code if envelope is not None else None,
+            mpan=envelope.mpan_core if envelope is not None else None,
+            step=None,
+            correlation_id=None,
+            payload=DipResponse(items=(item,), timestamp=self.clock.now),
+        )
+
+    def _dip_ids_with_role(self, role: Role) -> Iterable[str]:
+        for pid in self.directory.with_role(role):
+            dip_id = self.directory.identity(pid).dip_id
+            if dip_id is not None:
+                yield dip_id
+
+    def _role_code_of_dip_id(self, dip_id: str) -> str:
+        pid = self.directory.by_dip_id(dip_id)
+        role = self.directory.role_of(pid) if pid is not None else None
+        return str(role) if role is not None else "?"

@@ -1,0 +1,88 @@
+"""Helpers for participants to build well-formed messages from their context.
+
+Part of the participant API: built-in participants use exactly these, and so can
+yours. They fill in what the context already knows (sender DIP ID and role,
+MPID, timestamps, unique references) so a participant states only the business
+content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from market.dip import A0, M0, S0, S1, CommonBlock, CustomBlock, DipEnvelope, sender_unique_reference
+from market.dtn import DFlow
+from market.exceptions import ScenarioError
+from market.ids import Role
+from market.participant import Context
+
+FlowT = TypeVar("FlowT", bound=DFlow)
+
+#: The DIP environment the simulated market runs in (S1.environmentTag).
+ENVIRONMENT_TAG = "SIT"
+
+
+def dip_submission(
+    ctx: Context,
+    custom: CustomBlock,
+    *,
+    primary_recipients: Iterable[str],
+    m0: M0,
+    correlation_id: str | None = None,
+) -> DipEnvelope:
+    """An IF-nnn submission from this participant, ready for ``ctx.send``."""
+    identity = ctx.identity
+    if identity.dip_id is None:
+        raise ScenarioError(
+            f"{identity.participant_id} has no DIP ID, so it cannot submit {custom.interface_id}; "
+            "give it a dip_id in the scenario or send a D-flow instead"
+        )
+    role = identity.role.value
+    reference = sender_unique_reference(
+        custom.interface_id, identity.dip_id, role, ctx.today, f"R{ctx.next_reference():09d}"
+    )
+    return DipEnvelope(
+        common=CommonBlock(
+            s0=S0(interface_id=custom.interface_id, event_code=custom.event_code),
+            s1=S1(
+                environment_tag=ENVIRONMENT_TAG,
+                sub_text=None,
+                sender_unique_reference=reference,
+                sender_timestamp=ctx.now,
+                sender_dip_id=identity.dip_id,
+                sender_role_id=role,
+                sender_correlation_id=correlation_id,
+                dip_connection_provider_id=None,
+            ),
+            a0=A0(primary_recipients=tuple(primary_recipients)),
+            d0=None,
+            m0=m0,
+        ),
+        custom=custom,
+    )
+
+
+def dtn_flow(
+    ctx: Context,
+    flow_type: type[FlowT],
+    *,
+    to_role: Role,
+    to_mpid: str,
+    mpan_core: str,
+    **items: Any,
+) -> FlowT:
+    """A D-flow from this participant (its MPID and role as sender), ready for ``ctx.send``."""
+    identity = ctx.identity
+    if identity.mpid is None:
+        raise ScenarioError(
+            f"{identity.participant_id} has no MPID, so it cannot send {flow_type.flow_id} on the DTN"
+        )
+    return flow_type(
+        from_mpid=identity.mpid,
+        from_role=identity.role,
+        to_mpid=to_mpid,
+        to_role=to_role,
+        mpan_core=mpan_core,
+        **items,
+    )

@@ -1,0 +1,47 @@
+"""What a run is made of: participants, population, stimuli, options, start time and seed.
+
+A :class:`MarketSetup` is plain data. Builders of markets (the built-in
+default market in :mod:`actors.markets`, generated GB-shaped markets, your own
+script) return one; :class:`market.simulation.Simulation` runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import attrs
+
+from market.broker import Latencies
+from market.options import ProcessOptions
+from market.participant import Participant
+from market.population import MeteringPoint
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Stimulus:
+    """Something from outside the market, delivered to ``recipient`` at ``at``."""
+
+    at: datetime
+    recipient: str
+    payload: object
+    mpan_core: str
+
+
+@attrs.frozen(kw_only=True)
+class MarketSetup:
+    """Everything needed to run one market: who takes part, what exists, what happens.
+
+    ``switching_mpans`` are the MPANs whose customers switch in this run: the
+    outcome report covers each of them, even one the journal never mentions.
+    """
+
+    seed: int
+    start_at: datetime
+    participants: Sequence[Participant]
+    population: Sequence[MeteringPoint]
+    stimuli: Sequence[Stimulus]
+    switching_mpans: Sequence[str]
+    options: ProcessOptions = ProcessOptions()
+    latencies: Latencies = Latencies()
+    until: datetime | None = None

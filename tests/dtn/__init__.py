@@ -1,0 +1,1 @@
+"""Tests of the legacy Data Transfer Network's D-flows."""
