@@ -30,7 +30,9 @@ class _Listener(Participant):
             case DipEnvelope(custom=ReverseMigNotification() as custom):
                 end = settlement_date_of(custom.b094.mhhs_regime_end_date).isoformat()
                 self.regime_end[message.mpan_core] = end
-                ctx.record("mhhs_regime_end_noted", mpan=message.mpan_core, mhhs_regime_end_date=end)
+                ctx.record(
+                    "mhhs_regime_end_noted", mpan=message.mpan_core, mhhs_regime_end_date=end
+                )
             case DipEnvelope():
                 ctx.record(
                     "publication_noted", mpan=message.mpan_core, event_code=message.event_code
@@ -42,7 +44,7 @@ class _Listener(Participant):
 
 
 class MarketwideDataService(_Listener):
-    """MDS: stops expecting IF-021 consumption for settlement dates after ``MHHSRegimeEndDate`` (C17)."""
+    """MDS: expects no IF-021 consumption for dates after ``MHHSRegimeEndDate`` (C17)."""
 
     role: ClassVar[Role] = Role.MARKETWIDE_DATA_SERVICE
 

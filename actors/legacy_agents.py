@@ -194,7 +194,12 @@ class NhhDataCollector(LegacyAgent):
         self._send_settlement(ctx, collection, reading_type, value, daily)
 
     def _send_settlement(
-        self, ctx: Context, collection: Collection, reading_type: str, value: Decimal, daily: Decimal
+        self,
+        ctx: Context,
+        collection: Collection,
+        reading_type: str,
+        value: Decimal,
+        daily: Decimal,
     ) -> None:
         appointment = collection.appointment
         parties = collection.parties
@@ -220,7 +225,8 @@ class NhhDataCollector(LegacyAgent):
                     reading=reading,
                     reading_type=reading_type,
                     incoming_supplier_mpid=appointment.supplier_mpid,
-                    outgoing_supplier_mpid=parties.outgoing_supplier_mpid or appointment.supplier_mpid,
+                    outgoing_supplier_mpid=parties.outgoing_supplier_mpid
+                    or appointment.supplier_mpid,
                 )
             )
         if parties.data_aggregator_mpid is not None:
@@ -253,13 +259,15 @@ class NhhMeterOperator(LegacyAgent):
 
     role: ClassVar[Role] = Role.NHH_METER_OPERATOR
 
-    def __init__(self, identity: ParticipantIdentity, *, ldso_mpid_by_distributor: Mapping[str, str]) -> None:
+    def __init__(
+        self, identity: ParticipantIdentity, *, ldso_mpid_by_distributor: Mapping[str, str]
+    ) -> None:
         super().__init__(identity)
         self.ldso_mpid_by_distributor = dict(ldso_mpid_by_distributor)
         self.operations: dict[str, Operation] = {}
 
     def on_message(self, ctx: Context, message: object) -> None:
-        """Accept appointments and forward the meter technical details once the parties are known."""
+        """Accept appointments; forward meter technical details once the parties are known."""
         match message:
             case D0155():
                 self.operations[message.mpan_core] = Operation(appointment=message)
@@ -269,7 +277,9 @@ class NhhMeterOperator(LegacyAgent):
                 self._forward(ctx, message.mpan_core)
             case D0150() | D0149():
                 self.operations[message.mpan_core].meter_details.append(message)
-                ctx.record("meter_technical_details_received", mpan=message.mpan_core, flow=message.flow_id)
+                ctx.record(
+                    "meter_technical_details_received", mpan=message.mpan_core, flow=message.flow_id
+                )
                 self._forward(ctx, message.mpan_core)
             case D0302():
                 ctx.record("details_received", mpan=message.mpan_core, flow=message.flow_id)
@@ -281,6 +291,8 @@ class NhhMeterOperator(LegacyAgent):
         parties = operation.parties
         if parties is None or not operation.meter_details:
             return
+        own_mpid = self.identity.mpid
+        assert own_mpid is not None  # a legacy agent is addressed by its MPID
         recipients: list[tuple[Role, str]] = [(Role.SUPPLIER, operation.appointment.supplier_mpid)]
         if parties.data_collector_mpid is not None:
             recipients.insert(0, (Role.NHH_DATA_COLLECTOR, parties.data_collector_mpid))
@@ -294,7 +306,7 @@ class NhhMeterOperator(LegacyAgent):
                 ctx.send(
                     attrs.evolve(
                         details,
-                        from_mpid=self.identity.mpid,
+                        from_mpid=own_mpid,
                         from_role=self.role,
                         to_role=role,
                         to_mpid=mpid,
@@ -319,7 +331,9 @@ class NhhDataAggregator(LegacyAgent):
             case D0209() | D0148():
                 ctx.record("details_received", mpan=message.mpan_core, flow=message.flow_id)
             case D0019():
-                self.annual_consumption[message.mpan_core] = message.estimated_annual_consumption_kwh
+                self.annual_consumption[message.mpan_core] = (
+                    message.estimated_annual_consumption_kwh
+                )
                 ctx.record(
                     "eac_received",
                     mpan=message.mpan_core,

@@ -35,54 +35,84 @@ DISTRIBUTOR = GSP_GROUP_DISTRIBUTOR[GSP_GROUP]
 MIGRATED_ON = date(2025, 11, 10)
 
 REGS = ParticipantIdentity(
-    participant_id="REGS-19", role=Role.REGISTRATION_SERVICE, dip_id="2200000019", mpid="RGSJ",
+    participant_id="REGS-19",
+    role=Role.REGISTRATION_SERVICE,
+    dip_id="2200000019",
+    mpid="RGSJ",
     name="Registration Service, GSP group _J",
 )
 LDSO = ParticipantIdentity(
-    participant_id="LDSO-19", role=Role.LDSO, dip_id="2500000019", mpid="DNOJ",
+    participant_id="LDSO-19",
+    role=Role.LDSO,
+    dip_id="2500000019",
+    mpid="DNOJ",
     name="Distribution network operator, GSP group _J",
 )
 MDS = ParticipantIdentity(
-    participant_id="MDS", role=Role.MARKETWIDE_DATA_SERVICE, dip_id="1800000001",
+    participant_id="MDS",
+    role=Role.MARKETWIDE_DATA_SERVICE,
+    dip_id="1800000001",
     name="Market-wide Data Service",
 )
 EES = ParticipantIdentity(
-    participant_id="EES", role=Role.ELECTRICITY_ENQUIRY_SERVICE, dip_id="2700000001",
+    participant_id="EES",
+    role=Role.ELECTRICITY_ENQUIRY_SERVICE,
+    dip_id="2700000001",
     name="Electricity Enquiry Service",
 )
 CSS = ParticipantIdentity(
     participant_id="CSS", role=Role.CENTRAL_SWITCHING_SERVICE, name="Central Switching Service"
 )
 OUTGOING_SUPPLIER = ParticipantIdentity(
-    participant_id="SUP-MHSA", role=Role.SUPPLIER, dip_id="2300000101", mpid="MHSA",
+    participant_id="SUP-MHSA",
+    role=Role.SUPPLIER,
+    dip_id="2300000101",
+    mpid="MHSA",
     name="MHHS-qualified supplier A (outgoing)",
 )
 OTHER_MHHS_SUPPLIER = ParticipantIdentity(
-    participant_id="SUP-MHSB", role=Role.SUPPLIER, dip_id="2300000102", mpid="MHSB",
+    participant_id="SUP-MHSB",
+    role=Role.SUPPLIER,
+    dip_id="2300000102",
+    mpid="MHSB",
     name="MHHS-qualified supplier B",
 )
 INCOMING_SUPPLIER = ParticipantIdentity(
-    participant_id="SUP-LGSB", role=Role.SUPPLIER, mpid="LGSB",
+    participant_id="SUP-LGSB",
+    role=Role.SUPPLIER,
+    mpid="LGSB",
     name="Legacy supplier B (not MHHS-qualified, incoming)",
 )
 SMART_DATA_SERVICE = ParticipantIdentity(
-    participant_id="SDS-SDSC", role=Role.SMART_DATA_SERVICE, dip_id="1400000201", mpid="SDSC",
+    participant_id="SDS-SDSC",
+    role=Role.SMART_DATA_SERVICE,
+    dip_id="1400000201",
+    mpid="SDSC",
     name="Smart Data Service C (outgoing)",
 )
 SMART_METERING_SERVICE = ParticipantIdentity(
-    participant_id="MSS-MSSD", role=Role.SMART_METERING_SERVICE, dip_id="1200000301", mpid="MSSD",
+    participant_id="MSS-MSSD",
+    role=Role.SMART_METERING_SERVICE,
+    dip_id="1200000301",
+    mpid="MSSD",
     name="Smart Metering Service D (outgoing)",
 )
 DATA_COLLECTOR = ParticipantIdentity(
-    participant_id="NHHDC-NDCE", role=Role.NHH_DATA_COLLECTOR, mpid="NDCE",
+    participant_id="NHHDC-NDCE",
+    role=Role.NHH_DATA_COLLECTOR,
+    mpid="NDCE",
     name="NHH Data Collector E (incoming, legacy)",
 )
 METER_OPERATOR = ParticipantIdentity(
-    participant_id="NHHMOA-NMOF", role=Role.NHH_METER_OPERATOR, mpid="NMOF",
+    participant_id="NHHMOA-NMOF",
+    role=Role.NHH_METER_OPERATOR,
+    mpid="NMOF",
     name="NHH Meter Operator F (incoming, legacy)",
 )
 DATA_AGGREGATOR = ParticipantIdentity(
-    participant_id="NHHDA-NDAG", role=Role.NHH_DATA_AGGREGATOR, mpid="NDAG",
+    participant_id="NHHDA-NDAG",
+    role=Role.NHH_DATA_AGGREGATOR,
+    mpid="NDAG",
     name="NHH Data Aggregator G (incoming, legacy)",
 )
 
@@ -102,11 +132,15 @@ def _population(rng: random.Random, mpans: int) -> list[MeteringPoint]:
                 supplier_mpid="MHSA",
                 supplier_effective_from=date(2024, 4, 1),
                 data_service=ServiceAppointment(
-                    role=Role.SMART_DATA_SERVICE, dip_id="1400000201", mpid="SDSC",
+                    role=Role.SMART_DATA_SERVICE,
+                    dip_id="1400000201",
+                    mpid="SDSC",
                     effective_from=MIGRATED_ON,
                 ),
                 metering_service=ServiceAppointment(
-                    role=Role.SMART_METERING_SERVICE, dip_id="1200000301", mpid="MSSD",
+                    role=Role.SMART_METERING_SERVICE,
+                    dip_id="1200000301",
+                    mpid="MSSD",
                     effective_from=MIGRATED_ON,
                 ),
                 meter_id=f"E21Z{index + 1:06d}",
@@ -143,7 +177,9 @@ def default_market(
             ldso_dip_id="2500000019",
             options=options,
         ),
-        MhhsSupplier(OUTGOING_SUPPLIER, portfolio=by_mpan, objection_probability=0.0, options=options),
+        MhhsSupplier(
+            OUTGOING_SUPPLIER, portfolio=by_mpan, objection_probability=0.0, options=options
+        ),
         MhhsSupplier(OTHER_MHHS_SUPPLIER, portfolio={}, objection_probability=0.0, options=options),
         LegacySupplier(
             INCOMING_SUPPLIER,

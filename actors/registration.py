@@ -1,4 +1,4 @@
-"""The Registration Service (REGS): the register of who serves each MPAN, and the decider of reverse migration.
+"""The Registration Service (REGS): who serves each MPAN, and the decider of reverse migration.
 
 REGS hears of a secured switch from CSS (C4). For a migrated MPAN won by a
 supplier that is not MHHS-qualified it decides a reverse migration (C5),
@@ -247,7 +247,9 @@ class RegistrationService(Participant):
                         b008=B008(
                             de_appointed_metering_service_dip_id=metering.dip_id,
                             de_appointed_metering_service_mpid=metering.mpid,
-                            metering_service_effective_from_date=local_midnight(metering.effective_from),
+                            metering_service_effective_from_date=local_midnight(
+                                metering.effective_from
+                            ),
                             metering_service_effective_to_date=regime_end,
                             de_appointment_reason_code="CSUPP",
                         ),

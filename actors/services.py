@@ -41,7 +41,9 @@ class SmartDataService(Participant):
 
     role: ClassVar[Role] = Role.SMART_DATA_SERVICE
 
-    def __init__(self, identity: ParticipantIdentity, *, appointments: Mapping[str, MeteringPoint]) -> None:
+    def __init__(
+        self, identity: ParticipantIdentity, *, appointments: Mapping[str, MeteringPoint]
+    ) -> None:
         super().__init__(identity)
         self.appointments = dict(appointments)
         self.ended: dict[str, date] = {}
@@ -106,7 +108,9 @@ class SmartMeteringService(Participant):
 
     role: ClassVar[Role] = Role.SMART_METERING_SERVICE
 
-    def __init__(self, identity: ParticipantIdentity, *, appointments: Mapping[str, MeteringPoint]) -> None:
+    def __init__(
+        self, identity: ParticipantIdentity, *, appointments: Mapping[str, MeteringPoint]
+    ) -> None:
         super().__init__(identity)
         self.appointments = dict(appointments)
 
@@ -134,7 +138,9 @@ class SmartMeteringService(Participant):
             return
         point = self.appointments[mpan]
         mop = custom.b095.reverse_migration_incoming_mop_mpid
-        effective = settlement_date_of(custom.b095.reverse_migration_incoming_mop_effective_from_date)
+        effective = settlement_date_of(
+            custom.b095.reverse_migration_incoming_mop_effective_from_date
+        )
         ctx.send(
             dtn_flow(
                 ctx,

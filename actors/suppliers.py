@@ -51,7 +51,7 @@ from market.stimuli import CustomerReading, CustomerSigned
 
 @attrs.frozen(kw_only=True, slots=True)
 class LegacyAgents:
-    """The legacy agents a supplier appoints: NHH data collector, meter operator, data aggregator."""
+    """The legacy agents a supplier appoints: NHH data collector, meter operator, aggregator."""
 
     data_collector_mpid: str
     meter_operator_mpid: str
@@ -120,7 +120,9 @@ class LegacySupplier(Participant):
                     reason=message.rejection_reason,
                 )
             case D0150() | D0149():
-                ctx.record("meter_technical_details_received", mpan=message.mpan_core, flow=message.flow_id)
+                ctx.record(
+                    "meter_technical_details_received", mpan=message.mpan_core, flow=message.flow_id
+                )
             case D0086():
                 self._on_cos_reading(ctx, message)
             case _:
@@ -243,7 +245,9 @@ class LegacySupplier(Participant):
     def _on_customer_reading(self, ctx: Context, reading: CustomerReading) -> None:
         gain = self.gains.get(reading.mpan_core)
         if gain is None:
-            ctx.record("customer_reading_ignored", mpan=reading.mpan_core, reason="not gaining this MPAN")
+            ctx.record(
+                "customer_reading_ignored", mpan=reading.mpan_core, reason="not gaining this MPAN"
+            )
             return
         if Role.NHH_DATA_COLLECTOR in gain.accepted:
             self._send_reading(ctx, gain, reading)
@@ -365,7 +369,9 @@ class MhhsSupplier(Participant):
             return
         difference = abs(Decimal(reading.reading) - loss.closing_reading)
         ctx.record(
-            "cos_reading_agreed" if difference <= self.options.dispute_tolerance_kwh else "cos_reading_disputed",
+            "cos_reading_agreed"
+            if difference <= self.options.dispute_tolerance_kwh
+            else "cos_reading_disputed",
             mpan=reading.mpan_core,
             reading=reading.reading,
             own_reading=str(loss.closing_reading),

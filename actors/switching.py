@@ -102,7 +102,9 @@ class CentralSwitchingService(Participant):
     def _on_objection(self, ctx: Context, objection: Objection) -> None:
         pending = self.pending.get(objection.css_registration_id)
         if pending is None or objection.losing_supplier_mpid != pending.losing_supplier_mpid:
-            ctx.record("objection_refused", mpan=objection.mpan_core, reason="no such pending switch")
+            ctx.record(
+                "objection_refused", mpan=objection.mpan_core, reason="no such pending switch"
+            )
             return
         pending.objection = objection.reason
         ctx.record("objection_raised", mpan=objection.mpan_core, reason=objection.reason)

@@ -14,9 +14,9 @@ The broker is plain Python (no trio): the async runtime in
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import attrs
 
@@ -58,12 +58,22 @@ class Latencies:
     css: timedelta = timedelta(seconds=1)
 
 
-#: Classifies one message into a BPM step id (or ``None``):
-#: (network, message, event_code, sender role, recipient role, MPAN) → step.
-StepClassifier = Callable[[str, str, "str | None", "Role | None", "Role | None", "str | None"], "str | None"]
+class StepClassifier(Protocol):
+    """Names the BPM step a message belongs to, or ``None`` (see :mod:`market.process_model`)."""
+
+    def __call__(
+        self,
+        *,
+        network: str,
+        message: str,
+        event_code: str | None,
+        sender_role: Role | None,
+        recipient_role: Role | None,
+        mpan: str | None,
+    ) -> str | None: ...
 
 
-def no_steps(*_args: object) -> str | None:
+def no_steps(**_fields: object) -> str | None:
     """A step classifier that knows no steps (for markets without a process model)."""
     return None
 
@@ -267,6 +277,7 @@ class Broker:
 
     def _step(
         self,
+        *,
         network: str,
         message: str,
         event_code: str | None,
@@ -276,11 +287,23 @@ class Broker:
     ) -> str | None:
         recipient_role = self.directory.role_of(recipient) if recipient is not None else None
         return self.classify_step(
-            network, message, event_code, self.directory.role_of(sender), recipient_role, mpan
+            network=network,
+            message=message,
+            event_code=event_code,
+            sender_role=self.directory.role_of(sender),
+            recipient_role=recipient_role,
+            mpan=mpan,
         )
 
     def _dead_letter(
-        self, sender: str, network: str, message: str, mpan: str | None, reason: str, payload: object
+        self,
+        *,
+        sender: str,
+        network: str,
+        message: str,
+        mpan: str | None,
+        reason: str,
+        payload: object,
     ) -> None:
         delivery = Delivery(
             seq=-1,
@@ -314,26 +337,33 @@ class Broker:
         recipient = self.directory.by_role_mpid(flow.to_role, flow.to_mpid)
         if identity.mpid != flow.from_mpid or identity.role != flow.from_role:
             self._dead_letter(
-                sender,
-                DTN,
-                flow.flow_id,
-                flow.mpan_core,
-                f"from {flow.from_role}/{flow.from_mpid} is not the sender "
+                sender=sender,
+                network=DTN,
+                message=flow.flow_id,
+                mpan=flow.mpan_core,
+                reason=f"from {flow.from_role}/{flow.from_mpid} is not the sender "
                 f"({identity.role}/{identity.mpid}); the DTN only carries flows from their owner",
-                flow,
+                payload=flow,
             )
             return
         if recipient is None:
             self._dead_letter(
-                sender,
-                DTN,
-                flow.flow_id,
-                flow.mpan_core,
-                f"no DTN participant is {flow.to_role}/{flow.to_mpid}",
-                flow,
+                sender=sender,
+                network=DTN,
+                message=flow.flow_id,
+                mpan=flow.mpan_core,
+                reason=f"no DTN participant is {flow.to_role}/{flow.to_mpid}",
+                payload=flow,
             )
             return
-        step = self._step(DTN, flow.flow_id, None, sender, recipient, flow.mpan_core)
+        step = self._step(
+            network=DTN,
+            message=flow.flow_id,
+            event_code=None,
+            sender=sender,
+            recipient=recipient,
+            mpan=flow.mpan_core,
+        )
         self.journal.append(
             at=self.clock.now,
             kind="sent",
@@ -364,15 +394,22 @@ class Broker:
         label = message.message_name
         if recipient is None:
             self._dead_letter(
-                sender,
-                CSS,
-                label,
-                message.mpan_core,
-                f"no CSS party is {message.to_role}/{message.to_mpid or '(the only one)'}",
-                message,
+                sender=sender,
+                network=CSS,
+                message=label,
+                mpan=message.mpan_core,
+                reason=f"no CSS party is {message.to_role}/{message.to_mpid or '(the only one)'}",
+                payload=message,
             )
             return
-        step = self._step(CSS, label, None, sender, recipient, message.mpan_core)
+        step = self._step(
+            network=CSS,
+            message=label,
+            event_code=None,
+            sender=sender,
+            recipient=recipient,
+            mpan=message.mpan_core,
+        )
         self.journal.append(
             at=self.clock.now,
             kind="sent",
@@ -403,7 +440,9 @@ class Broker:
             try:
                 envelopes = parse_body(submission)
             except EnvelopeError as error:
-                self._reject(sender, None, "MSG1001", "Schema Failure", path=error.path, rule=error.rule)
+                self._reject(
+                    sender, None, "MSG1001", "Schema Failure", path=error.path, rule=error.rule
+                )
                 return
         else:
             envelopes = [submission]
@@ -415,7 +454,14 @@ class Broker:
         event_code = envelope.event_code
         mpan = envelope.mpan_core
         s1 = envelope.common.s1
-        step = self._step(DIP, interface_id, event_code, sender, None, mpan)
+        step = self._step(
+            network=DIP,
+            message=interface_id,
+            event_code=event_code,
+            sender=sender,
+            recipient=None,
+            mpan=mpan,
+        )
         self.journal.append(
             at=self.clock.now,
             kind="submitted",
@@ -489,7 +535,12 @@ class Broker:
             recipient = self.directory.by_dip_id(dip_id)
             if recipient is None:  # secondary/always ids come from the DIP's own tables
                 self._dead_letter(
-                    "DIP", DIP, route.publication_id, mpan, f"no webhook for DIP ID {dip_id}", published
+                    sender="DIP",
+                    network=DIP,
+                    message=route.publication_id,
+                    mpan=mpan,
+                    reason=f"no webhook for DIP ID {dip_id}",
+                    payload=published,
                 )
                 continue
             self._enqueue(
@@ -500,7 +551,14 @@ class Broker:
                 message=route.publication_id,
                 event_code=event_code,
                 mpan=mpan,
-                step=self._step(DIP, route.publication_id, event_code, sender, recipient, mpan),
+                step=self._step(
+                    network=DIP,
+                    message=route.publication_id,
+                    event_code=event_code,
+                    sender=sender,
+                    recipient=recipient,
+                    mpan=mpan,
+                ),
                 correlation_id=d0.initial_correlation_id,
                 payload=published,
             )
@@ -532,7 +590,11 @@ class Broker:
         a0 = envelope.common.a0
         for dip_id in a0.primary_recipients if a0 is not None else ():
             if self.directory.by_dip_id(dip_id) is None:
-                return ("MSG1003", "Unknown Recipient", f"primary recipient {dip_id} is not a DIP user")
+                return (
+                    "MSG1003",
+                    "Unknown Recipient",
+                    f"primary recipient {dip_id} is not a DIP user",
+                )
         return None
 
     def _reject(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -92,9 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
             "Example: market run --seed 7 --mpans 5 --journal run.jsonl"
         ),
     )
-    run.add_argument("--seed", type=_seed, default=1, help="scenario seed; same seed, same journal (default 1)")
-    run.add_argument("--mpans", type=_positive, default=3, help="how many customers switch (default 3)")
-    run.add_argument("--journal", type=Path, metavar="PATH", help="write the journal here as JSON lines")
+    run.add_argument(
+        "--seed", type=_seed, default=1, help="scenario seed; same seed, same journal (default 1)"
+    )
+    run.add_argument(
+        "--mpans", type=_positive, default=3, help="how many customers switch (default 3)"
+    )
+    run.add_argument(
+        "--journal", type=Path, metavar="PATH", help="write the journal here as JSON lines"
+    )
     run.add_argument(
         "--log-format",
         choices=("console", "json"),
@@ -114,6 +121,8 @@ def _build_market(args: argparse.Namespace) -> MarketSetup:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.journal is not None and not args.journal.parent.is_dir():
+        raise UsageError(f"--journal {args.journal}: folder {args.journal.parent} does not exist")
     setup = _build_market(args)
     simulation = Simulation(setup)
     logger = configure_logging(args.log_format)
@@ -170,6 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"market {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader (``| head``) went away: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_STUCK
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE  # pragma: no cover - parser.error exits
 

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from market.dip import A0, M0, S0, S1, CommonBlock, CustomBlock, DipEnvelope, sender_unique_reference
+from market.dip import (
+    A0,
+    M0,
+    S0,
+    S1,
+    CommonBlock,
+    CustomBlock,
+    DipEnvelope,
+    sender_unique_reference,
+)
 from market.dtn import DFlow
 from market.exceptions import ScenarioError
 from market.ids import Role
@@ -76,7 +85,8 @@ def dtn_flow(
     identity = ctx.identity
     if identity.mpid is None:
         raise ScenarioError(
-            f"{identity.participant_id} has no MPID, so it cannot send {flow_type.flow_id} on the DTN"
+            f"{identity.participant_id} has no MPID, so it cannot send {flow_type.flow_id} "
+            "on the DTN"
         )
     return flow_type(
         from_mpid=identity.mpid,

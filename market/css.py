@@ -64,7 +64,7 @@ class RegistrationRequest(CssMessage):
 
 @attrs.frozen(kw_only=True, slots=True)
 class LossNotification(CssMessage):
-    """C2: CSS tells the losing supplier it is about to lose the MPAN; objections close at ``objection_deadline``."""
+    """C2: CSS tells the losing supplier; objections close at ``objection_deadline``."""
 
     message_name: ClassVar[str] = "LossNotification"
 
@@ -76,7 +76,7 @@ class LossNotification(CssMessage):
 
 @attrs.frozen(kw_only=True, slots=True)
 class Objection(CssMessage):
-    """C3: the losing supplier objects (debt, contract); the switch fails and no reverse migration follows."""
+    """C3: the losing supplier objects (debt, contract): the switch fails, no reverse migration."""
 
     message_name: ClassVar[str] = "Objection"
 
@@ -99,7 +99,7 @@ class SecuredActive(CssMessage):
 
 @attrs.frozen(kw_only=True, slots=True)
 class RegistrationObjected(CssMessage):
-    """D3: CSS tells the gaining supplier its registration failed because the losing supplier objected."""
+    """D3: CSS tells the gaining supplier the losing supplier objected, so the switch failed."""
 
     message_name: ClassVar[str] = "RegistrationObjected"
 

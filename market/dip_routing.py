@@ -115,7 +115,7 @@ def decide_recipients(
 
 
 def routing_map_text(decision: RoutingDecision, role_of_dip_id: Callable[[str], str]) -> str:
-    """The DIP journal's routing string: ``Primary:[SUP:2300000185];Secondary:[...];Always:[...]``."""
+    """The DIP journal's routing string, ``Primary:[SUP:2300000185];Secondary:[];Always:[]``."""
 
     def part(label: str, ids: tuple[str, ...]) -> str:
         return f"{label}:[" + ",".join(f"{role_of_dip_id(i)}:{i}" for i in ids) + "]"

@@ -27,7 +27,9 @@ class Directory:
     def _add(self, identity: ParticipantIdentity) -> None:
         pid = identity.participant_id
         if pid in self._by_id:
-            raise ScenarioError(f"participant id {pid!r} is used twice; each participant needs its own id")
+            raise ScenarioError(
+                f"participant id {pid!r} is used twice; each participant needs its own id"
+            )
         self._by_id[pid] = identity
         if identity.dip_id is not None:
             if identity.dip_id in self._by_dip_id:
@@ -60,11 +62,12 @@ class Directory:
             return self._by_id[participant_id]
         except KeyError:
             raise UnknownParticipantError(
-                f"no participant has id {participant_id!r}; known ids: {', '.join(sorted(self._by_id))}"
+                f"no participant has id {participant_id!r}; "
+                f"known ids: {', '.join(sorted(self._by_id))}"
             ) from None
 
     def role_of(self, participant_id: str) -> Role | None:
-        """The role of ``participant_id``, or ``None`` for parties outside the market (customers)."""
+        """The role of ``participant_id``; ``None`` for parties outside the market (customers)."""
         identity = self._by_id.get(participant_id)
         return identity.role if identity is not None else None
 
@@ -73,7 +76,7 @@ class Directory:
         return self._by_dip_id.get(dip_id)
 
     def by_role_mpid(self, role: Role, mpid: str | None) -> str | None:
-        """The participant with ``role`` and ``mpid``; with ``mpid=None``, the only one of that role."""
+        """The participant with ``role`` and ``mpid``; with ``mpid=None``, the sole holder of it."""
         if mpid is None:
             holders = self._by_role.get(role, [])
             return holders[0] if len(holders) == 1 else None

@@ -158,7 +158,5 @@ def check_mpid(value: str) -> str:
 def check_gsp_group(value: str) -> str:
     """Return ``value`` if it is one of the fourteen GSP group ids, else raise."""
     if value not in GSP_GROUP_DISTRIBUTOR:
-        raise InvalidIdentifierError(
-            f"GSP group {value!r}: must be one of {', '.join(GSP_GROUPS)}"
-        )
+        raise InvalidIdentifierError(f"GSP group {value!r}: must be one of {', '.join(GSP_GROUPS)}")
     return value

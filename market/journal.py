@@ -64,7 +64,9 @@ class JournalEvent:
     payload: object = None
 
 
-def event_to_dict(event: JournalEvent, render_payload: PayloadRenderer | None = None) -> dict[str, Any]:
+def event_to_dict(
+    event: JournalEvent, render_payload: PayloadRenderer | None = None
+) -> dict[str, Any]:
     """The JSON-ready form of one event, keys in :data:`JOURNAL_KEYS` order then extras."""
     line: dict[str, Any] = {
         "seq": event.seq,

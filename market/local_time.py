@@ -58,7 +58,9 @@ def parse_dip_datetime(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text).astimezone(UTC)
     except ValueError as error:
-        raise InvalidIdentifierError(f"datetime {text!r}: not a real date and time ({error})") from error
+        raise InvalidIdentifierError(
+            f"datetime {text!r}: not a real date and time ({error})"
+        ) from error
 
 
 def format_journal_instant(at: datetime) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import MutableMapping
-from typing import IO, Any, Final
+from typing import Any, Final, TextIO
 
 import structlog
 
@@ -46,7 +46,14 @@ def _console_line(_logger: object, _name: str, event_dict: MutableMapping[str, A
         detail = event_dict.get("detail") or {}
         facts = " ".join(f"{k}={v}" for k, v in detail.items() if k != "event")
         return f"{when}  {'':7} {sender:<13} {detail.get('event', '')}: {facts}  {mpan}"
-    if kind in ("rejected", "dead_lettered", "crashed", "timer_set", "timer_fired", "timer_cancelled"):
+    if kind in (
+        "rejected",
+        "dead_lettered",
+        "crashed",
+        "timer_set",
+        "timer_fired",
+        "timer_cancelled",
+    ):
         detail = event_dict.get("detail") or {}
         facts = " ".join(f"{k}={v}" for k, v in detail.items() if v is not None)
         return f"{when}  {network:<7} {kind.upper()} {label} {arrow} {mpan} {facts}".rstrip()
@@ -55,13 +62,17 @@ def _console_line(_logger: object, _name: str, event_dict: MutableMapping[str, A
     return f"{when}  {network:<7} {text:<38} {arrow:<27} {mpan:<13}  {step:<{_STEP_WIDTH}}".rstrip()
 
 
-def _add_simulated_time(_logger: object, _name: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def _add_simulated_time(
+    _logger: object, _name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     """structlog processor: ``at`` as ISO 8601 with UK offset, for machine-readable output."""
     event_dict["at"] = to_local(event_dict["at"]).isoformat()
     return event_dict
 
 
-def configure_logging(log_format: str, stream: IO[str] | None = None) -> structlog.typing.FilteringBoundLogger:
+def configure_logging(
+    log_format: str, stream: TextIO | None = None
+) -> structlog.typing.FilteringBoundLogger:
     """Configure structlog for narration in ``console`` or ``json`` format; return the logger."""
     out = stream or sys.stdout
     processors: list[Any]
@@ -82,7 +93,9 @@ def configure_logging(log_format: str, stream: IO[str] | None = None) -> structl
 class Narrator:
     """A journal subscriber that tells each event worth telling through a structlog logger."""
 
-    def __init__(self, logger: structlog.typing.FilteringBoundLogger, *, verbose: bool = False) -> None:
+    def __init__(
+        self, logger: structlog.typing.FilteringBoundLogger, *, verbose: bool = False
+    ) -> None:
         self._logger = logger
         self._kinds = TOLD_KINDS | VERBOSE_KINDS if verbose else TOLD_KINDS
 

@@ -26,12 +26,13 @@ class ProcessOptions:
     placeholder_incoming_supplier_dip_id: str = "0000000000"
     #: open question 4: EES learns of reverse migrations as an *always* recipient of PUB-003.
     ees_always_on_if003: bool = True
-    #: C2 (RECON): the CSS objection window closes this many working days after the request, at 16:00.
+    #: C2 (RECON): the CSS objection window closes this many working days after the request,
+    #: at 16:00.
     objection_window_working_days: int = 1
     #: C1: the gaining supplier asks for a supply start date this many working days ahead.
     supply_start_lead_working_days: int = 2
     #: D9 / open question 8: the legacy DC deems the CoS read if none is valid this many
     #: working days after SSD (legacy practice SSD ± 5 WD).
     cos_read_cutoff_working_days: int = 5
-    #: D8: readings that differ by more than this many kWh are disputed with D0300 (BSCP504 footnote).
+    #: D8: readings differing by more than this many kWh are disputed with D0300 (BSCP504).
     dispute_tolerance_kwh: Decimal = Decimal("250")

@@ -18,7 +18,7 @@ shows in the journal.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, Protocol
 
@@ -27,6 +27,14 @@ import attrs
 from market.ids import Role, check_dip_id, check_mpid
 from market.local_time import settlement_date_of
 from market.settlement_calendar import SettlementCalendar
+
+
+def _optional(check: Callable[[str], str]) -> Callable[[object, object, str | None], None]:
+    def validate(_instance: object, _attribute: object, value: str | None) -> None:
+        if value is not None:
+            check(value)
+
+    return validate
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -40,12 +48,8 @@ class ParticipantIdentity:
 
     participant_id: str
     role: Role
-    dip_id: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(lambda _i, _a, v: check_dip_id(v))
-    )
-    mpid: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(lambda _i, _a, v: check_mpid(v))
-    )
+    dip_id: str | None = attrs.field(default=None, validator=_optional(check_dip_id))
+    mpid: str | None = attrs.field(default=None, validator=_optional(check_mpid))
     name: str = ""
 
 
@@ -99,7 +103,15 @@ class Context:
     the buffer after the participant's batch, in a deterministic order.
     """
 
-    __slots__ = ("_clock", "_next_reference", "_next_timer", "calendar", "identity", "outbox", "rng")
+    __slots__ = (
+        "_clock",
+        "_next_reference",
+        "_next_timer",
+        "calendar",
+        "identity",
+        "outbox",
+        "rng",
+    )
 
     def __init__(
         self,
@@ -132,7 +144,7 @@ class Context:
         self.outbox.append(Send(message))
 
     def set_timer(self, at: datetime, payload: object, *, mpan: str | None = None) -> int:
-        """Deliver ``payload`` to this participant at ``at`` (not earlier than now); returns its id."""
+        """Deliver ``payload`` to this participant at ``at`` (never before now); returns its id."""
         timer_id = self._next_timer
         self._next_timer += 1
         self.outbox.append(SetTimer(timer_id, max(at, self._clock.now), payload, mpan))
@@ -147,7 +159,7 @@ class Context:
         self.outbox.append(CancelTimer(timer_id))
 
     def record(self, event: str, *, mpan: str | None = None, **data: Any) -> None:
-        """Journal a state change (``event`` is snake_case, past tense: ``appointment_accepted``)."""
+        """Journal a state change (``event`` is snake_case, past tense: ``loss_accepted``)."""
         self.outbox.append(Record(event, mpan, data))
 
     def next_reference(self) -> int:
@@ -184,7 +196,8 @@ class Participant:
         """Called once before any message arrives; may send messages and set timers."""
 
     def on_message(self, ctx: Context, message: object) -> Any:
-        """Handle one delivered message: a DIP publication or status, a D-flow, a CSS message, or a timer payload."""
+        """Handle one message: DIP publication or response, D-flow, CSS message or timer payload."""
         raise NotImplementedError(
-            f"{type(self).__name__} must override on_message(ctx, message) to take part in the market"
+            f"{type(self).__name__} must override on_message(ctx, message) "
+            "to take part in the market"
         )

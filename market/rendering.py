@@ -40,6 +40,7 @@ def render_payload(payload: object) -> tuple[str, Any] | None:
         return "css", payload.items()
     if attrs.has(type(payload)):
         return "data", {
-            a.name: _plain(getattr(payload, a.name)) for a in attrs.fields(type(payload))
+            name: _plain(value)
+            for name, value in attrs.asdict(payload, recurse=False).items()  # type: ignore[arg-type]
         }
     return None

@@ -111,17 +111,22 @@ class Runtime:
         return self._cells[participant_id].participant
 
     async def run(self, *, until: datetime | None = None) -> RunStatistics:
-        """Start every participant, then deliver batches until the queue is empty or past ``until``."""
+        """Start every participant, then deliver batches until the queue empties or ``until``."""
         async with trio.open_nursery() as nursery:
             for pid, cell in self._cells.items():
                 await nursery.start(self._participant_task, pid, cell)
+            error: Exception | None = None
             try:
                 if self._collect(self._cells):
                     await self._deliver_until(until)
+            except Exception as raised:  # re-raised below, outside the nursery's exception group
+                error = raised
             finally:
                 for cell in self._cells.values():
                     if cell.mailbox is not None:
                         cell.mailbox.close()
+        if error is not None:
+            raise error
         if self._failure is not None:
             raise self._failure
         return self.statistics()
@@ -231,4 +236,3 @@ def _describe(delivery: Delivery | None) -> str:
     if delivery is None:
         return "on_start"
     return f"{delivery.message} (seq {delivery.seq}, MPAN {delivery.mpan})"
-

@@ -42,6 +42,6 @@ class MarketSetup:
     population: Sequence[MeteringPoint]
     stimuli: Sequence[Stimulus]
     switching_mpans: Sequence[str]
-    options: ProcessOptions = ProcessOptions()
-    latencies: Latencies = Latencies()
+    options: ProcessOptions = attrs.field(factory=ProcessOptions)
+    latencies: Latencies = attrs.field(factory=Latencies)
     until: datetime | None = None

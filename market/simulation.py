@@ -19,7 +19,7 @@ from market.ids import Role
 from market.journal import Journal, JournalEvent, event_to_dict
 from market.process_model import MpanOutcome, classify_step, mpan_outcomes
 from market.rendering import render_payload
-from market.runtime import Runtime, RunStatistics
+from market.runtime import RunStatistics, Runtime
 from market.scenario import MarketSetup
 from market.settlement_calendar import SettlementCalendar
 
