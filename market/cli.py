@@ -19,6 +19,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from rich.console import Console
+from rich.table import Table
+
 from market.exceptions import MarketError
 from market.narration import Narrator, configure_logging
 from market.scenario import MarketSetup
@@ -156,14 +159,26 @@ def _report(result: RunResult, args: argparse.Namespace, logger: Any) -> None:
                 waiting_for=outcome.waiting_for,
             )
         return
-    print()
-    print(f"Outcome: {completed} of {len(result.outcomes)} reverse migrations completed")
+    console = Console(highlight=False)
+    table = Table(title=f"Outcome: {completed} of {len(result.outcomes)} reverse migrations completed")
+    table.add_column("MPAN")
+    table.add_column("outcome")
+    table.add_column("steps", justify="right")
+    table.add_column("stopped after / waiting for")
     for outcome in result.outcomes:
-        print("  " + outcome.describe())
-    print(
+        table.add_row(
+            outcome.mpan,
+            "completed" if outcome.completed else "[bold red]stuck[/]",
+            str(len(outcome.observed)),
+            "" if outcome.completed else f"{outcome.last_step or '-'} / {outcome.waiting_for}",
+        )
+    console.print()
+    console.print(table)
+    console.print(
         f"Seed {args.seed}; {len(result.journal)} journal events; "
         f"{result.statistics.deliveries} deliveries in {result.statistics.batches} batches; "
-        f"journal digest {result.journal.digest()[:16]}"
+        f"journal digest {result.journal.digest()[:16]}",
+        soft_wrap=True,
     )
     if args.journal is not None:
         print(f"Journal written to {args.journal}")

@@ -21,7 +21,7 @@ def test_run_narrates_the_flow_and_reports_every_mpan_completed(
     assert "PUB-003 [DSDeAppRM]" in out
     assert "SUP-LGSB → NHHDC-NDCE" in out
     assert "Outcome: 3 of 3 reverse migrations completed" in out
-    assert out.count("completed (") == 3
+    assert out.count("│ completed │") == 3
 
 
 def test_journal_lines_carry_the_contract_keys(

@@ -34,6 +34,7 @@ from market.dip.envelope import parse_body as parse_body
 from market.dip.envelope import parse_envelope as parse_envelope
 from market.dip.envelope import render_body as render_body
 from market.dip.envelope import render_envelope as render_envelope
+from market.dip.field_rules import FieldRuleError as FieldRuleError
 from market.dip.if003 import B002 as B002
 from market.dip.if003 import B008 as B008
 from market.dip.if003 import B009 as B009
@@ -64,7 +65,6 @@ from market.dip.response import DipResponse as DipResponse
 from market.dip.response import DipResponseItem as DipResponseItem
 from market.dip.response import parse_response as parse_response
 from market.dip.response import render_response as render_response
-from market.dip.wire import FieldRuleError as FieldRuleError
 from market.dip.wire import from_wire as from_wire
 from market.dip.wire import to_wire as to_wire
 from market.exceptions import EnvelopeError as EnvelopeError

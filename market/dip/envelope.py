@@ -16,6 +16,14 @@ import attrs
 import msgspec
 
 from market.dip.catalogue import CUSTOM_BLOCKS, CustomBlock, event_codes_of
+from market.dip.field_rules import (
+    FieldRuleError,
+    json_type,
+    wire_datetime,
+    wire_flag,
+    wire_text,
+    wire_text_list,
+)
 from market.dip.formats import dip_id_text
 from market.dip.references import (
     MAX_CORRELATION_ID,
@@ -24,18 +32,7 @@ from market.dip.references import (
     SENDER_UNIQUE_REFERENCE_PATTERN,
     SENDER_UNIQUE_REFERENCE_SHAPE,
 )
-from market.dip.wire import (
-    FieldRuleError,
-    check_object,
-    from_wire,
-    json_type,
-    to_wire,
-    wire_block,
-    wire_datetime,
-    wire_flag,
-    wire_text,
-    wire_text_list,
-)
+from market.dip.wire import check_object, from_wire, to_wire, wire_block
 from market.exceptions import EnvelopeError
 from market.ids import check_dip_id, check_gsp_group, check_mpan_core
 

@@ -6,7 +6,7 @@ and the IF-003 blocks cannot drift apart.
 
 from __future__ import annotations
 
-from market.dip.wire import TextRule, wire_text
+from market.dip.field_rules import TextRule, wire_text
 from market.ids import check_dip_id, check_mpid
 
 

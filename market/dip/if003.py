@@ -14,8 +14,9 @@ from typing import ClassVar, Final
 
 import attrs
 
+from market.dip.field_rules import wire_datetime, wire_text
 from market.dip.formats import dip_id_text, mpid_text
-from market.dip.wire import wire_block, wire_datetime, wire_text
+from market.dip.wire import wire_block
 
 #: Reasons a Metering or Data Service can be de-appointed for (``deAppointmentReasonCode``).
 DE_APPOINTMENT_REASON_CODES: Final = (

@@ -20,7 +20,8 @@ from typing import ClassVar, Final
 
 import attrs
 
-from market.dip.wire import wire_block_list, wire_datetime, wire_text
+from market.dip.field_rules import wire_datetime, wire_text
+from market.dip.wire import wire_block_list
 
 #: A register reading on the wire: a decimal string with exactly three decimals.
 READING_PATTERN: Final = r"^-?\d{1,9}\.\d{3}$"

@@ -12,8 +12,9 @@ from typing import Final
 import attrs
 
 from market.dip.codes import ResponseCode, response_code
+from market.dip.field_rules import wire_datetime, wire_text
 from market.dip.references import MAX_TRANSACTION_ID
-from market.dip.wire import from_wire, to_wire, wire_block_list, wire_datetime, wire_text
+from market.dip.wire import from_wire, to_wire, wire_block_list
 
 HTTP_CREATED: Final = 201
 HTTP_MULTI_STATUS: Final = 207
