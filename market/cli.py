@@ -160,7 +160,8 @@ def _report(result: RunResult, args: argparse.Namespace, logger: Any) -> None:
             )
         return
     console = Console(highlight=False)
-    table = Table(title=f"Outcome: {completed} of {len(result.outcomes)} reverse migrations completed")
+    total = len(result.outcomes)
+    table = Table(title=f"Outcome: {completed} of {total} reverse migrations completed")
     table.add_column("MPAN")
     table.add_column("outcome")
     table.add_column("steps", justify="right")

@@ -1,4 +1,4 @@
-"""The DIP's synchronous level-1 answer to a submission (brief e.4, d.14).
+"""The DIP's synchronous level-1 answer to a submission (brief e.4 and decision D14).
 
 One item per submitted message, in body order. A 201 at level 1 only means the
 DIP accepted the message for routing, not that the business process succeeded.
