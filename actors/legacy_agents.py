@@ -17,10 +17,10 @@ from typing import ClassVar
 
 import attrs
 
+from actors.support import LegacyAgent
 from market.compose import dtn_flow
 from market.dtn import (
     D0010,
-    D0011,
     D0019,
     D0086,
     D0148,
@@ -32,35 +32,11 @@ from market.dtn import (
     D0302,
 )
 from market.ids import Role
-from market.participant import Context, Participant, ParticipantIdentity
+from market.participant import Context, ParticipantIdentity
 from market.population import format_reading
 
 #: EAC a DC assumes when it has no reading history (a typical profile class 1 home).
 DEFAULT_EAC_KWH = Decimal("3100")
-
-
-class LegacyAgent(Participant):
-    """What every legacy agent does with an appointment: accept it with D0011."""
-
-    def _accept(self, ctx: Context, appointment: D0155 | D0153) -> None:
-        ctx.record(
-            "appointment_accepted",
-            mpan=appointment.mpan_core,
-            supplier=appointment.supplier_mpid,
-            effective_from=appointment.effective_from_date.isoformat(),
-        )
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0011,
-                to_role=Role.SUPPLIER,
-                to_mpid=appointment.supplier_mpid,
-                mpan_core=appointment.mpan_core,
-                appointed_role=appointment.appointed_role,
-                effective_from_date=appointment.effective_from_date,
-                contract_reference=appointment.contract_reference,
-            )
-        )
 
 
 @attrs.frozen(kw_only=True, slots=True)
