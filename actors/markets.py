@@ -1,8 +1,13 @@
-"""The built-in default market: one distribution area, a handful of migrated MPANs, one switch each.
+"""Market builders: one distribution area (GSP group _J) with every role BPM-003 involves.
 
-Every customer in it signs with ``LGSB``, a supplier that is not
-MHHS-qualified, so every switch becomes a reverse migration (variant T). The
-identifiers are the brief's fictional ones (section e.4) where it has them.
+:func:`build_market` turns a :class:`~market.scenario_spec.ScenarioSpec` into a
+runnable :class:`~market.scenario.MarketSetup`: the cast of participants, a
+population of MPANs drawn from the spec's variant mix and decision rates, and
+the customers' stimuli. :func:`default_market` is the small market of
+``market run`` with no options: every customer switches to ``LGSB``, a supplier
+that is not MHHS-qualified, so every switch is a variant-T reverse migration.
+
+Identifiers are the brief's fictional ones (section e.4) where it has them.
 """
 
 from __future__ import annotations
@@ -12,157 +17,208 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from actors.central import ElectricityEnquiryService, Ldso, MarketwideDataService
+import attrs
+
+from actors.advanced import AdvancedDataService, AdvancedMeteringService
+from actors.central import (
+    ElectricityEnquiryService,
+    Ldso,
+    MarketwideDataService,
+    MeterDataRetriever,
+)
+from actors.hh_agents import HhDataAggregator, HhDataCollector, HhMeterOperator
 from actors.legacy_agents import NhhDataAggregator, NhhDataCollector, NhhMeterOperator
+from actors.legacy_supplier import AgentPanel, LegacySupplier
+from actors.mhhs_supplier import MhhsSupplier
 from actors.registration import RegistrationService
 from actors.services import SmartDataService, SmartMeteringService
-from actors.suppliers import LegacyAgents, LegacySupplier, MhhsSupplier
 from actors.switching import CentralSwitchingService
 from market.ids import GSP_GROUP_DISTRIBUTOR, Role, generate_mpan_core
 from market.local_time import local_instant
 from market.options import ProcessOptions
 from market.participant import Participant, ParticipantIdentity
-from market.population import MeteringPoint, ServiceAppointment, format_reading
+from market.population import LegacyAppointments, MeteringPoint, ServiceAppointment, format_reading
 from market.scenario import MarketSetup, Stimulus
+from market.scenario_spec import DecisionRates, ScenarioSpec
 from market.settlement_calendar import SettlementCalendar
 from market.stimuli import CustomerReading, CustomerSigned
 
-#: The first customer signs at 09:00 on this day (a Thursday; SSD is then Monday 2 March 2026).
-DEFAULT_START_DAY = date(2026, 2, 26)
 GSP_GROUP = "_J"
 DISTRIBUTOR = GSP_GROUP_DISTRIBUTOR[GSP_GROUP]
 #: Services were appointed when the MPANs migrated to MHHS.
 MIGRATED_ON = date(2025, 11, 10)
+#: How far off the outgoing supplier's closing read is when a scenario makes reads disagree (D8).
+DISAGREEING_READ_OFFSET_KWH = Decimal("400")
 
-REGS = ParticipantIdentity(
-    participant_id="REGS-19",
-    role=Role.REGISTRATION_SERVICE,
+
+def _identity(
+    pid: str, role: Role, name: str, *, dip_id: str | None = None, mpid: str | None = None
+) -> ParticipantIdentity:
+    return ParticipantIdentity(participant_id=pid, role=role, dip_id=dip_id, mpid=mpid, name=name)
+
+
+REGS = _identity(
+    "REGS-19",
+    Role.REGISTRATION_SERVICE,
+    "Registration Service, GSP group _J",
     dip_id="2200000019",
     mpid="RGSJ",
-    name="Registration Service, GSP group _J",
 )
-LDSO = ParticipantIdentity(
-    participant_id="LDSO-19",
-    role=Role.LDSO,
+LDSO = _identity(
+    "LDSO-19",
+    Role.LDSO,
+    "Distribution network operator, GSP group _J",
     dip_id="2500000019",
     mpid="DNOJ",
-    name="Distribution network operator, GSP group _J",
 )
-MDS = ParticipantIdentity(
-    participant_id="MDS",
-    role=Role.MARKETWIDE_DATA_SERVICE,
-    dip_id="1800000001",
-    name="Market-wide Data Service",
+MDS = _identity(
+    "MDS", Role.MARKETWIDE_DATA_SERVICE, "Market-wide Data Service", dip_id="1800000001"
 )
-EES = ParticipantIdentity(
-    participant_id="EES",
-    role=Role.ELECTRICITY_ENQUIRY_SERVICE,
-    dip_id="2700000001",
-    name="Electricity Enquiry Service",
+MDR = _identity(
+    "MDR-MDRA",
+    Role.METER_DATA_RETRIEVER,
+    "Meter Data Retriever A",
+    dip_id="1600000001",
+    mpid="MDRA",
 )
-CSS = ParticipantIdentity(
-    participant_id="CSS", role=Role.CENTRAL_SWITCHING_SERVICE, name="Central Switching Service"
+EES = _identity(
+    "EES", Role.ELECTRICITY_ENQUIRY_SERVICE, "Electricity Enquiry Service", dip_id="2700000001"
 )
-OUTGOING_SUPPLIER = ParticipantIdentity(
-    participant_id="SUP-MHSA",
-    role=Role.SUPPLIER,
+CSS = _identity("CSS", Role.CENTRAL_SWITCHING_SERVICE, "Central Switching Service")
+OUTGOING_SUPPLIER = _identity(
+    "SUP-MHSA",
+    Role.SUPPLIER,
+    "MHHS-qualified supplier A (outgoing)",
     dip_id="2300000101",
     mpid="MHSA",
-    name="MHHS-qualified supplier A (outgoing)",
 )
-OTHER_MHHS_SUPPLIER = ParticipantIdentity(
-    participant_id="SUP-MHSB",
-    role=Role.SUPPLIER,
-    dip_id="2300000102",
-    mpid="MHSB",
-    name="MHHS-qualified supplier B",
+QUALIFIED_SUPPLIER = _identity(
+    "SUP-MHSB", Role.SUPPLIER, "MHHS-qualified supplier B", dip_id="2300000102", mpid="MHSB"
 )
-INCOMING_SUPPLIER = ParticipantIdentity(
-    participant_id="SUP-LGSB",
-    role=Role.SUPPLIER,
-    mpid="LGSB",
-    name="Legacy supplier B (not MHHS-qualified, incoming)",
+INCOMING_SUPPLIER = _identity(
+    "SUP-LGSB", Role.SUPPLIER, "Legacy supplier B (not MHHS-qualified, incoming)", mpid="LGSB"
 )
-SMART_DATA_SERVICE = ParticipantIdentity(
-    participant_id="SDS-SDSC",
-    role=Role.SMART_DATA_SERVICE,
-    dip_id="1400000201",
-    mpid="SDSC",
-    name="Smart Data Service C (outgoing)",
+SMART_DATA_SERVICE = _identity(
+    "SDS-SDSC", Role.SMART_DATA_SERVICE, "Smart Data Service C", dip_id="1400000201", mpid="SDSC"
 )
-SMART_METERING_SERVICE = ParticipantIdentity(
-    participant_id="MSS-MSSD",
-    role=Role.SMART_METERING_SERVICE,
+SMART_METERING_SERVICE = _identity(
+    "MSS-MSSD",
+    Role.SMART_METERING_SERVICE,
+    "Smart Metering Service D",
     dip_id="1200000301",
     mpid="MSSD",
-    name="Smart Metering Service D (outgoing)",
 )
-DATA_COLLECTOR = ParticipantIdentity(
-    participant_id="NHHDC-NDCE",
-    role=Role.NHH_DATA_COLLECTOR,
-    mpid="NDCE",
-    name="NHH Data Collector E (incoming, legacy)",
+ADVANCED_DATA_SERVICE = _identity(
+    "ADS-ADSE",
+    Role.ADVANCED_DATA_SERVICE,
+    "Advanced Data Service E",
+    dip_id="1400000202",
+    mpid="ADSE",
 )
-METER_OPERATOR = ParticipantIdentity(
-    participant_id="NHHMOA-NMOF",
-    role=Role.NHH_METER_OPERATOR,
-    mpid="NMOF",
-    name="NHH Meter Operator F (incoming, legacy)",
+ADVANCED_METERING_SERVICE = _identity(
+    "MSA-MSAF",
+    Role.ADVANCED_METERING_SERVICE,
+    "Advanced Metering Service F",
+    dip_id="1200000302",
+    mpid="MSAF",
 )
-DATA_AGGREGATOR = ParticipantIdentity(
-    participant_id="NHHDA-NDAG",
-    role=Role.NHH_DATA_AGGREGATOR,
-    mpid="NDAG",
-    name="NHH Data Aggregator G (incoming, legacy)",
+
+#: Incoming legacy agents of LGSB, first choice then backup per role.
+NHH_PANEL = AgentPanel(
+    data_collector_mpids=("NDCE", "NDCH"),
+    meter_operator_mpids=("NMOF", "NMOI"),
+    data_aggregator_mpids=("NDAG", "NDAK"),
+)
+HH_PANEL = AgentPanel(
+    data_collector_mpids=("HDCJ", "HDCM"),
+    meter_operator_mpids=("HMOK", "HMON"),
+    data_aggregator_mpids=("HDAL", "HDAP"),
+)
+#: The legacy agents of MPANs that never migrated (they serve MHSA's legacy portfolio).
+OLD_AGENTS = LegacyAppointments(
+    data_collector_mpid="ODCP", meter_operator_mpid="OMOQ", data_aggregator_mpid="ODAR"
 )
 
 
-def _population(rng: random.Random, mpans: int) -> list[MeteringPoint]:
-    points = []
+def _services(variant: str) -> tuple[ServiceAppointment, ServiceAppointment]:
+    if variant == "A":
+        data, metering = ADVANCED_DATA_SERVICE, ADVANCED_METERING_SERVICE
+    else:
+        data, metering = SMART_DATA_SERVICE, SMART_METERING_SERVICE
+    return (
+        ServiceAppointment(
+            role=data.role, dip_id=str(data.dip_id), mpid=str(data.mpid), effective_from=MIGRATED_ON
+        ),
+        ServiceAppointment(
+            role=metering.role,
+            dip_id=str(metering.dip_id),
+            mpid=str(metering.mpid),
+            effective_from=MIGRATED_ON,
+        ),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _Switch:
+    """One customer's switch as the generator drew it."""
+
+    point: MeteringPoint
+    gainer: ParticipantIdentity
+    gives_reading: bool
+
+
+def _draw_switches(spec: ScenarioSpec, rng: random.Random) -> list[_Switch]:
+    rates: DecisionRates = spec.decisions
+    variants = sorted(spec.variants)
+    weights = [spec.variants[v] for v in variants]
     cores: set[str] = set()
-    while len(cores) < mpans:
+    while len(cores) < spec.mpans:
         cores.add(generate_mpan_core(rng, DISTRIBUTOR))
+    switches = []
     for index, core in enumerate(sorted(cores)):
-        points.append(
-            MeteringPoint(
-                mpan_core=core,
-                gsp_group_id=GSP_GROUP,
-                variant="T",
-                migrated=True,
-                supplier_mpid="MHSA",
-                supplier_effective_from=date(2024, 4, 1),
-                data_service=ServiceAppointment(
-                    role=Role.SMART_DATA_SERVICE,
-                    dip_id="1400000201",
-                    mpid="SDSC",
-                    effective_from=MIGRATED_ON,
-                ),
-                metering_service=ServiceAppointment(
-                    role=Role.SMART_METERING_SERVICE,
-                    dip_id="1200000301",
-                    mpid="MSSD",
-                    effective_from=MIGRATED_ON,
-                ),
-                meter_id=f"E21Z{index + 1:06d}",
-                register_id="01",
-                last_read=Decimal(rng.randrange(10_000_000, 60_000_000)) / 1000,
-                last_read_on=date(2026, 2, 10),
-                daily_kwh=Decimal(rng.randrange(6_000, 14_000)) / 1000,
-            )
+        variant = rng.choices(variants, weights)[0]
+        legacy = rng.random() < rates.legacy_mpan
+        qualified_gainer = not legacy and rng.random() < rates.qualified_gainer
+        disagree = rng.random() < rates.reads_disagree
+        gives_reading = rng.random() >= rates.no_customer_read
+        if legacy:
+            variant = "T"  # an unmigrated MPAN in this market is a traditional NHH site
+        data, metering = _services(variant)
+        point = MeteringPoint(
+            mpan_core=core,
+            gsp_group_id=GSP_GROUP,
+            variant=variant,  # type: ignore[arg-type]  # drawn from the spec's T/A/S keys
+            migrated=not legacy,
+            supplier_mpid="MHSA",
+            supplier_effective_from=date(2024, 4, 1),
+            data_service=None if legacy else data,
+            metering_service=None if legacy else metering,
+            meter_id=f"{'K' if variant == 'A' else 'E'}21Z{index + 1:06d}",
+            register_id="01",
+            last_read=Decimal(rng.randrange(10_000_000, 60_000_000)) / 1000,
+            last_read_on=date(2026, 2, 10),
+            daily_kwh=Decimal(rng.randrange(6_000, 14_000)) / 1000,
+            legacy_agents=OLD_AGENTS if legacy else None,
+            supplier_read_offset_kwh=DISAGREEING_READ_OFFSET_KWH if disagree else Decimal(0),
         )
-    return points
+        gainer = QUALIFIED_SUPPLIER if qualified_gainer else INCOMING_SUPPLIER
+        switches.append(_Switch(point=point, gainer=gainer, gives_reading=gives_reading))
+    return switches
 
 
-def default_market(
-    *, seed: int = 1, mpans: int = 3, options: ProcessOptions | None = None
-) -> MarketSetup:
-    """The small built-in market of ``market run``: ``mpans`` customers switch to ``LGSB``."""
-    options = options or ProcessOptions()
-    rng = random.Random(f"{seed}/default-market")
-    calendar = SettlementCalendar()
-    points = _population(rng, mpans)
+def _participants(spec: ScenarioSpec, points: Sequence[MeteringPoint]) -> list[Participant]:
+    options = spec.options
+    rates = spec.decisions
     by_mpan = {p.mpan_core: p for p in points}
-    participants: Sequence[Participant] = (
+    smart = {m: p for m, p in by_mpan.items() if p.migrated and p.variant != "A"}
+    advanced = {m: p for m, p in by_mpan.items() if p.migrated and p.variant == "A"}
+    legacy = {m: p for m, p in by_mpan.items() if not p.migrated}
+    supplier_dip_ids = {"MHSA": "2300000101", "MHSB": "2300000102"}
+    distributor_dip_ids = {DISTRIBUTOR: "2500000019"}
+    ldso_mpids = {DISTRIBUTOR: "DNOJ"}
+    cutoff = options.cos_read_cutoff_working_days
+    rejecting = rates.agent_rejection
+    return [
         CentralSwitchingService(
             CSS,
             registered_supplier={p.mpan_core: p.supplier_mpid for p in points},
@@ -172,39 +228,162 @@ def default_market(
         RegistrationService(
             REGS,
             points=by_mpan,
-            qualified_supplier_mpids=frozenset({"MHSA", "MHSB"}),
+            qualified_suppliers=supplier_dip_ids,
             mds_dip_id="1800000001",
             ldso_dip_id="2500000019",
             options=options,
         ),
         MhhsSupplier(
-            OUTGOING_SUPPLIER, portfolio=by_mpan, objection_probability=0.0, options=options
-        ),
-        MhhsSupplier(OTHER_MHHS_SUPPLIER, portfolio={}, objection_probability=0.0, options=options),
-        LegacySupplier(
-            INCOMING_SUPPLIER,
-            agents=LegacyAgents(
-                data_collector_mpid="NDCE", meter_operator_mpid="NMOF", data_aggregator_mpid="NDAG"
-            ),
+            OUTGOING_SUPPLIER,
+            portfolio=by_mpan,
+            distributor_dip_ids=distributor_dip_ids,
+            objection_probability=rates.objection,
             options=options,
+            data_update_probability=rates.supplier_data_update,
         ),
-        SmartDataService(SMART_DATA_SERVICE, appointments=by_mpan),
-        SmartMeteringService(SMART_METERING_SERVICE, appointments=by_mpan),
-        NhhDataCollector(DATA_COLLECTOR, cutoff_working_days=options.cos_read_cutoff_working_days),
-        NhhMeterOperator(METER_OPERATOR, ldso_mpid_by_distributor={DISTRIBUTOR: "DNOJ"}),
-        NhhDataAggregator(DATA_AGGREGATOR),
+        MhhsSupplier(
+            QUALIFIED_SUPPLIER,
+            portfolio={},
+            distributor_dip_ids=distributor_dip_ids,
+            objection_probability=0.0,
+            options=options,
+            preferred_services={"S": _services("S"), "A": _services("A")},
+        ),
+        LegacySupplier(
+            INCOMING_SUPPLIER, nhh_agents=NHH_PANEL, hh_agents=HH_PANEL, options=options
+        ),
+        SmartDataService(
+            SMART_DATA_SERVICE,
+            appointments=smart,
+            supplier_dip_ids=supplier_dip_ids,
+            distributor_dip_ids=distributor_dip_ids,
+            mds_dip_id="1800000001",
+            meter_data_retriever=("1600000001", "MDRA"),
+            options=options,
+            late_consumption_probability=rates.late_consumption,
+        ),
+        SmartMeteringService(SMART_METERING_SERVICE, appointments=smart),
+        AdvancedDataService(
+            ADVANCED_DATA_SERVICE,
+            appointments=advanced,
+            mds_dip_id="1800000001",
+            distributor_dip_ids=distributor_dip_ids,
+            late_consumption_probability=rates.late_consumption,
+        ),
+        AdvancedMeteringService(ADVANCED_METERING_SERVICE, appointments=advanced),
+        NhhDataCollector(
+            _identity("NHHDC-NDCE", Role.NHH_DATA_COLLECTOR, "NHH Data Collector E", mpid="NDCE"),
+            cutoff_working_days=cutoff,
+            rejection_probability=rejecting,
+        ),
+        NhhDataCollector(
+            _identity(
+                "NHHDC-NDCH", Role.NHH_DATA_COLLECTOR, "NHH Data Collector H (backup)", mpid="NDCH"
+            ),
+            cutoff_working_days=cutoff,
+        ),
+        NhhMeterOperator(
+            _identity("NHHMOA-NMOF", Role.NHH_METER_OPERATOR, "NHH Meter Operator F", mpid="NMOF"),
+            ldso_mpid_by_distributor=ldso_mpids,
+            rejection_probability=rejecting,
+        ),
+        NhhMeterOperator(
+            _identity(
+                "NHHMOA-NMOI", Role.NHH_METER_OPERATOR, "NHH Meter Operator I (backup)", mpid="NMOI"
+            ),
+            ldso_mpid_by_distributor=ldso_mpids,
+        ),
+        NhhDataAggregator(
+            _identity("NHHDA-NDAG", Role.NHH_DATA_AGGREGATOR, "NHH Data Aggregator G", mpid="NDAG"),
+            rejection_probability=rejecting,
+        ),
+        NhhDataAggregator(
+            _identity(
+                "NHHDA-NDAK",
+                Role.NHH_DATA_AGGREGATOR,
+                "NHH Data Aggregator K (backup)",
+                mpid="NDAK",
+            )
+        ),
+        NhhDataCollector(
+            _identity(
+                "NHHDC-ODCP",
+                Role.NHH_DATA_COLLECTOR,
+                "NHH Data Collector P (old, legacy portfolio)",
+                mpid="ODCP",
+            ),
+            cutoff_working_days=cutoff,
+            collected=legacy,
+        ),
+        NhhMeterOperator(
+            _identity(
+                "NHHMOA-OMOQ",
+                Role.NHH_METER_OPERATOR,
+                "NHH Meter Operator Q (old, legacy portfolio)",
+                mpid="OMOQ",
+            ),
+            ldso_mpid_by_distributor=ldso_mpids,
+            operated=legacy,
+        ),
+        NhhDataAggregator(
+            _identity(
+                "NHHDA-ODAR",
+                Role.NHH_DATA_AGGREGATOR,
+                "NHH Data Aggregator R (old, legacy portfolio)",
+                mpid="ODAR",
+            )
+        ),
+        HhDataCollector(
+            _identity("HHDC-HDCJ", Role.HH_DATA_COLLECTOR, "HH Data Collector J", mpid="HDCJ"),
+            rejection_probability=rejecting,
+        ),
+        HhDataCollector(
+            _identity(
+                "HHDC-HDCM", Role.HH_DATA_COLLECTOR, "HH Data Collector M (backup)", mpid="HDCM"
+            )
+        ),
+        HhMeterOperator(
+            _identity("HHMOA-HMOK", Role.HH_METER_OPERATOR, "HH Meter Operator K", mpid="HMOK"),
+            ldso_mpid_by_distributor=ldso_mpids,
+            rejection_probability=rejecting,
+        ),
+        HhMeterOperator(
+            _identity(
+                "HHMOA-HMON", Role.HH_METER_OPERATOR, "HH Meter Operator N (backup)", mpid="HMON"
+            ),
+            ldso_mpid_by_distributor=ldso_mpids,
+        ),
+        HhDataAggregator(
+            _identity("HHDA-HDAL", Role.HH_DATA_AGGREGATOR, "HH Data Aggregator L", mpid="HDAL"),
+            rejection_probability=rejecting,
+        ),
+        HhDataAggregator(
+            _identity(
+                "HHDA-HDAP", Role.HH_DATA_AGGREGATOR, "HH Data Aggregator P (backup)", mpid="HDAP"
+            )
+        ),
         MarketwideDataService(MDS),
+        MeterDataRetriever(MDR),
         Ldso(LDSO),
         ElectricityEnquiryService(EES),
-    )
+    ]
+
+
+def _stimuli(
+    spec: ScenarioSpec, switches: Sequence[_Switch], calendar: SettlementCalendar
+) -> list[Stimulus]:
     stimuli = []
-    for index, point in enumerate(points):
-        signed_at = local_instant(DEFAULT_START_DAY, 9) + timedelta(minutes=7 * index)
-        ssd = calendar.add_working_days(DEFAULT_START_DAY, options.supply_start_lead_working_days)
+    days = max(1, spec.switch_days)
+    per_day = max(1, -(-len(switches) // days))
+    minutes_apart = max(1, 480 // per_day)
+    for index, switch in enumerate(switches):
+        point = switch.point
+        day = calendar.add_working_days(spec.start_day, index // per_day)
+        signed_at = local_instant(day, 9) + timedelta(minutes=minutes_apart * (index % per_day))
         stimuli.append(
             Stimulus(
                 at=signed_at,
-                recipient=INCOMING_SUPPLIER.participant_id,
+                recipient=switch.gainer.participant_id,
                 mpan_core=point.mpan_core,
                 payload=CustomerSigned(
                     mpan_core=point.mpan_core,
@@ -212,13 +391,23 @@ def default_market(
                     site_postcode="BS1 4DJ",
                     meter_id=point.meter_id,
                     gsp_group_id=point.gsp_group_id,
+                    meter_variant=point.variant,
                 ),
             )
         )
+        if (
+            switch.gainer is not INCOMING_SUPPLIER
+            or point.variant == "A"
+            or not switch.gives_reading
+        ):
+            continue
+        ssd = calendar.add_working_days(day, spec.options.supply_start_lead_working_days)
+        source = "DCC" if point.variant == "S" and point.migrated else "customer"
         stimuli.append(
             Stimulus(
-                at=local_instant(ssd, 10) + timedelta(minutes=7 * index),
-                recipient=INCOMING_SUPPLIER.participant_id,
+                at=local_instant(ssd, 6 if source == "DCC" else 10)
+                + timedelta(minutes=minutes_apart * (index % per_day) // 4),
+                recipient=switch.gainer.participant_id,
                 mpan_core=point.mpan_core,
                 payload=CustomerReading(
                     mpan_core=point.mpan_core,
@@ -226,15 +415,32 @@ def default_market(
                     register_id=point.register_id,
                     reading=format_reading(point.register_on(ssd)),
                     read_on=ssd,
+                    source=source,
                 ),
             )
         )
+    return stimuli
+
+
+def build_market(spec: ScenarioSpec) -> MarketSetup:
+    """A runnable market for ``spec``: participants, drawn population and stimuli."""
+    rng = random.Random(f"{spec.seed}/population")
+    calendar = SettlementCalendar()
+    switches = _draw_switches(spec, rng)
+    points = [s.point for s in switches]
     return MarketSetup(
-        seed=seed,
-        start_at=local_instant(DEFAULT_START_DAY, 9),
-        participants=participants,
+        seed=spec.seed,
+        start_at=local_instant(spec.start_day, 9),
+        participants=_participants(spec, points),
         population=points,
-        stimuli=stimuli,
+        stimuli=_stimuli(spec, switches, calendar),
         switching_mpans=[p.mpan_core for p in points],
-        options=options,
+        options=spec.options,
     )
+
+
+def default_market(
+    *, seed: int = 1, mpans: int = 3, options: ProcessOptions | None = None
+) -> MarketSetup:
+    """The small built-in market of ``market run``: ``mpans`` customers switch to ``LGSB``."""
+    return build_market(ScenarioSpec(seed=seed, mpans=mpans, options=options or ProcessOptions()))

@@ -1,12 +1,15 @@
 """The Registration Service (REGS): who serves each MPAN, and the decider of reverse migration.
 
-REGS hears of a secured switch from CSS (C4). For a migrated MPAN won by a
-supplier that is not MHHS-qualified it decides a reverse migration (C5),
-confirms the registration to the legacy supplier (C6, D0217), announces the
-MPAN's departure from MHHS with IF-003 ``[ReverseMigNotification]`` (C7), and,
-once the incoming supplier registers its legacy agents (C12, D0205), de-appoints
-the outgoing MHHS Metering and Data Services with IF-003 ``[MSDeAppRM]`` and
-``[DSDeAppRM]`` (C14, C15), naming the incoming legacy MOP and DC.
+REGS hears of a secured switch from CSS (C4) and decides, per switch, which
+change of supply it is (C5, decisions D1/D2):
+
+* the MPAN never migrated → a plain legacy change of supply (``COS-L``): D0217
+  and D0311 to the gaining supplier, then D0205 / D0209 as for any legacy switch;
+* the gaining supplier is MHHS-qualified → an MHHS change of supply (``COS-M``);
+* a migrated MPAN won by a supplier that is not qualified → a reverse migration
+  (``RM``): D0217 (C6), IF-003 ``[ReverseMigNotification]`` (C7) and, once the
+  incoming supplier registers its legacy agents (C12, D0205), IF-003
+  ``[MSDeAppRM]`` / ``[DSDeAppRM]`` (C14, C15) naming the incoming MOP and DC.
 """
 
 from __future__ import annotations
@@ -17,9 +20,30 @@ from typing import ClassVar
 
 import attrs
 
+from actors.appointments import (
+    accepted_notice,
+    active_notice,
+    change_of_supplier_notice,
+    initial_response,
+    is_accepted,
+    provider_of,
+    provider_request,
+)
 from market.compose import dip_submission, dtn_flow
 from market.css import SecuredActive
-from market.dip import M0, DipResponse
+from market.dip import (
+    M0,
+    R0,
+    SUPPLIER_DATA_ITEMS_UNMIGRATED,
+    DipEnvelope,
+    DipResponse,
+    DSApp,
+    DSAppSPResponse,
+    MSApp,
+    MSAppSPResponse,
+    SSCandProfileClassNotification,
+    SSCandProfileClassRequest,
+)
 from market.dip.if003 import (
     B002,
     B008,
@@ -39,16 +63,21 @@ from market.options import ProcessOptions
 from market.participant import Context, Participant, ParticipantIdentity
 from market.population import MeteringPoint, ServiceAppointment
 
+REVERSE_MIGRATION = "RM"
+LEGACY_CHANGE_OF_SUPPLY = "COS-L"
+MHHS_CHANGE_OF_SUPPLY = "COS-M"
+
 
 @attrs.define(kw_only=True)
-class ReverseMigration:
-    """REGS's record of one reverse migration in progress."""
+class ChangeOfSupply:
+    """REGS's record of one change of supply in progress, on one of the three paths."""
 
+    path: str
     css_registration_id: str
     incoming_supplier_mpid: str
     supply_start_date: date
-    regime_end_date: date
     outgoing_supplier_mpid: str
+    regime_end_date: date | None = None
     data_collector_mpid: str | None = None
     meter_operator_mpid: str | None = None
     data_aggregator_mpid: str | None = None
@@ -64,7 +93,7 @@ class Registration:
     supplier_mpid: str
     data_service: ServiceAppointment | None
     metering_service: ServiceAppointment | None
-    reverse_migration: ReverseMigration | None = None
+    change: ChangeOfSupply | None = None
 
 
 class RegistrationService(Participant):
@@ -77,7 +106,7 @@ class RegistrationService(Participant):
         identity: ParticipantIdentity,
         *,
         points: Mapping[str, MeteringPoint],
-        qualified_supplier_mpids: frozenset[str],
+        qualified_suppliers: Mapping[str, str],
         mds_dip_id: str,
         ldso_dip_id: str,
         options: ProcessOptions,
@@ -93,7 +122,8 @@ class RegistrationService(Participant):
             )
             for mpan, point in points.items()
         }
-        self.qualified_supplier_mpids = qualified_supplier_mpids
+        #: MHHS-qualified suppliers (ISD/MDD): MPID → DIP ID.
+        self.qualified_suppliers = dict(qualified_suppliers)
         self.mds_dip_id = mds_dip_id
         self.ldso_dip_id = ldso_dip_id
         self.options = options
@@ -105,6 +135,12 @@ class RegistrationService(Participant):
                 self._on_secured(ctx, message)
             case D0205():
                 self._on_agents_registered(ctx, message)
+            case DipEnvelope(custom=DSApp() | MSApp()):
+                self._on_appointment_request(ctx, message)
+            case DipEnvelope(custom=DSAppSPResponse() | MSAppSPResponse()):
+                self._on_provider_response(ctx, message)
+            case DipEnvelope(custom=SSCandProfileClassRequest()):
+                self._on_supplier_data_update(ctx, message)
             case DipResponse():
                 self._on_dip_response(ctx, message)
             case _:
@@ -117,33 +153,197 @@ class RegistrationService(Participant):
             gsp_group_id=registration.point.gsp_group_id,
         )
 
+    # ------------------------------------------------------------ C4 / C5
+
     def _on_secured(self, ctx: Context, secured: SecuredActive) -> None:
-        mpan = secured.mpan_core
-        registration = self.registrations[mpan]
+        registration = self.registrations[secured.mpan_core]
         gaining = secured.gaining_supplier_mpid
-        qualified = gaining in self.qualified_supplier_mpids
-        if registration.regime != "MHHS" or qualified:
-            ctx.record(
-                "switch_registered", mpan=mpan, regime=registration.regime, gaining_supplier=gaining
-            )
-            registration.supplier_mpid = gaining
-            return
-        ssd = secured.supply_start_date
-        regime_end = ssd - timedelta(days=self.options.regime_end_days_before_ssd)
-        registration.reverse_migration = ReverseMigration(
+        if registration.regime != "MHHS":
+            path = LEGACY_CHANGE_OF_SUPPLY
+        elif gaining in self.qualified_suppliers:
+            path = MHHS_CHANGE_OF_SUPPLY
+        else:
+            path = REVERSE_MIGRATION
+        change = ChangeOfSupply(
+            path=path,
             css_registration_id=secured.css_registration_id,
             incoming_supplier_mpid=gaining,
-            supply_start_date=ssd,
-            regime_end_date=regime_end,
+            supply_start_date=secured.supply_start_date,
             outgoing_supplier_mpid=registration.supplier_mpid,
+        )
+        registration.change = change
+        if path == REVERSE_MIGRATION:
+            self._decide_reverse_migration(ctx, registration, change)
+        elif path == LEGACY_CHANGE_OF_SUPPLY:
+            ctx.record(
+                "switch_registered",
+                mpan=secured.mpan_core,
+                path=path,
+                supplier=gaining,
+                supply_start_date=change.supply_start_date.isoformat(),
+            )
+            self._confirm_to_legacy_supplier(ctx, registration, change)
+        else:
+            ctx.record(
+                "switch_registered",
+                mpan=secured.mpan_core,
+                path=path,
+                supplier=gaining,
+                supply_start_date=change.supply_start_date.isoformat(),
+            )
+            self._notify_mhhs_change_of_supply(ctx, registration, change)
+            registration.supplier_mpid = gaining
+
+    # ------------------------------------------------------------- COS-M
+
+    def _notify_mhhs_change_of_supply(
+        self, ctx: Context, registration: Registration, change: ChangeOfSupply
+    ) -> None:
+        """B1: IF-001 [ChangeOfSupplier] to the incoming supplier, MDS and the LDSO."""
+        incoming_dip_id = self.qualified_suppliers[change.incoming_supplier_mpid]
+        ssd = local_midnight(change.supply_start_date)
+        ctx.send(
+            dip_submission(
+                ctx,
+                change_of_supplier_notice(
+                    registration.point,
+                    css_registration_id=change.css_registration_id,
+                    incoming=(incoming_dip_id, change.incoming_supplier_mpid),
+                    outgoing=(
+                        self.qualified_suppliers[change.outgoing_supplier_mpid],
+                        change.outgoing_supplier_mpid,
+                    ),
+                    supply_start=ssd,
+                    supply_end=local_midnight(change.supply_start_date - timedelta(days=1)),
+                ),
+                primary_recipients=(incoming_dip_id, self.mds_dip_id, self.ldso_dip_id),
+                m0=self._m0(registration),
+            )
+        )
+
+    def _on_appointment_request(self, ctx: Context, envelope: DipEnvelope) -> None:
+        """B32 and B33: answer the supplier, then ask the proposed provider."""
+        custom = envelope.custom
+        assert isinstance(custom, DSApp | MSApp)
+        registration = self.registrations[envelope.mpan_core]
+        supplier = (envelope.sender_dip_id, registration.supplier_mpid)
+        ctx.send(
+            dip_submission(
+                ctx,
+                initial_response(custom),
+                primary_recipients=(envelope.sender_dip_id,),
+                m0=self._m0(registration),
+                r0=R0.accepted(),
+            )
+        )
+        ctx.send(
+            dip_submission(
+                ctx,
+                provider_request(custom, supplier=supplier),
+                primary_recipients=(provider_of(custom),),
+                m0=self._m0(registration),
+            )
+        )
+
+    def _on_provider_response(self, ctx: Context, envelope: DipEnvelope) -> None:
+        """B35 and B36: relay the provider's answer; confirm the appointment to all parties."""
+        custom = envelope.custom
+        assert isinstance(custom, DSAppSPResponse | MSAppSPResponse)
+        registration = self.registrations[envelope.mpan_core]
+        supplier_dip_id = custom.b012.service_provider_appointment_requesting_supplier_dip_id
+        provider = envelope.sender_dip_id
+        ctx.send(
+            dip_submission(
+                ctx,
+                accepted_notice(custom),
+                primary_recipients=(supplier_dip_id, provider),
+                m0=self._m0(registration),
+            )
+        )
+        if not is_accepted(custom):
+            ctx.record("service_appointment_refused", mpan=envelope.mpan_core, provider=provider)
+            return
+        ctx.record(
+            "service_appointed",
+            mpan=envelope.mpan_core,
+            provider=provider,
+            event_code=envelope.event_code,
+        )
+        ctx.send(
+            dip_submission(
+                ctx,
+                active_notice(custom),
+                primary_recipients=(supplier_dip_id, provider, self.ldso_dip_id, self.mds_dip_id),
+                m0=self._m0(registration),
+            )
+        )
+
+    # --------------------------------------------------------------- D10
+
+    def _on_supplier_data_update(self, ctx: Context, envelope: DipEnvelope) -> None:
+        """IF-025 answered by IF-026: rejected with REG9002 while the MPAN is reverse-migrating."""
+        custom = envelope.custom
+        assert isinstance(custom, SSCandProfileClassRequest)
+        registration = self.registrations[envelope.mpan_core]
+        change = registration.change
+        migrating = change is not None and change.path == REVERSE_MIGRATION
+        outcome = R0.rejected(SUPPLIER_DATA_ITEMS_UNMIGRATED) if migrating else R0.accepted()
+        ctx.record(
+            "supplier_data_update_rejected" if migrating else "supplier_data_update_accepted",
+            mpan=envelope.mpan_core,
+            supplier=envelope.sender_dip_id,
+        )
+        ctx.send(
+            dip_submission(
+                ctx,
+                SSCandProfileClassNotification(b032=custom.b032, b013=custom.b013),
+                primary_recipients=(envelope.sender_dip_id,),
+                m0=self._m0(registration),
+                r0=outcome,
+            )
+        )
+
+    def _decide_reverse_migration(
+        self, ctx: Context, registration: Registration, change: ChangeOfSupply
+    ) -> None:
+        mpan = registration.point.mpan_core
+        change.regime_end_date = change.supply_start_date - timedelta(
+            days=self.options.regime_end_days_before_ssd
         )
         ctx.record(
             "reverse_migration_decided",
             mpan=mpan,
-            incoming_supplier=gaining,
-            supply_start_date=ssd.isoformat(),
-            mhhs_regime_end_date=regime_end.isoformat(),
+            incoming_supplier=change.incoming_supplier_mpid,
+            supply_start_date=change.supply_start_date.isoformat(),
+            mhhs_regime_end_date=change.regime_end_date.isoformat(),
         )
+        self._confirm_to_legacy_supplier(ctx, registration, change)
+        ctx.send(
+            dip_submission(
+                ctx,
+                ReverseMigNotification(
+                    b013=B013(css_registration_id=change.css_registration_id),
+                    b094=B094(mhhs_regime_end_date=local_midnight(change.regime_end_date)),
+                    b002=self._b002(change),
+                ),
+                primary_recipients=(self.mds_dip_id, self.ldso_dip_id),
+                m0=self._m0(registration),
+            )
+        )
+        if not self.options.deappoint_waits_for_legacy_agents:
+            self._deappoint(ctx, registration, change)
+
+    def _confirm_to_legacy_supplier(
+        self, ctx: Context, registration: Registration, change: ChangeOfSupply
+    ) -> None:
+        """C6: D0217, and D0311 naming the old supplier and who the new agents ask for data.
+
+        The old agents are named only where no IF-003 will name the new ones: a
+        legacy MPAN's legacy agents, or (when REGS de-appoints without waiting for
+        the legacy agents) the outgoing MHHS metering and data services.
+        """
+        mpan = registration.point.mpan_core
+        gaining = change.incoming_supplier_mpid
         ctx.send(
             dtn_flow(
                 ctx,
@@ -151,12 +351,29 @@ class RegistrationService(Participant):
                 to_role=Role.SUPPLIER,
                 to_mpid=gaining,
                 mpan_core=mpan,
-                supply_start_date=ssd,
+                supply_start_date=change.supply_start_date,
                 supplier_mpid=gaining,
                 gsp_group_id=registration.point.gsp_group_id,
-                css_registration_id=secured.css_registration_id,
+                css_registration_id=change.css_registration_id,
             )
         )
+        old: dict[str, object] = {}
+        legacy = registration.point.legacy_agents
+        if change.path == LEGACY_CHANGE_OF_SUPPLY and legacy is not None:
+            old = {
+                "old_meter_operator_mpid": legacy.meter_operator_mpid,
+                "old_meter_operator_role": Role.NHH_METER_OPERATOR,
+                "old_data_collector_mpid": legacy.data_collector_mpid,
+                "old_data_collector_role": Role.NHH_DATA_COLLECTOR,
+            }
+        elif not self.options.deappoint_waits_for_legacy_agents:
+            metering, data = registration.metering_service, registration.data_service
+            if metering is not None:
+                old["old_meter_operator_mpid"] = metering.mpid
+                old["old_meter_operator_role"] = metering.role
+            if data is not None:
+                old["old_data_collector_mpid"] = data.mpid
+                old["old_data_collector_role"] = data.role
         ctx.send(
             dtn_flow(
                 ctx,
@@ -164,48 +381,39 @@ class RegistrationService(Participant):
                 to_role=Role.SUPPLIER,
                 to_mpid=gaining,
                 mpan_core=mpan,
-                old_supplier_mpid=registration.supplier_mpid,
+                old_supplier_mpid=change.outgoing_supplier_mpid,
                 old_supplier_dip_id=None,
-                supply_start_date=ssd,
+                supply_start_date=change.supply_start_date,
+                **old,
             )
         )
-        ctx.send(
-            dip_submission(
-                ctx,
-                ReverseMigNotification(
-                    b013=B013(css_registration_id=secured.css_registration_id),
-                    b094=B094(mhhs_regime_end_date=local_midnight(regime_end)),
-                    b002=self._b002(registration.reverse_migration),
-                ),
-                primary_recipients=(self.mds_dip_id, self.ldso_dip_id),
-                m0=self._m0(registration),
-            )
-        )
-        if not self.options.deappoint_waits_for_legacy_agents:
-            self._deappoint(ctx, registration)
 
-    def _b002(self, migration: ReverseMigration) -> B002:
+    def _b002(self, change: ChangeOfSupply) -> B002:
         return B002(
             incoming_supplier_dip_id=self.options.placeholder_incoming_supplier_dip_id,
-            incoming_supplier_mpid=migration.incoming_supplier_mpid,
-            supplier_effective_from_date=local_midnight(migration.supply_start_date),
+            incoming_supplier_mpid=change.incoming_supplier_mpid,
+            supplier_effective_from_date=local_midnight(change.supply_start_date),
         )
+
+    # ---------------------------------------------------------- C12 / C13
 
     def _on_agents_registered(self, ctx: Context, update: D0205) -> None:
         mpan = update.mpan_core
         registration = self.registrations[mpan]
-        migration = registration.reverse_migration
-        if migration is None or update.from_mpid != migration.incoming_supplier_mpid:
+        change = registration.change
+        if change is None or update.from_mpid != change.incoming_supplier_mpid:
             ctx.record("registration_update_refused", mpan=mpan, sender=update.from_mpid)
             return
-        migration.data_collector_mpid = update.data_collector_mpid
-        migration.meter_operator_mpid = update.meter_operator_mpid
-        migration.data_aggregator_mpid = update.data_aggregator_mpid
+        change.data_collector_mpid = update.data_collector_mpid
+        change.meter_operator_mpid = update.meter_operator_mpid
+        change.data_aggregator_mpid = update.data_aggregator_mpid
         registration.regime = "LEGACY"
-        registration.supplier_mpid = migration.incoming_supplier_mpid
+        registration.supplier_mpid = change.incoming_supplier_mpid
         ctx.record(
             "legacy_agents_registered",
             mpan=mpan,
+            path=change.path,
+            supplier=change.incoming_supplier_mpid,
             data_collector=update.data_collector_mpid,
             meter_operator=update.meter_operator_mpid,
             data_aggregator=update.data_aggregator_mpid,
@@ -218,25 +426,26 @@ class RegistrationService(Participant):
                 to_role=update.data_aggregator_role,
                 to_mpid=update.data_aggregator_mpid,
                 mpan_core=mpan,
-                supply_start_date=migration.supply_start_date,
-                supplier_mpid=migration.incoming_supplier_mpid,
+                supply_start_date=change.supply_start_date,
+                supplier_mpid=change.incoming_supplier_mpid,
                 data_collector_mpid=update.data_collector_mpid,
                 profile_class=update.profile_class,
                 standard_settlement_configuration=update.standard_settlement_configuration,
                 instruction="NEW",
             )
         )
-        if not migration.deappointed:
-            self._deappoint(ctx, registration)
+        if change.path == REVERSE_MIGRATION and not change.deappointed:
+            self._deappoint(ctx, registration, change)
 
-    def _deappoint(self, ctx: Context, registration: Registration) -> None:
-        migration = registration.reverse_migration
-        assert migration is not None  # only called for reverse migrations
-        migration.deappointed = True
-        ssd_midnight = local_midnight(migration.supply_start_date)
-        regime_end = local_midnight(migration.regime_end_date)
-        b013 = B013(css_registration_id=migration.css_registration_id)
-        b002 = self._b002(migration)
+    # ---------------------------------------------------------- C14 / C15
+
+    def _deappoint(self, ctx: Context, registration: Registration, change: ChangeOfSupply) -> None:
+        assert change.regime_end_date is not None  # set when the reverse migration was decided
+        change.deappointed = True
+        ssd_midnight = local_midnight(change.supply_start_date)
+        regime_end = local_midnight(change.regime_end_date)
+        b013 = B013(css_registration_id=change.css_registration_id)
+        b002 = self._b002(change)
         metering = registration.metering_service
         if metering is not None:
             ctx.send(
@@ -255,9 +464,9 @@ class RegistrationService(Participant):
                         ),
                         b002=b002,
                         b095=None
-                        if migration.meter_operator_mpid is None
+                        if change.meter_operator_mpid is None
                         else B095(
-                            reverse_migration_incoming_mop_mpid=migration.meter_operator_mpid,
+                            reverse_migration_incoming_mop_mpid=change.meter_operator_mpid,
                             reverse_migration_incoming_mop_effective_from_date=ssd_midnight,
                         ),
                     ),
@@ -282,9 +491,9 @@ class RegistrationService(Participant):
                         ),
                         b002=b002,
                         b096=None
-                        if migration.data_collector_mpid is None
+                        if change.data_collector_mpid is None
                         else B096(
-                            reverse_migration_incoming_dc_mpid=migration.data_collector_mpid,
+                            reverse_migration_incoming_dc_mpid=change.data_collector_mpid,
                             reverse_migration_incoming_dc_effective_from_date=ssd_midnight,
                         ),
                     ),
@@ -296,7 +505,7 @@ class RegistrationService(Participant):
 
     def _on_dip_response(self, ctx: Context, response: DipResponse) -> None:
         for item in response.items:
-            if not item.message.startswith("MSG0000"):
+            if not item.response_code.is_success:
                 ctx.record(
                     "dip_submission_rejected",
                     reference=item.sender_unique_reference,

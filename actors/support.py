@@ -7,14 +7,63 @@ participant owns: it defines no role and keeps no state of its own.
 
 from __future__ import annotations
 
-from market.compose import dtn_flow
-from market.dtn import D0011, D0153, D0155
+from datetime import UTC, date, datetime, time
+
+import attrs
+
+from market.compose import dip_submission, dtn_flow
+from market.dip import (
+    B007,
+    B044,
+    B067,
+    B900,
+    M0,
+    ActivePower,
+    CustomBlock,
+    DipEnvelope,
+    DSAppSPRequest,
+    DSAppSPResponse,
+    MSAppSPRequest,
+    MSAppSPResponse,
+)
+from market.dtn import D0011, D0153, D0155, D0261
 from market.ids import Role
+from market.local_time import local_instant
 from market.participant import Context, Participant
+from market.population import MeteringPoint, format_reading
+from market.settlement_calendar import settlement_periods
 
 
 class LegacyAgent(Participant):
-    """What every legacy agent does with an appointment: accept it with D0011."""
+    """What every legacy agent does with an appointment: accept it (D0011) or reject it (D0261).
+
+    ``rejection_probability`` is the chance, drawn from the agent's own
+    ``ctx.rng``, that it rejects an appointment (decision D6: no capacity, no
+    contract for the area).
+    """
+
+    rejection_probability: float = 0.0
+
+    def _answer_appointment(self, ctx: Context, appointment: D0155 | D0153) -> bool:
+        """C10: accept or (D6) reject the appointment; ``True`` when accepted."""
+        if self.rejection_probability and ctx.rng.random() < self.rejection_probability:
+            ctx.record("appointment_declined", mpan=appointment.mpan_core, reason="NO CAPACITY")
+            ctx.send(
+                dtn_flow(
+                    ctx,
+                    D0261,
+                    to_role=Role.SUPPLIER,
+                    to_mpid=appointment.supplier_mpid,
+                    mpan_core=appointment.mpan_core,
+                    appointed_role=appointment.appointed_role,
+                    effective_from_date=appointment.effective_from_date,
+                    contract_reference=appointment.contract_reference,
+                    rejection_reason="No capacity for new appointments in this GSP group",
+                )
+            )
+            return False
+        self._accept(ctx, appointment)
+        return True
 
     def _accept(self, ctx: Context, appointment: D0155 | D0153) -> None:
         ctx.record(
@@ -35,3 +84,96 @@ class LegacyAgent(Participant):
                 contract_reference=appointment.contract_reference,
             )
         )
+
+
+def final_consumption(
+    ctx: Context, point: MeteringPoint, day: date, *, mds_dip_id: str, distributor_dip_id: str
+) -> DipEnvelope:
+    """IF-021 [ActivePower] for one settlement day of ``point``, from this data service.
+
+    The register advances evenly over the day, so every period carries the
+    day's consumption divided by the number of settlement periods that day has
+    (46, 48 or 50 on clock-change days).
+    """
+    identity = ctx.identity
+    assert identity.dip_id is not None  # only DIP users submit IF-021
+    periods = settlement_periods(day)
+    per_period = format_reading(point.daily_kwh / periods)
+    day_start = datetime.combine(day, time(0, 0), tzinfo=UTC)
+    return dip_submission(
+        ctx,
+        ActivePower(
+            b044=B044(issuing_data_service_dip_id=identity.dip_id),
+            b067=B067(connection_type_indicator="W", connection_type_effective_from_date=day_start),
+            b900_list=(
+                B900.for_day(
+                    measurement_quantity_id="AI",
+                    settlement_day_date=day_start,
+                    values=[per_period] * periods,
+                ),
+            ),
+        ),
+        primary_recipients=(mds_dip_id,),
+        m0=M0(
+            mpan_core=point.mpan_core,
+            distributor_dip_id=distributor_dip_id,
+            gsp_group_id=point.gsp_group_id,
+        ),
+    )
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class SubmitConsumption:
+    """Timer: submit IF-021 for one settlement date of one MPAN."""
+
+    mpan_core: str
+    settlement_date: date
+
+
+def schedule_final_consumption(
+    ctx: Context, mpan: str, *, regime_end: date, supply_start: date, late_probability: float
+) -> None:
+    """T1 / A1 / S1b, and the D11 exception, as a data service's timers.
+
+    The last MHHS settlement date's consumption goes to MDS at 10:00 on the
+    supply start date. With ``late_probability`` (a data-service defect the
+    scenario injects) the service also submits the supply start date itself the
+    next working day, a date it is no longer appointed for, which MDS must
+    reject with ECS1001.
+    """
+    ctx.set_timer(
+        max(local_instant(supply_start, 10), ctx.now),
+        SubmitConsumption(mpan_core=mpan, settlement_date=regime_end),
+        mpan=mpan,
+    )
+    if late_probability and ctx.rng.random() < late_probability:
+        ctx.record("late_consumption_planned", mpan=mpan, settlement_date=supply_start.isoformat())
+        ctx.set_timer(
+            ctx.calendar.working_instant(ctx.calendar.next_working_day(supply_start), 10),
+            SubmitConsumption(mpan_core=mpan, settlement_date=supply_start),
+            mpan=mpan,
+        )
+
+
+def appointment_response(ctx: Context, request: DipEnvelope) -> DipEnvelope:
+    """B34: accept an IF-033 appointment request (SP000) with the matching IF-034."""
+    custom = request.custom
+    response: CustomBlock
+    if isinstance(custom, DSAppSPRequest):
+        response = DSAppSPResponse(
+            b007=B007.accepted(), b012=custom.b012, b013=custom.b013, b071=custom.b071
+        )
+    elif isinstance(custom, MSAppSPRequest):
+        response = MSAppSPResponse(
+            b007=B007.accepted(), b012=custom.b012, b013=custom.b013, b070=custom.b070
+        )
+    else:
+        raise TypeError(f"{request.event_code} is not an IF-033 appointment request")
+    d0 = request.common.d0
+    return dip_submission(
+        ctx,
+        response,
+        primary_recipients=(request.sender_dip_id,),
+        m0=request.common.m0,
+        correlation_id=d0.initial_correlation_id if d0 is not None else None,
+    )

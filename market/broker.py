@@ -487,6 +487,7 @@ class Broker:
             route,
             primary=primary,
             mpan_core=mpan,
+            distributor_dip_id=envelope.common.m0.distributor_dip_id,
             mpan_roles=self.mpan_roles,
             holders_of_role=self._dip_ids_with_role,
         )

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from market.dip import (
     A0,
     M0,
+    R0,
     S0,
     S1,
     CommonBlock,
@@ -39,8 +40,13 @@ def dip_submission(
     primary_recipients: Iterable[str],
     m0: M0,
     correlation_id: str | None = None,
+    r0: R0 | None = None,
 ) -> DipEnvelope:
-    """An IF-nnn submission from this participant, ready for ``ctx.send``."""
+    """An IF-nnn submission from this participant, ready for ``ctx.send``.
+
+    ``r0`` is the response block the interfaces that answer a request carry
+    (IF-014, IF-026, IF-032 ...): ``R0.accepted()`` or ``R0.rejected(code)``.
+    """
     identity = ctx.identity
     if identity.dip_id is None:
         raise ScenarioError(
@@ -67,6 +73,7 @@ def dip_submission(
             a0=A0(primary_recipients=tuple(primary_recipients)),
             d0=None,
             m0=m0,
+            r0=r0,
         ),
         custom=custom,
     )

@@ -54,9 +54,14 @@ def default_routes(*, ees_always_on_if003: bool = True) -> dict[tuple[str, str],
 
     ``ees_always_on_if003`` is the RECON answer to the brief's open question 4
     (how does EES learn of a reverse migration?): by default the DIP copies every
-    IF-003 publication to EES as an *always* recipient.
+    IF-003 publication (and IF-036, which the catalogue sends to EES) to EES as an
+    *always* recipient. The split of each interface's catalogue recipients into
+    primary (named by the sender), secondary and always is RECON.
     """
     regs = frozenset({Role.REGISTRATION_SERVICE})
+    suppliers = frozenset({Role.SUPPLIER})
+    data_services = frozenset({Role.SMART_DATA_SERVICE, Role.ADVANCED_DATA_SERVICE})
+    metering_services = frozenset({Role.SMART_METERING_SERVICE, Role.ADVANCED_METERING_SERVICE})
     ees = (Role.ELECTRICITY_ENQUIRY_SERVICE,) if ees_always_on_if003 else ()
     routes = [
         Route(
@@ -68,7 +73,55 @@ def default_routes(*, ees_always_on_if003: bool = True) -> dict[tuple[str, str],
         ),
         Route(interface_id="IF-003", event_code="[MSDeAppRM]", sender_roles=regs, always_roles=ees),
         Route(interface_id="IF-003", event_code="[DSDeAppRM]", sender_roles=regs, always_roles=ees),
+        # IF-001: REGS names the incoming supplier, MDS and LDSO itself.
+        Route(interface_id="IF-001", event_code="[ChangeOfSupplier]", sender_roles=regs),
+        # IF-021: to MDS; the DIP copies the MPAN's supplier and LDSO.
+        Route(
+            interface_id="IF-021",
+            event_code="[ActivePower]",
+            sender_roles=data_services,
+            secondary_roles=(Role.SUPPLIER, Role.LDSO),
+        ),
+        Route(
+            interface_id="IF-014",
+            event_code="[ActivePowerRejected]",
+            sender_roles=frozenset({Role.MARKETWIDE_DATA_SERVICE}),
+            secondary_roles=(Role.SUPPLIER,),
+        ),
+        Route(interface_id="IF-025", event_code="[SSCandProfileClass]", sender_roles=suppliers),
+        Route(interface_id="IF-026", event_code="[SSCandProfileClass]", sender_roles=regs),
+        Route(
+            interface_id="IF-041",
+            event_code="[ReadingCOS]",
+            sender_roles=suppliers | data_services,
+            secondary_roles=(Role.LDSO,),
+        ),
+        Route(
+            interface_id="IF-063",
+            event_code="[MDRStop]",
+            sender_roles=frozenset({Role.SMART_DATA_SERVICE}),
+        ),
     ]
+    for service, providers in (("DS", data_services), ("MS", metering_services)):
+        routes += [
+            Route(interface_id="IF-031", event_code=f"[{service}App]", sender_roles=suppliers),
+            Route(
+                interface_id="IF-032", event_code=f"[{service}AppInitialResp]", sender_roles=regs
+            ),
+            Route(interface_id="IF-033", event_code=f"[{service}AppSPRequest]", sender_roles=regs),
+            Route(
+                interface_id="IF-034",
+                event_code=f"[{service}AppSPResponse]",
+                sender_roles=providers,
+            ),
+            Route(interface_id="IF-035", event_code=f"[{service}AppAccepted]", sender_roles=regs),
+            Route(
+                interface_id="IF-036",
+                event_code=f"[{service}AppActive]",
+                sender_roles=regs,
+                always_roles=ees,
+            ),
+        ]
     return {(r.interface_id, r.event_code): r for r in routes}
 
 
@@ -101,14 +154,24 @@ def decide_recipients(
     *,
     primary: Iterable[str],
     mpan_core: str,
+    distributor_dip_id: str,
     mpan_roles: MpanRoleMap,
     holders_of_role: Callable[[Role], Iterable[str]],
 ) -> RoutingDecision:
-    """Resolve the full recipient list of one submission (a pure function of the tables)."""
+    """Resolve the full recipient list of one submission (a pure function of the tables).
+
+    The LDSO of an MPAN is the distributor the message's M0 names; other
+    secondary roles come from the DIP's MPAN map.
+    """
     secondary = tuple(
         dip_id
         for role in route.secondary_roles
-        if (dip_id := mpan_roles.holder(mpan_core, role)) is not None
+        if (
+            dip_id := distributor_dip_id
+            if role == Role.LDSO
+            else mpan_roles.holder(mpan_core, role)
+        )
+        is not None
     )
     always = tuple(dip_id for role in route.always_roles for dip_id in holders_of_role(role))
     return RoutingDecision(primary=tuple(primary), secondary=secondary, always=always)

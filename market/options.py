@@ -8,8 +8,12 @@ own option where it has one; the README lists them. Defaults follow the brief.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 import attrs
+
+#: Who sends IF-041 ``[ReadingCOS]`` in the smart variant (brief c.4, ``smart_if041_sender``).
+If041Sender = Literal["OUTGOING_SUPPLIER", "OUTGOING_SDS"]
 
 
 @attrs.frozen(kw_only=True)
@@ -36,3 +40,9 @@ class ProcessOptions:
     cos_read_cutoff_working_days: int = 5
     #: D8: readings differing by more than this many kWh are disputed with D0300 (BSCP504).
     dispute_tolerance_kwh: Decimal = Decimal("250")
+    #: c.4 S3 / open question 3: the outgoing MHHS supplier (default) or the outgoing SDS
+    #: shares the smart change-of-supply read with IF-041 ``[ReadingCOS]``.
+    smart_if041_sender: If041Sender = attrs.field(
+        default="OUTGOING_SUPPLIER",
+        validator=attrs.validators.in_(("OUTGOING_SUPPLIER", "OUTGOING_SDS")),
+    )

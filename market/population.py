@@ -39,13 +39,24 @@ class ServiceAppointment:
 
 
 @attrs.frozen(kw_only=True, slots=True)
+class LegacyAppointments:
+    """The legacy agents serving an MPAN that never migrated (NHH data collector, MOP, DA)."""
+
+    data_collector_mpid: str
+    meter_operator_mpid: str
+    data_aggregator_mpid: str
+
+
+@attrs.frozen(kw_only=True, slots=True)
 class MeteringPoint:
     """One MPAN as the market stands before the run: regime, registrant, services, meter.
 
     ``last_read`` / ``last_read_on`` is the data service's last validated
     cumulative reading; ``daily_kwh`` is how fast the register advances, so every
     party that estimates a reading for a day gets the same answer from the same
-    facts.
+    facts. ``legacy_agents`` serve an MPAN that never migrated (``migrated`` is
+    false); ``supplier_read_offset_kwh`` is how far the registered supplier's own
+    closing-read estimate is off (a scenario fact behind disputed reads, D8).
     """
 
     mpan_core: str = attrs.field(validator=_mpan)
@@ -61,6 +72,8 @@ class MeteringPoint:
     last_read: Decimal
     last_read_on: date
     daily_kwh: Decimal
+    legacy_agents: LegacyAppointments | None = None
+    supplier_read_offset_kwh: Decimal = Decimal(0)
 
     def register_on(self, day: date) -> Decimal:
         """The register's true reading at the start of ``day`` (linear from the last read)."""

@@ -1,30 +1,58 @@
-"""The reverse-migration process as data: steps, who performs them, what they send, in what order.
+"""The switching process as data: each path's steps, who sends what to whom, in what order.
 
-The step tables of the brief (c.1 common part, c.2 variant T) become
-:class:`Step` values. Two pure functions use them: :func:`classify_step` names
-the step a message belongs to (the broker stamps it on journal events), and
-:func:`mpan_outcomes` reads a journal and says, per MPAN, whether its reverse
-migration completed or where it is stuck and what it waits for.
+Each MPAN that switches follows one *path* of ``docs/message-flows.md`` (the
+contract between participants and checkers): a reverse migration for meter
+variant T, A or S (``RM-T``, ``RM-A``, ``RM-S``), a legacy change of supply
+(``COS-L``), an MHHS change of supply (``COS-M``) or an objected switch
+(``OBJ``). The tables below mirror that file; each row becomes a :class:`Step`.
+
+A step id names one action wherever it appears: ``C9`` is "the incoming
+supplier appoints its data collector and meter operator" on every path that
+has it. Where the action is the same but the roles are the variant's own (the
+HH agents of ``RM-A``) or its predecessors differ (``T4`` follows ``L2`` on
+``COS-L``, ``T3`` on ``RM-T``), each path holds its own :class:`Step` under the
+shared id: :data:`STEPS_BY_ID` has the first definition, :func:`step_by_id`
+the one of a given path.
+
+:func:`step_classifier` builds the function the broker stamps every journal
+event's ``step`` with; :func:`path_of`, :func:`progress_of` and
+:func:`mpan_outcomes` read journals with the tables. Judging conformance
+(unexpected steps, order, who owes what) is :mod:`market.checks`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
+from market.broker import DIP, StepClassifier
 from market.ids import Role
+
+#: The paths of ``docs/message-flows.md``, in the order reports list them.
+PATHS: Final = ("RM-T", "RM-A", "RM-S", "COS-L", "COS-M", "OBJ")
+#: Meter variants (brief c.0) and the reverse-migration path of each.
+VARIANT_PATHS: Final = MappingProxyType({"T": "RM-T", "A": "RM-A", "S": "RM-S"})
+#: Parties that are more than their role: the gaining and losing supplier, the old legacy MOP.
+SUP_IN: Final = "SUP(in)"
+SUP_OUT: Final = "SUP(out)"
+OLD_NHHMOA: Final = "NHHMOA(old)"
+_PARTY_ROLES: Final = {SUP_IN: "SUP", SUP_OUT: "SUP", OLD_NHHMOA: "NHHMOA"}
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class Step:
-    """One step of the process: a message from one role to others, with its timing rule.
+    """One step of a path: a message from one party to others, with its timing rule.
 
-    A step is *observed* when the journal shows its message ``delivered`` from
-    ``actor`` to one of ``recipients`` (DIP submissions count when ``accepted``).
-    ``required`` steps must all be observed for the reverse migration to count as
-    complete; ``after`` lists the steps that must have been observed first.
+    A step is *observed* when the journal shows one of its :attr:`messages`
+    ``delivered`` (a DIP submission counts when ``accepted``). ``actor`` is the
+    role that performs it, ``actor_party`` that role's part in the switch
+    (``SUP(in)`` or ``SUP(out)`` for a supplier), ``also_by`` other roles that
+    may perform it instead. When a step and one of its ``after`` steps are both
+    observed, the ``after`` step must come first. ``answers`` names the step
+    this one replies to with the same message (a D0300 resolution).
     """
 
     step_id: str
@@ -37,429 +65,631 @@ class Step:
     meaning: str
     required: bool = True
     after: tuple[str, ...] = ()
+    actor_party: str = attrs.field(
+        default=attrs.Factory(lambda step: str(step.actor), takes_self=True)
+    )
+    also_by: tuple[Role, ...] = ()
+    publication: str | None = None
+    answers: str | None = None
+
+    @property
+    def actor_roles(self) -> tuple[Role, ...]:
+        """Every role that may perform the step."""
+        return (self.actor, *self.also_by)
+
+    @property
+    def party(self) -> str:
+        """Who performs the step, for people: ``SUP(in)``, ``MSS``, ``NHHDC/NHHMOA/NHHDA``."""
+        return "/".join((self.actor_party, *self.also_by))
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """The message ids that show the step: the IF-nnn and, where it counts too, its PUB-nnn."""
+        return (self.message,) if self.publication is None else (self.message, self.publication)
+
+    @property
+    def label(self) -> str:
+        """Step id, message and event code: ``C14 IF-003 [MSDeAppRM]``."""
+        return " ".join(part for part in (self.step_id, self.message, self.event_code) if part)
 
 
-_SUP = Role.SUPPLIER
-_REGS = Role.REGISTRATION_SERVICE
-_CSS = Role.CENTRAL_SWITCHING_SERVICE
-_NHHDC = Role.NHH_DATA_COLLECTOR
-_NHHMOA = Role.NHH_METER_OPERATOR
-_NHHDA = Role.NHH_DATA_AGGREGATOR
+#: ``step | timing rule | meaning`` for every step id (brief c.1–c.5 and d).
+_STEP_TEXT: Final = """
+C1   | SSD up to 28 days ahead       | Incoming supplier asks CSS to switch the MPAN to it
+C2   | within the objection window   | CSS tells the outgoing supplier it is losing the MPAN
+C3   | within the objection window   | Outgoing supplier objects, so the switch fails
+D3   | when the objection is upheld  | CSS tells the incoming supplier the switch failed
+C4   | window closed, before SSD     | CSS secures the switch and tells the Registration Service
+C4a  | on securing                   | CSS confirms the loss to the outgoing supplier
+C6   | on securing                   | Registration Service confirms the registration (legacy)
+C6a  | on securing                   | Registration Service names the old supplier
+C7   | on securing, ≥ 1 day pre-SSD  | Registration Service announces the MPAN leaves MHHS
+C8   | seconds after C7              | DIP publishes it to MDS, LDSO and the outgoing supplier
+C9   | before SSD                    | Incoming supplier appoints legacy data collector and MOP
+C9a  | before SSD                    | Incoming supplier appoints the legacy data aggregator
+C10  | typically within 5 WD         | A legacy agent accepts its appointment
+C10r | typically within 5 WD         | A legacy agent rejects its appointment (D6)
+C11  | after acceptance              | Incoming supplier tells each agent who the others are
+C11a | after acceptance              | Incoming supplier sends the customer's details to agents
+C12  | by SSD                        | Incoming supplier registers its legacy agents with REGS
+C13  | on receipt of D0205           | Registration Service instructs the legacy data aggregator
+C14  | when the legacy MOP is known  | Registration Service de-appoints the outgoing MS
+C15  | when the legacy DC is known   | Registration Service de-appoints the outgoing DS
+D10  | during the migration          | Outgoing supplier tries to maintain supplier data items
+D10r | on receipt of IF-025          | Registration Service rejects it with REG9002
+D11  | on receipt of the IF-021      | MDS rejects consumption after MHHSRegimeEndDate (ECS1001)
+T1   | days up to regime end         | Outgoing SDS submits its last consumption to MDS
+T2q  | when B096 was absent          | Legacy DC asks the outgoing SDS for reading history
+T2   | within 5 WD after SSD         | Outgoing SDS gives the legacy DC its last valid readings
+T3q  | when B095 was absent          | Legacy MOP asks the outgoing MSS for meter details
+T3   | on request or proactively     | Outgoing MSS releases meter technical details to new MOP
+T3a  | with D0150                    | Outgoing MSS sends the register mapping details
+T4   | within 5 WD                   | Legacy MOP forwards meter details to DC, supplier, LDSO
+T4a  | with D0150                    | Legacy MOP forwards the register mapping details
+T5   | SSD ± 5 WD                    | Incoming supplier passes on the customer's own reading
+T6   | after reads; deemed at cut-off| Legacy DC settles the CoS reading, tells both suppliers
+T7   | before the first legacy SF run| Legacy DC sends the EAC/AA to the legacy aggregator
+T8   | within 12 months after SSD    | Outgoing supplier disputes the change-of-supply reading
+T8r  | after the dispute             | Incoming supplier agrees or rejects the disputed reading
+A1   | days up to regime end         | Outgoing ADS submits its last consumption to MDS
+A2q  | when B096 was absent          | Legacy HHDC asks the outgoing ADS for the final reading
+A2   | within 5 WD                   | Outgoing ADS gives the legacy HHDC the final meter reading
+A3q  | when B095 was absent          | Legacy HHMOA asks the outgoing MSA for meter details
+A3   | on request                    | Outgoing MSA releases HH meter technical details
+A4   | within 5 WD                   | Legacy HHMOA forwards HH meter details to DC, SUP, LDSO
+A5   | daily from SSD                | Legacy HHDC sends validated HH advances to the HHDA
+A5a  | daily from SSD                | Legacy HHDC sends HH consumption to the incoming supplier
+A6   | within 12 months after SSD    | Outgoing supplier disputes the change-of-supply reading
+A6r  | after the dispute             | Incoming supplier agrees or rejects the disputed reading
+S1   | by SSD                        | Outgoing SDS tells the MDR to stop retrieving meter data
+S1b  | days up to regime end         | Outgoing SDS submits its last consumption to MDS
+M1q  | when B095 was absent          | Legacy MOP asks the outgoing MSS for meter details
+M1   | on request or proactively     | Outgoing MSS releases meter technical details to new MOP
+M1a  | with D0150                    | Outgoing MSS sends the register mapping details
+M2   | within 5 WD                   | Legacy MOP forwards meter details to DC, supplier, LDSO
+M2a  | with D0150                    | Legacy MOP forwards the register mapping details
+S2   | SSD to SSD + 5 WD             | Incoming supplier sends the SSD read obtained via DCC
+S3   | SSD to SSD + 5 WD             | MHHS side shares the change-of-supply read (IF-041)
+S4   | within 5 WD after the read    | Legacy DC confirms the CoS reading to both suppliers
+S5   | before the first legacy SF run| Legacy DC sends the EAC/AA to the legacy aggregator
+S6   | within 12 months after SSD    | Outgoing supplier disputes the change-of-supply reading
+S6r  | after the dispute             | Incoming supplier agrees or rejects the disputed reading
+L1   | after appointment             | New legacy MOP asks the old MOP for meter details
+L2   | on request                    | Old legacy MOP hands the meter details to the new MOP
+B1   | on securing                   | Registration Service announces the MHHS change of supplier
+B31d | after IF-001                  | Incoming supplier asks to appoint its Data Service
+B31m | after IF-001                  | Incoming supplier asks to appoint its Metering Service
+B32d | on receipt of IF-031          | Registration Service acknowledges the DS appointment
+B32m | on receipt of IF-031          | Registration Service acknowledges the MS appointment
+B33d | on receipt of IF-031          | Registration Service asks the Data Service to accept
+B33m | on receipt of IF-031          | Registration Service asks the Metering Service to accept
+B34d | on request                    | Data Service accepts the appointment
+B34m | on request                    | Metering Service accepts the appointment
+B35d | on acceptance                 | Registration Service confirms the DS appointment
+B35m | on acceptance                 | Registration Service confirms the MS appointment
+B36d | from the SSD                  | Registration Service makes the DS appointment active
+B36m | from the SSD                  | Registration Service makes the MS appointment active
+"""
 
-#: BPM-001 CoS-RM (brief c.1) followed by BPM-003 variant T (brief c.2).
-VARIANT_T_STEPS: Final = (
-    Step(
-        step_id="C1",
-        actor=_SUP,
-        network="CSS",
-        message="RegistrationRequest",
-        event_code=None,
-        recipients=(_CSS,),
-        timing="any time; SSD up to 28 days ahead",
-        meaning="Incoming supplier asks CSS to switch the MPAN to it",
-    ),
-    Step(
-        step_id="C2",
-        actor=_CSS,
-        network="CSS",
-        message="LossNotification",
-        event_code=None,
-        recipients=(_SUP,),
-        timing="within the objection window",
-        after=("C1",),
-        meaning="CSS tells the outgoing supplier it is losing the MPAN",
-    ),
-    Step(
-        step_id="C4",
-        actor=_CSS,
-        network="CSS",
-        message="SecuredActive",
-        event_code=None,
-        recipients=(_REGS,),
-        timing="objection window closed, before SSD",
-        after=("C2",),
-        meaning="CSS secures the switch and tells the Registration Service",
-    ),
-    Step(
-        step_id="C4a",
-        actor=_CSS,
-        network="CSS",
-        message="SecuredActive",
-        event_code=None,
-        recipients=(_SUP,),
-        timing="on securing",
-        after=("C2",),
-        required=False,
-        meaning="CSS confirms to the outgoing supplier that the loss is secured",
-    ),
-    Step(
-        step_id="C6",
-        actor=_REGS,
-        network="DTN",
-        message="D0217",
-        event_code=None,
-        recipients=(_SUP,),
-        timing="on securing",
-        after=("C4",),
-        meaning="Registration Service confirms the registration to the legacy incoming supplier",
-    ),
-    Step(
-        step_id="C6a",
-        actor=_REGS,
-        network="DTN",
-        message="D0311",
-        event_code=None,
-        recipients=(_SUP,),
-        timing="on securing",
-        after=("C4",),
-        required=False,
-        meaning="Registration Service tells the incoming supplier who the old supplier is",
-    ),
-    Step(
-        step_id="C7",
-        actor=_REGS,
-        network="DIP",
-        message="IF-003",
-        event_code="[ReverseMigNotification]",
-        recipients=(),
-        timing="on securing, at least 1 day before SSD",
-        after=("C4",),
-        meaning="Registration Service announces the MPAN leaves MHHS on MHHSRegimeEndDate",
-    ),
-    Step(
-        step_id="C8",
-        actor=_REGS,
-        network="DIP",
-        message="PUB-003",
-        event_code="[ReverseMigNotification]",
-        recipients=(Role.MARKETWIDE_DATA_SERVICE, Role.LDSO, _SUP),
-        timing="seconds",
-        after=("C7",),
-        meaning="DIP publishes the notification to MDS, LDSO and the outgoing supplier",
-    ),
-    Step(
-        step_id="C9",
-        actor=_SUP,
-        network="DTN",
-        message="D0155",
-        event_code=None,
-        recipients=(_NHHDC, _NHHMOA),
-        timing="before SSD",
-        after=("C6",),
-        meaning="Incoming supplier appoints the legacy data collector and meter operator",
-    ),
-    Step(
-        step_id="C9a",
-        actor=_SUP,
-        network="DTN",
-        message="D0153",
-        event_code=None,
-        recipients=(_NHHDA,),
-        timing="before SSD",
-        after=("C6",),
-        meaning="Incoming supplier appoints the legacy data aggregator",
-    ),
-    Step(
-        step_id="C10",
-        actor=_NHHDC,
-        network="DTN",
-        message="D0011",
-        event_code=None,
-        recipients=(_SUP,),
-        timing="typically within 5 WD",
-        after=("C9",),
-        meaning="Each legacy agent accepts its appointment",
-    ),
-    Step(
-        step_id="C11",
-        actor=_SUP,
-        network="DTN",
-        message="D0148",
-        event_code=None,
-        recipients=(_NHHDC, _NHHMOA, _NHHDA),
-        timing="after acceptance",
-        after=("C10",),
-        meaning="Incoming supplier tells each agent who the other agents are",
-    ),
-    Step(
-        step_id="C11a",
-        actor=_SUP,
-        network="DTN",
-        message="D0302",
-        event_code=None,
-        recipients=(_NHHDC, _NHHMOA),
-        timing="after acceptance",
-        after=("C10",),
-        required=False,
-        meaning="Incoming supplier sends the customer's details to its agents",
-    ),
-    Step(
-        step_id="C12",
-        actor=_SUP,
-        network="DTN",
-        message="D0205",
-        event_code=None,
-        recipients=(_REGS,),
-        timing="by SSD",
-        after=("C10",),
-        meaning="Incoming supplier registers its legacy agents with the Registration Service",
-    ),
-    Step(
-        step_id="C13",
-        actor=_REGS,
-        network="DTN",
-        message="D0209",
-        event_code=None,
-        recipients=(_NHHDA,),
-        timing="on receipt of D0205",
-        after=("C12",),
-        meaning="Registration Service instructs the legacy data aggregator",
-    ),
-    Step(
-        step_id="C14",
-        actor=_REGS,
-        network="DIP",
-        message="PUB-003",
-        event_code="[MSDeAppRM]",
-        recipients=(Role.SMART_METERING_SERVICE,),
-        timing="when the legacy MOP is known",
-        after=("C7",),
-        meaning="Registration Service de-appoints the outgoing Metering Service",
-    ),
-    Step(
-        step_id="C15",
-        actor=_REGS,
-        network="DIP",
-        message="PUB-003",
-        event_code="[DSDeAppRM]",
-        recipients=(Role.SMART_DATA_SERVICE,),
-        timing="when the legacy DC is known",
-        after=("C7",),
-        meaning="Registration Service de-appoints the outgoing Data Service",
-    ),
-    Step(
-        step_id="T2",
-        actor=Role.SMART_DATA_SERVICE,
-        network="DTN",
-        message="D0010",
-        event_code=None,
-        recipients=(_NHHDC,),
-        timing="within 5 WD after SSD",
-        after=("C15",),
-        required=False,
-        meaning="Outgoing SDS gives the legacy DC its last validated reading",
-    ),
-    Step(
-        step_id="T3",
-        actor=Role.SMART_METERING_SERVICE,
-        network="DTN",
-        message="D0150",
-        event_code=None,
-        recipients=(_NHHMOA,),
-        timing="on request or proactively",
-        after=("C14",),
-        meaning="Outgoing MSS releases the meter technical details to the legacy MOP",
-    ),
-    Step(
-        step_id="T3a",
-        actor=Role.SMART_METERING_SERVICE,
-        network="DTN",
-        message="D0149",
-        event_code=None,
-        recipients=(_NHHMOA,),
-        timing="with D0150",
-        after=("C14",),
-        required=False,
-        meaning="Outgoing MSS sends the register mapping details",
-    ),
-    Step(
-        step_id="T4",
-        actor=_NHHMOA,
-        network="DTN",
-        message="D0150",
-        event_code=None,
-        recipients=(_NHHDC, _SUP, Role.LDSO),
-        timing="within 5 WD",
-        after=("T3",),
-        meaning="Legacy MOP forwards the meter technical details to DC, supplier and LDSO",
-    ),
-    Step(
-        step_id="T4a",
-        actor=_NHHMOA,
-        network="DTN",
-        message="D0149",
-        event_code=None,
-        recipients=(_NHHDC, _SUP),
-        timing="with D0150",
-        after=("T3a",),
-        required=False,
-        meaning="Legacy MOP forwards the register mapping details",
-    ),
-    Step(
-        step_id="T5",
-        actor=_SUP,
-        network="DTN",
-        message="D0010",
-        event_code=None,
-        recipients=(_NHHDC,),
-        timing="SSD ± 5 WD",
-        after=("C6",),
-        required=False,
-        meaning="Incoming supplier passes on the customer's own reading",
-    ),
-    Step(
-        step_id="T6",
-        actor=_NHHDC,
-        network="DTN",
-        message="D0086",
-        event_code=None,
-        recipients=(_SUP,),
-        timing="after reads arrive; deemed at the cut-off",
-        after=("T4",),
-        meaning="Legacy DC settles the change-of-supply reading and tells both suppliers",
-    ),
-    Step(
-        step_id="T7",
-        actor=_NHHDC,
-        network="DTN",
-        message="D0019",
-        event_code=None,
-        recipients=(_NHHDA,),
-        timing="before the first legacy SF run",
-        after=("T6",),
-        meaning="Legacy DC sends the annual consumption (EAC/AA) to the legacy aggregator",
-    ),
-    Step(
-        step_id="T8",
-        actor=_SUP,
-        network="DTN",
-        message="D0300",
-        event_code=None,
-        recipients=(_SUP,),
-        timing="within 12 months after SSD",
-        after=("T6",),
-        required=False,
-        meaning="A supplier disputes the change-of-supply reading",
-    ),
+# Step rows: ``id | by | network message[/publication] [event code] | to | after | flags``.
+# ``by`` is the performing party, then ``/`` and roles that may perform it instead;
+# DC, MOP, DA, MS and DS stand for the variant's legacy agents and outgoing services.
+# Flags: ``opt`` (optional), ``answers=<id>``.
+_START: Final = """
+C1   | SUP(in)     | CSS RegistrationRequest              | CSS              |
+C2   | CSS         | CSS LossNotification                 | SUP              | C1
+"""
+_OBJECTED: Final = """
+C3   | SUP(out)    | CSS Objection                        | CSS              | C2
+D3   | CSS         | CSS RegistrationObjected             | SUP              | C3
+"""
+_SECURED: Final = """
+C4   | CSS         | CSS SecuredActive                    | REGS             | C2
+C4a  | CSS         | CSS SecuredActive                    | SUP              | C2       | opt
+"""
+_CONFIRMED: Final = """
+C6   | REGS        | DTN D0217                            | SUP              | C4
+C6a  | REGS        | DTN D0311                            | SUP              | C4       | opt
+"""
+_NOTIFIED: Final = """
+C7   | REGS        | DIP IF-003 [ReverseMigNotification]  |                  | C4
+C8   | REGS        | DIP PUB-003 [ReverseMigNotification] | MDS LDSO SUP EES | C7
+"""
+_APPOINTED: Final = """
+C9   | SUP(in)     | DTN D0155                            | DC MOP           | C6
+C9a  | SUP(in)     | DTN D0153                            | DA               | C6
+C10  | DC/MOP/DA   | DTN D0011                            | SUP              | C9
+C10r | DC/MOP/DA   | DTN D0261                            | SUP              | C9       | opt
+C11  | SUP(in)     | DTN D0148                            | DC MOP DA        | C10
+C11a | SUP(in)     | DTN D0302                            | DC MOP           | C10      | opt
+C12  | SUP(in)     | DTN D0205                            | REGS             | C10
+C13  | REGS        | DTN D0209                            | DA               | C12
+"""
+_DEAPPOINTED: Final = """
+C14  | REGS        | DIP IF-003/PUB-003 [MSDeAppRM]       | MS               | C7
+C15  | REGS        | DIP IF-003/PUB-003 [DSDeAppRM]       | DS               | C7
+D10  | SUP(out)    | DIP IF-025/PUB-025                   | REGS             | C8       | opt
+D10r | REGS        | DIP IF-026/PUB-026                   | SUP              | D10      | opt
+"""
+_RM_T: Final = """
+T1   | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS              | C15      | opt
+D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | SDS          | T1       | opt
+T2q  | NHHDC       | DTN D0170                            | SDS              | C9       | opt
+T2   | SDS         | DTN D0010                            | NHHDC            | C15      | opt
+T3q  | NHHMOA      | DTN D0170                            | MSS              | C9       | opt
+T3   | MSS         | DTN D0150                            | NHHMOA           | C14
+T3a  | MSS         | DTN D0149                            | NHHMOA           | C14      | opt
+T4   | NHHMOA      | DTN D0150                            | NHHDC SUP LDSO   | T3
+T4a  | NHHMOA      | DTN D0149                            | NHHDC SUP        | T3a      | opt
+T5   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | opt
+T6   | NHHDC       | DTN D0086                            | SUP              | T4
+T7   | NHHDC       | DTN D0019                            | NHHDA            | T6
+T8   | SUP(out)    | DTN D0300                            | SUP              | T6       | opt
+T8r  | SUP(in)     | DTN D0300                            | SUP        | T8       | opt answers=T8
+"""
+_RM_A: Final = """
+A1   | ADS         | DIP IF-021/PUB-021 [ActivePower]     | MDS              | C15      | opt
+D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | ADS          | A1       | opt
+A2q  | HHDC        | DTN D0170                            | ADS              | C9       | opt
+A2   | ADS         | DTN D0010                            | HHDC             | C15
+A3q  | HHMOA       | DTN D0170                            | MSA              | C9       | opt
+A3   | MSA         | DTN D0268                            | HHMOA            | C14
+A4   | HHMOA       | DTN D0268                            | HHDC SUP LDSO    | A3
+A5   | HHDC        | DTN D0036                            | HHDA             | A2 A4
+A5a  | HHDC        | DTN D0275                            | SUP              | A2 A4    | opt
+A6   | SUP(out)    | DTN D0300                            | SUP              | A2       | opt
+A6r  | SUP(in)     | DTN D0300                            | SUP        | A6       | opt answers=A6
+"""
+_RM_S: Final = """
+S1   | SDS         | DIP IF-063/PUB-063 [MDRStop]         | MDR              | C15
+S1b  | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS              | C15      | opt
+D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | SDS          | S1b      | opt
+M1q  | NHHMOA      | DTN D0170                            | MSS              | C9       | opt
+M1   | MSS         | DTN D0150                            | NHHMOA           | C14
+M1a  | MSS         | DTN D0149                            | NHHMOA           | C14      | opt
+M2   | NHHMOA      | DTN D0150                            | NHHDC SUP LDSO   | M1
+M2a  | NHHMOA      | DTN D0149                            | NHHDC SUP        | M1a      | opt
+S2   | SUP(in)     | DTN D0010                            | NHHDC            | C9
+S3   | SUP(out)/SDS| DIP IF-041/PUB-041 [ReadingCOS]      | LDSO SUP         | C7
+S4   | NHHDC       | DTN D0086                            | SUP              | M2 S2
+S5   | NHHDC       | DTN D0019                            | NHHDA            | S4
+S6   | SUP(out)    | DTN D0300                            | SUP              | S4       | opt
+S6r  | SUP(in)     | DTN D0300                            | SUP        | S6       | opt answers=S6
+"""
+_COS_L: Final = """
+L1   | NHHMOA      | DTN D0170                            | NHHMOA           | C9
+L2   | NHHMOA(old) | DTN D0150                            | NHHMOA           | L1
+T4   | NHHMOA      | DTN D0150                            | NHHDC SUP LDSO   | L2
+T5   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | opt
+T6   | NHHDC       | DTN D0086                            | SUP              | T4
+T7   | NHHDC       | DTN D0019                            | NHHDA            | T6
+"""
+_COS_M: Final = """
+C4   | CSS         | CSS SecuredActive                    | REGS             | C2       | opt
+C4a  | CSS         | CSS SecuredActive                    | SUP              | C2       | opt
+B1   | REGS        | DIP IF-001/PUB-001 [ChangeOfSupplier]| SUP MDS LDSO     | C2 C4
+B31d | SUP(in)     | DIP IF-031/PUB-031 [DSApp]           | REGS             | B1
+B32d | REGS        | DIP IF-032/PUB-032 [DSAppInitialResp]| SUP              | B31d
+B33d | REGS        | DIP IF-033/PUB-033 [DSAppSPRequest]  | SDS ADS          | B31d
+B34d | SDS/ADS     | DIP IF-034/PUB-034 [DSAppSPResponse] | REGS             | B33d
+B35d | REGS        | DIP IF-035/PUB-035 [DSAppAccepted]   | SUP SDS ADS      | B34d
+B36d | REGS        | DIP IF-036/PUB-036 [DSAppActive]     | SUP SDS ADS LDSO MDS EES | B35d
+B31m | SUP(in)     | DIP IF-031/PUB-031 [MSApp]           | REGS             | B1
+B32m | REGS        | DIP IF-032/PUB-032 [MSAppInitialResp]| SUP              | B31m
+B33m | REGS        | DIP IF-033/PUB-033 [MSAppSPRequest]  | MSS MSA          | B31m
+B34m | MSS/MSA     | DIP IF-034/PUB-034 [MSAppSPResponse] | REGS             | B33m
+B35m | REGS        | DIP IF-035/PUB-035 [MSAppAccepted]   | SUP MSS MSA      | B34m
+B36m | REGS        | DIP IF-036/PUB-036 [MSAppActive]     | SUP MSS MSA LDSO MDS EES | B35m
+"""
+_NHH: Final = MappingProxyType(
+    {"DC": "NHHDC", "MOP": "NHHMOA", "DA": "NHHDA", "MS": "MSS", "DS": "SDS"}
+)
+_HH: Final = MappingProxyType(
+    {"DC": "HHDC", "MOP": "HHMOA", "DA": "HHDA", "MS": "MSA", "DS": "ADS"}
 )
 
-#: Roles that may perform a step's message where the table names a role family.
-_ROLE_FAMILIES: Final = {
-    _NHHDC: frozenset({_NHHDC, _NHHMOA, _NHHDA}),  # C10: every legacy agent answers D0011
+
+def _parse_text(text: str) -> dict[str, tuple[str, str]]:
+    rows = (line.split("|") for line in text.strip().splitlines())
+    return {step_id.strip(): (timing.strip(), meaning.strip()) for step_id, timing, meaning in rows}
+
+
+_TEXT: Final = _parse_text(_STEP_TEXT)
+
+
+def _parse_steps(*tables: str, roles: Mapping[str, str] = _NHH) -> tuple[Step, ...]:
+    """Steps from table rows; an unknown role or step text raises here, at import."""
+    steps = []
+    for line in filter(None, "".join(tables).splitlines()):
+        cells = [cell.strip() for cell in line.split("|")] + [""] * 5
+        step_id, by, what, to, after, flags = cells[:6]
+        parties = [roles.get(party, party) for party in by.split("/")]
+        network, messages, *event = what.split()
+        message, *publication = messages.split("/")
+        flag_words = dict(word.partition("=")[::2] for word in flags.split())
+        timing, meaning = _TEXT[step_id]
+        steps.append(
+            Step(
+                step_id=step_id,
+                actor=Role(_PARTY_ROLES.get(parties[0], parties[0])),
+                actor_party=parties[0],
+                also_by=tuple(Role(role) for role in parties[1:]),
+                network=network,
+                message=message,
+                publication=publication[0] if publication else None,
+                event_code=event[0] if event else None,
+                recipients=tuple(Role(roles.get(role, role)) for role in to.split()),
+                after=tuple(after.split()),
+                required="opt" not in flag_words,
+                answers=flag_words.get("answers"),
+                timing=timing,
+                meaning=meaning,
+            )
+        )
+    return tuple(steps)
+
+
+_REVERSE_MIGRATION: Final = (_START, _SECURED, _CONFIRMED, _NOTIFIED, _APPOINTED, _DEAPPOINTED)
+#: The variant-T reverse migration (brief c.1 + c.2); the name older callers use.
+VARIANT_T_STEPS: Final = _parse_steps(*_REVERSE_MIGRATION, _RM_T)
+#: Every path's steps, in the order of ``docs/message-flows.md``.
+PATH_STEPS: Final[Mapping[str, tuple[Step, ...]]] = MappingProxyType(
+    {
+        "RM-T": VARIANT_T_STEPS,
+        "RM-A": _parse_steps(*_REVERSE_MIGRATION, _RM_A, roles=_HH),
+        "RM-S": _parse_steps(*_REVERSE_MIGRATION, _RM_S),
+        "COS-L": _parse_steps(_START, _SECURED, _CONFIRMED, _APPOINTED, _COS_L),
+        "COS-M": _parse_steps(_START, _COS_M),
+        "OBJ": _parse_steps(_START, _OBJECTED),
+    }
+)
+#: The steps that end each path: an MPAN has completed once all of its path's are observed.
+TERMINAL_STEPS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "RM-T": ("T7",),
+        "RM-A": ("A5",),
+        "RM-S": ("S5",),
+        "COS-L": ("T7",),
+        "COS-M": ("B36d", "B36m"),
+        "OBJ": ("D3",),
+    }
+)
+#: What an MPAN whose path is undecided should show next: the start, securing, REGS's answer.
+UNDECIDED_STEPS: Final = tuple(
+    step for step in VARIANT_T_STEPS if step.step_id in ("C1", "C2", "C4", "C6")
+)
+
+
+class ProcessModelError(ValueError):
+    """The step tables contradict themselves (a bug in this module, caught at import)."""
+
+
+def _check_tables() -> None:
+    for path, steps in PATH_STEPS.items():
+        ids = [step.step_id for step in steps]
+        if len(ids) != len(set(ids)):
+            raise ProcessModelError(f"{path}: a step id appears twice in {ids}")
+        for step in steps:
+            unknown = [before for before in step.after if before not in ids]
+            if unknown:
+                raise ProcessModelError(f"{path} {step.step_id}: after names unknown {unknown}")
+        for terminal in TERMINAL_STEPS[path]:
+            if terminal not in ids or not _PATH_INDEX[path][terminal].required:
+                raise ProcessModelError(f"{path}: terminal step {terminal} is not a required step")
+
+
+_PATH_INDEX: Final = {
+    path: {step.step_id: step for step in steps} for path, steps in PATH_STEPS.items()
 }
+_check_tables()
 
-#: Steps whose DIP submission (``IF-003``) shares its id with the publication.
-_SUBMISSION_STEPS: Final = {
-    ("IF-003", "[ReverseMigNotification]"): "C7",
-    ("IF-003", "[MSDeAppRM]"): "C14",
-    ("IF-003", "[DSDeAppRM]"): "C15",
-}
-
-
-def _actor_matches(step: Step, role: Role | None) -> bool:
-    return role is not None and (role == step.actor or role in _ROLE_FAMILIES.get(step.actor, ()))
+#: Every step id once, with its first definition (the ``RM-T`` one for shared steps).
+STEPS_BY_ID: Final[Mapping[str, Step]] = MappingProxyType(
+    {step.step_id: step for path in reversed(PATHS) for step in reversed(PATH_STEPS[path])}
+)
 
 
-def classify_step(
-    *,
-    network: str,
-    message: str,
-    event_code: str | None,
-    sender_role: Role | None,
-    recipient_role: Role | None,
-    mpan: str | None = None,
-) -> str | None:
-    """The step id a message belongs to, or ``None`` when it is not a step of the process.
+def step_by_id(step_id: str, path: str | None = None) -> Step:
+    """The step ``step_id`` as ``path`` defines it, or its first definition when ``path`` is None.
 
-    DIP publications are sent by the DIP, so for ``PUB-nnn`` the step is found
-    from the interface and event code alone.
+    Raises ``KeyError`` naming the path's steps when the path has no such step.
     """
-    if network == "DIP":
-        submitted = _SUBMISSION_STEPS.get((message, event_code or ""))
-        if submitted is not None:
-            return submitted
-        for step in VARIANT_T_STEPS:
-            if step.message == message and step.event_code == event_code:
-                return step.step_id
+    steps = STEPS_BY_ID if path is None else _PATH_INDEX[path]
+    try:
+        return steps[step_id]
+    except KeyError:
+        raise KeyError(
+            f"no step {step_id!r} on {path or 'any path'}; known: {', '.join(steps)}"
+        ) from None
+
+
+# ------------------------------------------------------------------ classifying messages
+
+_Key = tuple[str, str, str | None, str, str | None, str]
+
+
+def _keys(step: Step, variant: str) -> Iterable[_Key]:
+    # The DIP publishes to whoever its routing adds (EES, secondary recipients):
+    # the publication is the step, whoever receives it.
+    recipients: tuple[str | None, ...] = (None,) if step.network == DIP else step.recipients
+    for message in step.messages:
+        for sender in step.actor_roles:
+            for recipient in recipients:
+                yield (step.network, message, step.event_code, sender, recipient, variant)
+
+
+def _classifier_table() -> dict[_Key, str]:
+    """``(network, message, event code, sender role, recipient role, variant) → step id``.
+
+    Per variant, the variant's reverse migration registers first, then COS-M,
+    OBJ and COS-L; a later path's step that would take a key already taken (the
+    COS-L legacy tail of a variant-S MPAN looks like RM-S's M2/S2/S4/S5) yields
+    to the earlier one. Two steps of one path on one key are a table bug.
+    """
+    table: dict[_Key, str] = {}
+    for variant, reverse_migration in VARIANT_PATHS.items():
+        owners: dict[_Key, str] = {}
+        for path in (reverse_migration, "COS-M", "OBJ", "COS-L"):
+            for step in PATH_STEPS[path]:
+                if step.answers is not None:
+                    continue  # same message as the step it answers: told apart by observed_step
+                for key in _keys(step, variant):
+                    known = table.setdefault(key, step.step_id)
+                    if known != step.step_id and owners.setdefault(key, path) == path:
+                        raise ProcessModelError(f"{path}: {known} and {step.step_id} share {key}")
+                    owners.setdefault(key, path)
+    return table
+
+
+_CLASSIFIER_TABLE: Final = _classifier_table()
+
+
+def step_classifier(variant_of: Callable[[str], str | None]) -> StepClassifier:
+    """A step classifier for the broker that knows each MPAN's meter variant.
+
+    ``variant_of(mpan)`` returns ``"T"``, ``"A"`` or ``"S"`` (from the
+    population), or ``None`` when the MPAN has none, which counts as ``"T"``.
+    Pass ``None`` for MPANs that never migrated: their legacy change of supply
+    (COS-L) is written in variant-T step ids. Each call is one or two dict
+    look-ups.
+    """
+
+    def classify(
+        *,
+        network: str,
+        message: str,
+        event_code: str | None,
+        sender_role: Role | None,
+        recipient_role: Role | None,
+        mpan: str | None = None,
+    ) -> str | None:
+        if sender_role is None:
+            return None
+        variant = (variant_of(mpan) if mpan is not None else None) or "T"
+        if variant not in VARIANT_PATHS:
+            raise ValueError(f"meter variant {variant!r} of MPAN {mpan}: must be T, A, S or None")
+        if network == DIP:
+            recipient_role = None
+        step = _CLASSIFIER_TABLE.get(
+            (network, message, event_code, sender_role, recipient_role, variant)
+        )
+        if step is None and network == DIP and event_code is not None:
+            step = _CLASSIFIER_TABLE.get((network, message, None, sender_role, None, variant))
+        return step
+
+    return classify
+
+
+#: The classifier for markets whose every MPAN is variant T (what the broker used so far).
+classify_step: Final = step_classifier(lambda _mpan: None)
+
+
+# ------------------------------------------------------------------ reading journals
+
+#: Journal kinds that show a step happened: a delivery, or the DIP accepting a submission.
+OBSERVING_KINDS: Final = frozenset({"delivered", "accepted"})
+_ANSWERED_BY: Final = {
+    step.answers: step.step_id
+    for steps in PATH_STEPS.values()
+    for step in steps
+    if step.answers is not None
+}
+
+
+def observed_step(event: Mapping[str, Any]) -> str | None:
+    """The step a journal event shows happened, or ``None``.
+
+    Only ``delivered`` and ``accepted`` events show steps. A D0300 whose items
+    carry a ``resolution`` answers the dispute its stamped step raised (T8 →
+    T8r): the broker cannot tell them apart, the flow's data items can.
+    """
+    if event.get("kind") not in OBSERVING_KINDS:
         return None
-    for step in VARIANT_T_STEPS:
-        if (
-            step.network == network
-            and step.message == message
-            and _actor_matches(step, sender_role)
-            and (recipient_role is None or recipient_role in step.recipients)
-        ):
-            return step.step_id
+    step: str | None = event.get("step")
+    answer = _ANSWERED_BY.get(step) if step is not None else None
+    if answer is not None and flow_items(event).get("resolution") is not None:
+        return answer
+    return step
+
+
+def flow_items(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The data items of the D-flow a journal event carries (empty when it carries none)."""
+    flow = event.get("flow")
+    items = flow.get("items") if isinstance(flow, Mapping) else None
+    return items if isinstance(items, Mapping) else {}
+
+
+def observed_steps(events: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The steps one MPAN's events show, each once, in the order first seen."""
+    seen: dict[str, None] = {}
+    for event in events:
+        step = observed_step(event)
+        if step is not None:
+            seen.setdefault(step, None)
+    return tuple(seen)
+
+
+#: Messages that decide the path (``docs/message-flows.md``), by family, strongest first.
+_PATH_EVIDENCE: Final = (
+    ("RM", frozenset({"IF-003", "PUB-003"})),
+    ("COS-M", frozenset({"IF-001", "PUB-001"})),
+    ("OBJ", frozenset({"Objection", "RegistrationObjected"})),
+    ("COS-L", frozenset({"D0217"})),
+)
+_VARIANT_ONLY_STEPS: Final = {
+    variant: frozenset(step.step_id for step in PATH_STEPS[path])
+    - frozenset(
+        step.step_id
+        for other in VARIANT_PATHS.values()
+        if other != path
+        for step in PATH_STEPS[other]
+    )
+    for variant, path in VARIANT_PATHS.items()
+}
+_HH_AGENT_ROLES: Final = frozenset({"HHDC", "HHMOA", "HHDA"})
+
+
+def path_of(events: Iterable[Mapping[str, Any]]) -> str | None:
+    """The path one MPAN's events show, or ``None`` while it is undecided.
+
+    IF-003 → the reverse migration of the MPAN's :func:`meter_variant`; else
+    IF-001 → COS-M; else an Objection or RegistrationObjected → OBJ; else D0217
+    → COS-L. Only delivered or accepted messages count.
+    """
+    events = list(events)
+    messages = {e.get("message") for e in events if e.get("kind") in OBSERVING_KINDS}
+    for family, evidence in _PATH_EVIDENCE:
+        if messages & evidence:
+            return VARIANT_PATHS[meter_variant(events)] if family == "RM" else family
     return None
 
 
-STEPS_BY_ID: Final = {step.step_id: step for step in VARIANT_T_STEPS}
+def meter_variant(events: Iterable[Mapping[str, Any]]) -> str:
+    """The meter variant one MPAN's events show: ``"T"``, ``"A"`` or ``"S"``.
+
+    First from the steps: the first step only one variant has decides. Else from
+    what the incoming supplier appointed (a D0155/D0153 for an HH agent → A; a
+    D0155 with ``smart_cos_indicator`` → S), else from the role the DIP routed an
+    IF-003 de-appointment to (MSA or ADS → A). Otherwise T.
+    """
+    events = list(events)
+    for step in observed_steps(events):
+        for variant, only in _VARIANT_ONLY_STEPS.items():
+            if step in only:
+                return variant
+    for event in events:
+        if event.get("kind") == "delivered" and event.get("message") in ("D0155", "D0153"):
+            items = flow_items(event)
+            if items.get("appointed_role") in _HH_AGENT_ROLES:
+                return "A"
+            if items.get("smart_cos_indicator") is True:
+                return "S"
+        if event.get("kind") == "routed" and event.get("message") == "PUB-003":
+            routing = str((event.get("detail") or {}).get("routing", ""))
+            if "MSA:" in routing or "ADS:" in routing:
+                return "A"
+    return "T"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Progress:
+    """How far one MPAN got along its path: what it showed, what is missing, what is due next.
+
+    ``waiting_for`` are the required steps not yet observed whose required
+    predecessors all were: what the MPAN is waiting for now. ``last_step`` is
+    the last required step observed (progress along the main line, not the
+    optional reads and copies around it).
+    """
+
+    path: str | None
+    observed: tuple[str, ...]
+    completed: bool
+    last_step: str | None
+    missing: tuple[Step, ...]
+    waiting_for: tuple[Step, ...]
+
+
+def progress_of(path: str | None, observed: Iterable[str]) -> Progress:
+    """Where an MPAN on ``path`` (``None``: undecided) stands, given the steps it showed."""
+    observed = tuple(observed)
+    seen = frozenset(observed)
+    steps = PATH_STEPS[path] if path is not None else UNDECIDED_STEPS
+    required = [step for step in steps if step.required]
+    required_ids = frozenset(step.step_id for step in required)
+    missing = tuple(step for step in required if step.step_id not in seen)
+    completed = path is not None and all(t in seen for t in TERMINAL_STEPS[path])
+    main_line = [step for step in observed if step in required_ids] or list(observed)
+    waiting = (
+        ()
+        if completed
+        else tuple(
+            step
+            for step in missing
+            if all(before in seen for before in step.after if before in required_ids)
+        )
+    )
+    return Progress(
+        path=path,
+        observed=observed,
+        completed=completed,
+        last_step=main_line[-1] if main_line else None,
+        missing=missing,
+        waiting_for=waiting,
+    )
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class MpanOutcome:
-    """How one MPAN's reverse migration ended, read from the journal."""
+    """How one MPAN's switch ended, read from the journal: completed, or where it stopped."""
 
     mpan: str
     completed: bool
     observed: tuple[str, ...]
     last_step: str | None = None
     waiting_for: str | None = None
+    path: str | None = None
 
     def describe(self) -> str:
-        """One line for people: completed, or stuck at a step and waiting for another."""
+        """One line for people: completed, or stuck after a step and waiting for others."""
+        path = self.path or "undecided"
         if self.completed:
-            return f"{self.mpan}  completed ({len(self.observed)} steps)"
+            return f"{self.mpan}  {path} completed ({len(self.observed)} steps)"
         return (
-            f"{self.mpan}  stuck after step {self.last_step or '(none)'}, "
+            f"{self.mpan}  {path} stuck after step {self.last_step or '(none)'}, "
             f"waiting for {self.waiting_for}"
         )
-
-
-def _observed_steps(events: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
-    observed: dict[str, list[str]] = {}
-    for event in events:
-        step = event.get("step")
-        mpan = event.get("mpan")
-        if step is None or mpan is None or event.get("kind") not in ("delivered", "accepted"):
-            continue
-        steps = observed.setdefault(mpan, [])
-        if step not in steps:
-            steps.append(step)
-    return observed
 
 
 def mpan_outcomes(
     events: Iterable[Mapping[str, Any]], mpans: Iterable[str] | None = None
 ) -> list[MpanOutcome]:
-    """Per MPAN (sorted), whether every required step was observed; if not, where it stopped.
+    """Per MPAN (sorted), whether its path completed; if not, where it stopped and what is due.
 
-    ``events`` are journal lines as dicts (``event_to_dict`` or a journal file);
-    ``mpans`` adds MPANs that should have switched even if the journal never
-    mentions them, so a switch that never started is reported too.
+    ``events`` are journal lines as dicts (``event_to_dict`` or a journal file).
+    Every MPAN whose journal shows a step is judged; ``mpans`` adds MPANs that
+    should have switched even if the journal never mentions them.
     """
-    observed = _observed_steps(events)
-    names = sorted(set(observed) | set(mpans or ()))
-    required = [step for step in VARIANT_T_STEPS if step.required]
+    expected = frozenset(mpans or ())
+    by_mpan: dict[str, list[Mapping[str, Any]]] = {mpan: [] for mpan in expected}
+    for event in events:
+        mpan = event.get("mpan")
+        if mpan is not None:
+            by_mpan.setdefault(mpan, []).append(event)
     outcomes = []
-    for mpan in names:
-        seen = observed.get(mpan, [])
-        missing = [step for step in required if step.step_id not in seen]
-        if not missing:
-            outcomes.append(MpanOutcome(mpan=mpan, completed=True, observed=tuple(seen)))
+    for mpan in sorted(by_mpan):
+        observed = observed_steps(by_mpan[mpan])
+        if not observed and mpan not in expected:
             continue
-        first = missing[0]
-        wanted = f"{first.step_id} {first.message}"
-        if first.event_code:
-            wanted += f" {first.event_code}"
-        wanted += f" from {first.actor}"
+        progress = progress_of(path_of(by_mpan[mpan]), observed)
+        waiting = " and ".join(f"{step.label} from {step.party}" for step in progress.waiting_for)
         outcomes.append(
             MpanOutcome(
                 mpan=mpan,
-                completed=False,
-                observed=tuple(seen),
-                last_step=seen[-1] if seen else None,
-                waiting_for=wanted,
+                completed=progress.completed,
+                observed=progress.observed,
+                last_step=None if progress.completed else progress.last_step,
+                waiting_for=waiting or None,
+                path=progress.path,
             )
         )
     return outcomes

@@ -13,11 +13,12 @@ import attrs
 import trio
 
 from market.broker import Broker, VirtualClock
+from market.checks import Verdict, check_journal
 from market.dip_routing import MpanRoleMap, default_routes
 from market.directory import Directory
 from market.ids import Role
 from market.journal import Journal, JournalEvent, event_to_dict
-from market.process_model import MpanOutcome, classify_step, mpan_outcomes
+from market.process_model import MpanOutcome, mpan_outcomes, step_classifier
 from market.rendering import render_payload
 from market.runtime import RunStatistics, Runtime
 from market.scenario import MarketSetup
@@ -26,15 +27,16 @@ from market.settlement_calendar import SettlementCalendar
 
 @attrs.frozen(kw_only=True)
 class RunResult:
-    """What a run produced: the journal, each switching MPAN's outcome, and run statistics."""
+    """What a run produced: the journal, each MPAN's outcome, the checkers' verdict, statistics."""
 
     journal: Journal
     outcomes: tuple[MpanOutcome, ...]
+    verdict: Verdict
     statistics: RunStatistics
 
     @property
     def all_completed(self) -> bool:
-        """Whether every switching MPAN's reverse migration completed."""
+        """Whether every switching MPAN reached the end of its path."""
         return all(outcome.completed for outcome in self.outcomes)
 
 
@@ -57,6 +59,7 @@ class Simulation:
 
     def __init__(self, setup: MarketSetup, *, calendar: SettlementCalendar | None = None) -> None:
         self.setup = setup
+        self._variants = {p.mpan_core: p.variant for p in setup.population if p.migrated}
         self.calendar = calendar or SettlementCalendar()
         self.journal = Journal(render_payload)
         self.directory = Directory(p.identity for p in setup.participants)
@@ -67,7 +70,7 @@ class Simulation:
             routes=default_routes(ees_always_on_if003=setup.options.ees_always_on_if003),
             mpan_roles=build_mpan_roles(setup, self.directory),
             latencies=setup.latencies,
-            classify_step=classify_step,
+            classify_step=step_classifier(self._variant_of),
         )
         for stimulus in sorted(setup.stimuli, key=lambda s: (s.at, s.recipient, s.mpan_core)):
             self.broker.inject(
@@ -84,6 +87,10 @@ class Simulation:
             seed=setup.seed,
         )
 
+    def _variant_of(self, mpan: str) -> str | None:
+        """The meter variant of a migrated MPAN (``None`` for legacy MPANs and unknown ones)."""
+        return self._variants.get(mpan)
+
     def subscribe(self, callback: Callable[[JournalEvent], None]) -> None:
         """Call ``callback`` with every journal event as it happens (narration, progress)."""
         self.journal.subscribe(callback)
@@ -91,10 +98,14 @@ class Simulation:
     async def run(self) -> RunResult:
         """Run until nothing is left to deliver (or the setup's ``until``), then judge each MPAN."""
         statistics = await self.runtime.run(until=self.setup.until)
-        outcomes = mpan_outcomes(
-            (event_to_dict(event) for event in self.journal), self.setup.switching_mpans
+        records = journal_dicts(self.journal)
+        mpans = self.setup.switching_mpans
+        return RunResult(
+            journal=self.journal,
+            outcomes=tuple(mpan_outcomes(records, mpans)),
+            verdict=check_journal(records, mpans=mpans, calendar=self.calendar),
+            statistics=statistics,
         )
-        return RunResult(journal=self.journal, outcomes=tuple(outcomes), statistics=statistics)
 
     def run_sync(self) -> RunResult:
         """:meth:`run` under ``trio.run``, for scripts that are not async themselves."""
@@ -102,5 +113,5 @@ class Simulation:
 
 
 def journal_dicts(journal: Journal) -> list[dict[str, Any]]:
-    """Every event of ``journal`` as a dict without payloads (the checkers' input)."""
-    return [event_to_dict(event) for event in journal]
+    """Every event of ``journal`` as the dict its journal line holds (the checkers' input)."""
+    return [event_to_dict(event, render_payload) for event in journal]

@@ -28,14 +28,24 @@ class CustomerSigned:
     site_postcode: str
     meter_id: str
     gsp_group_id: str
+    #: The meter at the site as the customer and industry records describe it (brief c.0):
+    #: T traditional, A advanced (half-hourly), S smart (DCC-enrolled).
+    meter_variant: str = attrs.field(default="T", validator=attrs.validators.in_(("T", "A", "S")))
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class CustomerReading:
-    """The customer gives the supplier their own meter reading (around the supply start date)."""
+    """A reading of the customer's meter reaches the supplier around the supply start date.
+
+    ``source`` is ``customer`` (the customer reads it) or ``DCC`` (a smart meter read
+    remotely once the gaining supplier has DCC access, brief c.4 S2).
+    """
 
     mpan_core: str = attrs.field(validator=_mpan)
     meter_id: str
     register_id: str
     reading: str
     read_on: date
+    source: str = attrs.field(
+        default="customer", validator=attrs.validators.in_(("customer", "DCC"))
+    )

@@ -20,7 +20,8 @@ def test_run_narrates_the_flow_and_reports_every_mpan_completed(
     assert "IF-003 [ReverseMigNotification] submits" in out
     assert "PUB-003 [DSDeAppRM]" in out
     assert "SUP-LGSB → NHHDC-NDCE" in out
-    assert "Outcome: 3 of 3 reverse migrations completed" in out
+    assert "Outcome: 3 of 3 MPANs completed" in out
+    assert "verdict: OK" in out
     assert out.count("│ completed │") == 3
 
 
@@ -58,7 +59,8 @@ def test_json_log_format_prints_json_lines_with_time_and_participant(
     assert lines[0]["event"] == "message_delivered"
     assert all("at" in line for line in lines)
     assert any(line.get("participant") == "REGS-19" for line in lines)
-    assert lines[-1]["event"] == "mpan_outcome_reported" and lines[-1]["completed"] is True
+    assert lines[-2]["event"] == "mpan_outcome_reported" and lines[-2]["completed"] is True
+    assert lines[-1]["event"] == "verdict_reported" and lines[-1]["ok"] is True
 
 
 def test_bad_usage_exits_2_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:

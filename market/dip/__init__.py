@@ -6,15 +6,30 @@ with :func:`parse_body`, whose :class:`EnvelopeError` names the JSON path and
 the rule that failed.
 """
 
+from market.dip.appointment import B007 as B007
+from market.dip.appointment import B012 as B012
+from market.dip.appointment import B014 as B014
+from market.dip.appointment import B015 as B015
+from market.dip.appointment import B070 as B070
+from market.dip.appointment import B071 as B071
+from market.dip.appointment import B072 as B072
 from market.dip.catalogue import CUSTOM_BLOCKS as CUSTOM_BLOCKS
 from market.dip.catalogue import CustomBlock as CustomBlock
 from market.dip.catalogue import event_codes_of as event_codes_of
 from market.dip.codes import DATA_SERVICE_NOT_APPOINTED as DATA_SERVICE_NOT_APPOINTED
 from market.dip.codes import DUPLICATE_SENDER_UNIQUE_REFERENCE as DUPLICATE_SENDER_UNIQUE_REFERENCE
+from market.dip.codes import DUPLICATE_SETTLEMENT_PERIOD as DUPLICATE_SETTLEMENT_PERIOD
+from market.dip.codes import EFFECTIVE_DATE_RETROSPECTIVE as EFFECTIVE_DATE_RETROSPECTIVE
 from market.dip.codes import NON_QUALIFIED_SUPPLIER as NON_QUALIFIED_SUPPLIER
+from market.dip.codes import PAST_FINAL_RECONCILIATION as PAST_FINAL_RECONCILIATION
+from market.dip.codes import PROPOSED_APPOINTMENT_ACCEPTED as PROPOSED_APPOINTMENT_ACCEPTED
 from market.dip.codes import RESPONSE_CODES as RESPONSE_CODES
 from market.dip.codes import SCHEMA_FAILURE as SCHEMA_FAILURE
 from market.dip.codes import SENDER_NOT_AUTHORISED as SENDER_NOT_AUTHORISED
+from market.dip.codes import (
+    SERVICE_PROVIDER_DATE_NOT_CONTIGUOUS as SERVICE_PROVIDER_DATE_NOT_CONTIGUOUS,
+)
+from market.dip.codes import SP_REJECTIONS as SP_REJECTIONS
 from market.dip.codes import SUCCESS as SUCCESS
 from market.dip.codes import SUPPLIER_DATA_ITEMS_UNMIGRATED as SUPPLIER_DATA_ITEMS_UNMIGRATED
 from market.dip.codes import UNKNOWN_INTERFACE_OR_EVENT_CODE as UNKNOWN_INTERFACE_OR_EVENT_CODE
@@ -23,6 +38,13 @@ from market.dip.codes import UNKNOWN_RECIPIENT as UNKNOWN_RECIPIENT
 from market.dip.codes import ResponseCode as ResponseCode
 from market.dip.codes import UnknownResponseCodeError as UnknownResponseCodeError
 from market.dip.codes import response_code as response_code
+from market.dip.codes import response_code_of as response_code_of
+from market.dip.consumption import B044 as B044
+from market.dip.consumption import B045 as B045
+from market.dip.consumption import B046 as B046
+from market.dip.consumption import B047 as B047
+from market.dip.consumption import B067 as B067
+from market.dip.consumption import B900 as B900
 from market.dip.envelope import A0 as A0
 from market.dip.envelope import D0 as D0
 from market.dip.envelope import M0 as M0
@@ -35,6 +57,14 @@ from market.dip.envelope import parse_envelope as parse_envelope
 from market.dip.envelope import render_body as render_body
 from market.dip.envelope import render_envelope as render_envelope
 from market.dip.field_rules import FieldRuleError as FieldRuleError
+from market.dip.if001 import B003 as B003
+from market.dip.if001 import B004 as B004
+from market.dip.if001 import B022 as B022
+from market.dip.if001 import B023 as B023
+from market.dip.if001 import B024 as B024
+from market.dip.if001 import B025 as B025
+from market.dip.if001 import B026 as B026
+from market.dip.if001 import ChangeOfSupplier as ChangeOfSupplier
 from market.dip.if003 import B002 as B002
 from market.dip.if003 import B008 as B008
 from market.dip.if003 import B009 as B009
@@ -45,6 +75,23 @@ from market.dip.if003 import B096 as B096
 from market.dip.if003 import DSDeAppRM as DSDeAppRM
 from market.dip.if003 import MSDeAppRM as MSDeAppRM
 from market.dip.if003 import ReverseMigNotification as ReverseMigNotification
+from market.dip.if014 import ActivePowerRejected as ActivePowerRejected
+from market.dip.if021 import ActivePower as ActivePower
+from market.dip.if025 import B032 as B032
+from market.dip.if025 import SSCandProfileClassNotification as SSCandProfileClassNotification
+from market.dip.if025 import SSCandProfileClassRequest as SSCandProfileClassRequest
+from market.dip.if031_036 import DSApp as DSApp
+from market.dip.if031_036 import DSAppAccepted as DSAppAccepted
+from market.dip.if031_036 import DSAppActive as DSAppActive
+from market.dip.if031_036 import DSAppInitialResp as DSAppInitialResp
+from market.dip.if031_036 import DSAppSPRequest as DSAppSPRequest
+from market.dip.if031_036 import DSAppSPResponse as DSAppSPResponse
+from market.dip.if031_036 import MSApp as MSApp
+from market.dip.if031_036 import MSAppAccepted as MSAppAccepted
+from market.dip.if031_036 import MSAppActive as MSAppActive
+from market.dip.if031_036 import MSAppInitialResp as MSAppInitialResp
+from market.dip.if031_036 import MSAppSPRequest as MSAppSPRequest
+from market.dip.if031_036 import MSAppSPResponse as MSAppSPResponse
 from market.dip.if041 import B064 as B064
 from market.dip.if041 import B065 as B065
 from market.dip.if041 import CumulativeReadings as CumulativeReadings
@@ -58,6 +105,11 @@ from market.dip.if041 import ReadingOverride as ReadingOverride
 from market.dip.if041 import ReadingRemote as ReadingRemote
 from market.dip.if041 import ReadingRemv as ReadingRemv
 from market.dip.if041 import SupplierAgreedCOS as SupplierAgreedCOS
+from market.dip.if063 import B060 as B060
+from market.dip.if063 import B083 as B083
+from market.dip.if063 import MDRStop as MDRStop
+from market.dip.outcome import R0 as R0
+from market.dip.outcome import R0_INTERFACES as R0_INTERFACES
 from market.dip.references import correlation_id as correlation_id
 from market.dip.references import sender_unique_reference as sender_unique_reference
 from market.dip.references import transaction_id as transaction_id

@@ -12,8 +12,14 @@ from typing import ClassVar, Final, Protocol
 
 import attrs
 
+from market.dip.if001 import ChangeOfSupplier
 from market.dip.if003 import DSDeAppRM, MSDeAppRM, ReverseMigNotification
+from market.dip.if014 import ActivePowerRejected
+from market.dip.if021 import ActivePower
+from market.dip.if025 import SSCandProfileClassNotification, SSCandProfileClassRequest
+from market.dip.if031_036 import APPOINTMENT_EVENTS
 from market.dip.if041 import IF041_EVENTS
+from market.dip.if063 import MDRStop
 
 
 class CustomBlock(attrs.AttrsInstance, Protocol):
@@ -30,7 +36,19 @@ class CustomBlock(attrs.AttrsInstance, Protocol):
 #: Every modelled event, keyed by ``(interfaceID, eventCode)`` as S0 spells them.
 CUSTOM_BLOCKS: Final[Mapping[tuple[str, str], type[CustomBlock]]] = {
     (block.interface_id, block.event_code): block
-    for block in (ReverseMigNotification, MSDeAppRM, DSDeAppRM, *IF041_EVENTS)
+    for block in (
+        ChangeOfSupplier,
+        ReverseMigNotification,
+        MSDeAppRM,
+        DSDeAppRM,
+        ActivePowerRejected,
+        ActivePower,
+        SSCandProfileClassRequest,
+        SSCandProfileClassNotification,
+        *APPOINTMENT_EVENTS,
+        *IF041_EVENTS,
+        MDRStop,
+    )
 }
 
 

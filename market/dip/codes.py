@@ -5,7 +5,9 @@ may correct it and resubmit without risking a double effect. ``tag`` says where
 the code comes from: ``DOC`` codes appear in public DIP or DES138 material;
 ``RECON`` codes are reconstructions the simulator needs for its level-1 routing
 rules, because the DIP's MSG catalogue beyond MSG0000 and MSG1001 is not public
-(brief h, open question 10).
+(brief h, open question 10). The REG, ECS and SP codes are business answers
+carried inside messages (R0 ``responseMessages``, B007
+``proposedAppointmentResponseCode``), with the DES138 catalogue's texts.
 """
 
 from __future__ import annotations
@@ -29,12 +31,18 @@ class UnknownResponseCodeError(MarketError, LookupError):
 
 @attrs.frozen(kw_only=True)
 class ResponseCode:
-    """One response code, its text, whether a failure is definite, and its provenance."""
+    """One response code, its text, whether a failure is definite, and its provenance.
+
+    ``success`` marks the codes that report an accepted request (MSG0000 from the
+    DIP, SP000 from a service provider); for them "definite failure" does not
+    apply, so they are never ``definite``.
+    """
 
     code: str
     text: str
     definite: bool
     tag: Literal["DOC", "RECON"]
+    success: bool = False
 
     @property
     def message(self) -> str:
@@ -44,11 +52,13 @@ class ResponseCode:
     @property
     def is_success(self) -> bool:
         """Whether this code reports success rather than a rejection."""
-        return self is SUCCESS
+        return self.success
 
 
 # MSG0000 is not a failure, so "definite failure" does not apply: definite=False.
-SUCCESS: Final = ResponseCode(code="MSG0000", text="Success", definite=False, tag="DOC")
+SUCCESS: Final = ResponseCode(
+    code="MSG0000", text="Success", definite=False, tag="DOC", success=True
+)
 SCHEMA_FAILURE: Final = ResponseCode(
     code="MSG1001", text="Schema Failure", definite=True, tag="DOC"
 )
@@ -71,10 +81,26 @@ DUPLICATE_SENDER_UNIQUE_REFERENCE: Final = ResponseCode(
 )
 UNKNOWN_MPAN: Final = ResponseCode(code="MSG1006", text="Unknown MPAN", definite=True, tag="RECON")
 
-# Business rejections by the recipient (brief c.0, d): the update was refused.
+# Business rejections by the recipient (brief c.0, d; DES138 rejection-code catalogue).
+# Texts are the catalogue's descriptions, verbatim.
 SUPPLIER_DATA_ITEMS_UNMIGRATED: Final = ResponseCode(
     code="REG9002",
     text="Supplier Data Items Cannot be Maintained for an Unmigrated MPAN",
+    definite=True,
+    tag="DOC",
+)
+NON_QUALIFIED_SUPPLIER: Final = ResponseCode(
+    code="REG9008",
+    text="MCS/MCA Scenarios cannot be used by a Non-Qualified Supplier",
+    definite=True,
+    tag="DOC",
+)
+EFFECTIVE_DATE_RETROSPECTIVE: Final = ResponseCode(
+    code="REG1024", text="Effective Date Cannot be Retrospective", definite=True, tag="DOC"
+)
+SERVICE_PROVIDER_DATE_NOT_CONTIGUOUS: Final = ResponseCode(
+    code="REG1032",
+    text="Service Provider EffectiveFrom Date is not Contiguous / or is Invalid",
     definite=True,
     tag="DOC",
 )
@@ -84,10 +110,42 @@ DATA_SERVICE_NOT_APPOINTED: Final = ResponseCode(
     definite=True,
     tag="DOC",
 )
-# The code and its meaning are DOC; the catalogue only paraphrases the wording.
-NON_QUALIFIED_SUPPLIER: Final = ResponseCode(
-    code="REG9008", text="Non-Qualified Supplier", definite=True, tag="DOC"
+PAST_FINAL_RECONCILIATION: Final = ResponseCode(
+    code="ECS1003",
+    text="SP End Date/Time has already past 'MDS Run Date (RF)'",
+    definite=True,
+    tag="DOC",
 )
+DUPLICATE_SETTLEMENT_PERIOD: Final = ResponseCode(
+    code="ECS1006",
+    text="SP End Date/Time duplicated with SP in same message",
+    definite=True,
+    tag="DOC",
+)
+
+# Service providers' answers to a proposed appointment (IF-034 B007, echoed by IF-035).
+PROPOSED_APPOINTMENT_ACCEPTED: Final = ResponseCode(
+    code="SP000", text="Proposed Appointment ACCEPTED", definite=False, tag="DOC", success=True
+)
+_SP_REJECTIONS: Final = (
+    ("SP001", "No Contract(s) exist for Supplier"),
+    ("SP002", "Contract Ref not valid for Supplier"),
+    ("SP003", "Contract Ref not valid for Connection Type or Market Segment"),
+    ("SP004", "Connection Type Not Supported"),
+    ("SP005", "Segment Not Supported"),
+    ("SP006", "Meter Type(s) Not Supported"),
+    ("SP007", "Out of Operational Area"),
+    ("SP008", "Address Information Insufficient or Invalid"),
+    ("SP009", "Meter is not DCC Enrolled"),
+    ("SP010", "Domestic Indicator Value not Supported"),
+    ("SP011", "Insufficient Notice / Lead Time for Appointment to take effect"),
+    ("SP099", "Other"),
+)
+#: Every SP0nn code by which a service provider may refuse an appointment.
+SP_REJECTIONS: Final[Mapping[str, ResponseCode]] = {
+    code: ResponseCode(code=code, text=text, definite=True, tag="DOC")
+    for code, text in _SP_REJECTIONS
+}
 
 #: Every known code, by code.
 RESPONSE_CODES: Final[Mapping[str, ResponseCode]] = {
@@ -101,8 +159,14 @@ RESPONSE_CODES: Final[Mapping[str, ResponseCode]] = {
         DUPLICATE_SENDER_UNIQUE_REFERENCE,
         UNKNOWN_MPAN,
         SUPPLIER_DATA_ITEMS_UNMIGRATED,
-        DATA_SERVICE_NOT_APPOINTED,
         NON_QUALIFIED_SUPPLIER,
+        EFFECTIVE_DATE_RETROSPECTIVE,
+        SERVICE_PROVIDER_DATE_NOT_CONTIGUOUS,
+        DATA_SERVICE_NOT_APPOINTED,
+        PAST_FINAL_RECONCILIATION,
+        DUPLICATE_SETTLEMENT_PERIOD,
+        PROPOSED_APPOINTMENT_ACCEPTED,
+        *SP_REJECTIONS.values(),
     )
 }
 
@@ -117,3 +181,8 @@ def response_code(code: str) -> ResponseCode:
             f"response code {code!r} is not registered (known: {known}); add it to "
             "market/dip/codes.py with its text, definite flag and DOC/RECON tag"
         ) from None
+
+
+def response_code_of(message: str) -> ResponseCode:
+    """The registered code a ``"<code> - <text>"`` message starts with (``"SP000 - ..."``)."""
+    return response_code(message.partition(" - ")[0])

@@ -1,4 +1,4 @@
-"""The DIP envelope: CommonBlock S0/S1/A0/D0/M0 plus a CustomBlock (brief e.2).
+"""The DIP envelope: CommonBlock S0/S1/A0/D0/M0 (and R0) plus a CustomBlock (brief e.2).
 
 Inside the simulator an envelope is a tree of frozen attrs values whose
 validators enforce the v2.2.1 field rules; at the edges it is the JSON the DIP
@@ -25,6 +25,7 @@ from market.dip.field_rules import (
     wire_text_list,
 )
 from market.dip.formats import dip_id_text
+from market.dip.outcome import R0, r0_rule
 from market.dip.references import (
     MAX_CORRELATION_ID,
     MAX_SENDER_UNIQUE_REFERENCE,
@@ -155,13 +156,19 @@ class M0:
 
 @attrs.frozen(kw_only=True)
 class CommonBlock:
-    """The blocks every message carries; A0 and D0 may be absent on submission."""
+    """The blocks every message carries; A0 and D0 may be absent on submission.
+
+    R0 is present exactly on the interfaces whose composition has it (see
+    :data:`~market.dip.outcome.R0_INTERFACES`); :class:`DipEnvelope` checks that
+    against S0.
+    """
 
     s0: S0 = attrs.field(validator=wire_block("S0", S0))
     s1: S1 = attrs.field(validator=wire_block("S1", S1))
     a0: A0 | None = attrs.field(default=None, validator=wire_block("A0", A0, omittable=True))
     d0: D0 | None = attrs.field(default=None, validator=wire_block("D0", D0, omittable=True))
     m0: M0 = attrs.field(validator=wire_block("M0", M0))
+    r0: R0 | None = attrs.field(default=None, validator=wire_block("R0", R0, omittable=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -169,7 +176,8 @@ class DipEnvelope:
     """One DIP message: its CommonBlock and the CustomBlock its S0 calls for.
 
     The CustomBlock's class must be the one :data:`CUSTOM_BLOCKS` lists for
-    ``S0``'s interface and event code, so the two can never disagree.
+    ``S0``'s interface and event code, so the two can never disagree; likewise
+    R0 is present exactly when S0's interface carries it.
     """
 
     common: CommonBlock = attrs.field()
@@ -181,6 +189,9 @@ class DipEnvelope:
             raise FieldRuleError(
                 DipEnvelope, attribute.name, f"must be a CommonBlock, got {type(value).__name__}"
             )
+        rule = r0_rule(value.s0.interface_id, value.r0)
+        if rule is not None:
+            raise FieldRuleError(DipEnvelope, attribute.name, f"R0 {rule}")
 
     @custom.validator
     def _check_custom(self, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -255,7 +266,8 @@ def parse_envelope(data: object, path: str = "$") -> DipEnvelope:
     """Parse one ``payload`` object found at JSON path ``path``.
 
     S0 chooses the CustomBlock class; an unmodelled interface and event code
-    pair is reported at ``….CommonBlock.S0.eventCode``.
+    pair is reported at ``….CommonBlock.S0.eventCode``, an R0 the interface
+    does not carry (or lacks) at ``….CommonBlock.R0``.
     """
     payload = check_object(data, _PAYLOAD_KEYS, path)
     common = from_wire(CommonBlock, payload["CommonBlock"], f"{path}.CommonBlock")
@@ -263,6 +275,9 @@ def parse_envelope(data: object, path: str = "$") -> DipEnvelope:
     custom_class = CUSTOM_BLOCKS.get((s0.interface_id, s0.event_code))
     if custom_class is None:
         raise EnvelopeError(f"{path}.CommonBlock.S0.eventCode", _unmodelled_event_rule(s0))
+    rule = r0_rule(s0.interface_id, common.r0)
+    if rule is not None:
+        raise EnvelopeError(f"{path}.CommonBlock.R0", rule)
     custom = from_wire(custom_class, payload["CustomBlock"], f"{path}.CustomBlock")
     return DipEnvelope(common=common, custom=custom)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import abc
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Final, cast
 
 import attrs
@@ -219,9 +219,44 @@ class FlagRule(WireRule):
 
 
 @attrs.frozen(kw_only=True)
-class DatetimeRule(WireRule):
-    """A DT-003 string on the wire, a timezone-aware whole-second ``datetime`` in Python."""
+class IntegerRule(WireRule):
+    """A JSON integer held as ``int``, within ``minimum`` and ``maximum`` inclusive."""
 
+    minimum: int
+    maximum: int
+    json_kind: ClassVar[str] = "an integer"
+
+    def problem(self, value: object) -> str | None:
+        """The rule ``value`` breaks, or ``None``."""
+        if type(value) is not int:
+            return f"must be an int, got {type(value).__name__}"
+        if self.minimum <= value <= self.maximum:
+            return None
+        if self.minimum == self.maximum:
+            return f"must be {self.minimum}, got {value}"
+        return f"must be {self.minimum} to {self.maximum}, got {value}"
+
+    def render(self, value: Any) -> object:
+        """Integers go to the wire unchanged."""
+        return value
+
+    def parse(self, raw: object, path: str) -> object:
+        """``raw`` if it is an integer (a boolean is not one, although Python says so)."""
+        if type(raw) is int or (raw is None and self.nullable):
+            return raw
+        raise self.type_error(raw, path)
+
+
+@attrs.frozen(kw_only=True)
+class DatetimeRule(WireRule):
+    """A DT-003 string on the wire, a timezone-aware whole-second ``datetime`` in Python.
+
+    ``utc`` fields (the catalogue says "in UTC", e.g. a settlement period's end)
+    render with offset ``+00:00``; the others in UK local offset. Parsing accepts
+    any offset either way, since both spell the same instant.
+    """
+
+    utc: bool = False
     json_kind: ClassVar[str] = "a string"
 
     def problem(self, value: object) -> str | None:
@@ -238,7 +273,9 @@ class DatetimeRule(WireRule):
         return None
 
     def render(self, value: Any) -> object:
-        """DT-003 in UK local offset."""
+        """DT-003 in UK local offset, or in UTC for ``utc`` fields."""
+        if self.utc:
+            return cast(datetime, value).astimezone(UTC).isoformat()
         return format_dip_datetime(value)
 
     def parse(self, raw: object, path: str) -> object:
@@ -355,15 +392,17 @@ def wire_text_list(
     key: str,
     *,
     length: int | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
     check: Callable[[str], str] | None = None,
     min_items: int = 0,
     max_items: int | None = None,
 ) -> TextListRule:
-    """The rule of an array-of-strings field; ``length`` and ``check`` apply to each item."""
+    """The rule of an array-of-strings field; lengths and ``check`` apply to each item."""
     item = _text_format(
         length=length,
-        min_length=None,
-        max_length=None,
+        min_length=min_length,
+        max_length=max_length,
         choices=None,
         pattern=None,
         shape=None,
@@ -377,6 +416,11 @@ def wire_flag(key: str) -> FlagRule:
     return FlagRule(key=key)
 
 
-def wire_datetime(key: str, *, nullable: bool = False) -> DatetimeRule:
-    """The rule of a DT-003 datetime field."""
-    return DatetimeRule(key=key, nullable=nullable)
+def wire_integer(key: str, *, minimum: int, maximum: int) -> IntegerRule:
+    """The rule of an integer field bounded by ``minimum`` and ``maximum`` inclusive."""
+    return IntegerRule(key=key, minimum=minimum, maximum=maximum)
+
+
+def wire_datetime(key: str, *, nullable: bool = False, utc: bool = False) -> DatetimeRule:
+    """The rule of a DT-003 datetime field; ``utc`` ones render with offset ``+00:00``."""
+    return DatetimeRule(key=key, nullable=nullable, utc=utc)

@@ -15,6 +15,6 @@ def dip_id_text(key: str, *, nullable: bool = False) -> TextRule:
     return wire_text(key, length=10, check=check_dip_id, nullable=nullable)
 
 
-def mpid_text(key: str) -> TextRule:
+def mpid_text(key: str, *, nullable: bool = False) -> TextRule:
     """A market participant id field: exactly 4 upper-case letters."""
-    return wire_text(key, length=4, check=check_mpid)
+    return wire_text(key, length=4, check=check_mpid, nullable=nullable)

@@ -32,9 +32,14 @@ DE_APPOINTMENT_REASON_CODES: Final = (
 
 @attrs.frozen(kw_only=True)
 class B013:
-    """The CSS registration the reverse migration belongs to."""
+    """The CSS registration a switch (and so a reverse migration) belongs to.
 
-    css_registration_id: str = attrs.field(validator=wire_text("CSSRegistrationID", min_length=1))
+    DI-849: at most 36 characters in the v2.2.1 schema (a CSS id is a UUID).
+    """
+
+    css_registration_id: str = attrs.field(
+        validator=wire_text("CSSRegistrationID", min_length=1, max_length=36)
+    )
 
 
 @attrs.frozen(kw_only=True)

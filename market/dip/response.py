@@ -11,7 +11,7 @@ from typing import Final
 
 import attrs
 
-from market.dip.codes import ResponseCode, response_code
+from market.dip.codes import ResponseCode, response_code_of
 from market.dip.field_rules import wire_datetime, wire_text
 from market.dip.references import MAX_TRANSACTION_ID
 from market.dip.wire import from_wire, to_wire, wire_block_list
@@ -60,7 +60,7 @@ class DipResponseItem:
     @property
     def response_code(self) -> ResponseCode:
         """The registered code of ``message``."""
-        return response_code(self.message.partition(" - ")[0])
+        return response_code_of(self.message)
 
 
 @attrs.frozen(kw_only=True)

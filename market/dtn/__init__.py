@@ -7,6 +7,7 @@ from market.dtn.flows import D0004 as D0004
 from market.dtn.flows import D0010 as D0010
 from market.dtn.flows import D0011 as D0011
 from market.dtn.flows import D0019 as D0019
+from market.dtn.flows import D0036 as D0036
 from market.dtn.flows import D0086 as D0086
 from market.dtn.flows import D0148 as D0148
 from market.dtn.flows import D0149 as D0149
@@ -20,6 +21,7 @@ from market.dtn.flows import D0209 as D0209
 from market.dtn.flows import D0217 as D0217
 from market.dtn.flows import D0261 as D0261
 from market.dtn.flows import D0268 as D0268
+from market.dtn.flows import D0275 as D0275
 from market.dtn.flows import D0300 as D0300
 from market.dtn.flows import D0302 as D0302
 from market.dtn.flows import D0311 as D0311
@@ -29,5 +31,6 @@ from market.dtn.flows import MEASUREMENT_QUANTITIES as MEASUREMENT_QUANTITIES
 from market.dtn.flows import READING_TYPES as READING_TYPES
 from market.dtn.flows import DFlow as DFlow
 from market.dtn.flows import FlowError as FlowError
+from market.dtn.flows import HalfHourlyAdvances as HalfHourlyAdvances
 from market.dtn.flows import parse_flow as parse_flow
 from market.dtn.flows import render_flow as render_flow

@@ -124,6 +124,13 @@ class D0148(DFlow):
     where the recipient is that agent itself. On a change of supply the
     supplier also names the outgoing supplier (RECON: the legacy DC needs it to
     send D0086 to both suppliers, and no other flow tells it).
+
+    Where the Registration Service's de-appointment did not name the incoming
+    agents (no B095 / B096), the outgoing meter operator and data collector
+    (legacy agents or MHHS services) do not know whom to hand over to; the
+    supplier then names them here, by MPID and role, so the incoming agents can
+    ask them with D0170 (RECON: steps A2q / A3q, T2q / T3q). Each MPID and its
+    role are given together or not at all.
     """
 
     flow_id: ClassVar[str] = "D0148"
@@ -137,6 +144,18 @@ class D0148(DFlow):
     data_aggregator_mpid: str | None = attrs.field(validator=check.optional(check.mpid))
     outgoing_supplier_mpid: str | None = attrs.field(
         default=None, validator=check.optional(check.mpid)
+    )
+    outgoing_meter_operator_mpid: str | None = attrs.field(
+        default=None, validator=check.optional(check.mpid)
+    )
+    outgoing_meter_operator_role: Role | None = attrs.field(
+        default=None, validator=check.meter_operating_role("outgoing_meter_operator_mpid")
+    )
+    outgoing_data_collector_mpid: str | None = attrs.field(
+        default=None, validator=check.optional(check.mpid)
+    )
+    outgoing_data_collector_role: Role | None = attrs.field(
+        default=None, validator=check.data_collecting_role("outgoing_data_collector_mpid")
     )
 
 

@@ -107,6 +107,14 @@ def _decode_role(value: object, field: str) -> Role:
     raise FlowError(field, f"must be a role code, one of {_ROLE_CODE_LIST}; got {value!r}")
 
 
+def _encode_optional_role(value: Role | None) -> str | None:
+    return None if value is None else value.value
+
+
+def _decode_optional_role(value: object, field: str) -> Role | None:
+    return None if value is None else _decode_role(value, field)
+
+
 def _encode_tuple(value: tuple[object, ...]) -> list[object]:
     return list(value)
 
@@ -135,8 +143,10 @@ _CODECS: Final[Mapping[object, tuple[Encoder, Decoder]]] = {
     int: (_unchanged, _decoded_unchanged),
     date: (_encode_date, _decode_date),
     Role: (_encode_role, _decode_role),
+    Role | None: (_encode_optional_role, _decode_optional_role),
     tuple[str, ...]: (_encode_tuple, _decode_tuple),
     tuple[tuple[str, str], ...]: (_encode_pairs, _decode_pairs),
+    tuple[tuple[int, str], ...]: (_encode_pairs, _decode_pairs),
 }
 
 _Flow = TypeVar("_Flow", bound=type[DFlow])

@@ -20,6 +20,7 @@ import attrs
 
 from market.exceptions import InvalidIdentifierError, MarketError
 from market.ids import Role, check_dip_id, check_gsp_group, check_mpan_core, check_mpid
+from market.settlement_calendar import settlement_periods
 
 #: The attrs validator signature.
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -156,11 +157,64 @@ def optional(validator: Validator) -> Validator:
     return validate
 
 
+def optional_role_beside(mpid_item: str, roles: Collection[Role], what: str) -> Validator:
+    """``None``, or a role from ``roles``; given exactly when the flow's ``mpid_item`` is.
+
+    A party's role is only useful beside its MPID (the DTN addresses by both),
+    so one without the other is refused.
+    """
+    is_role = role_in(roles, what)
+
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        mpid = getattr(instance, mpid_item)
+        if (value is None) != (mpid is None):
+            state = "left out" if value is None else "given"
+            raise _field_error(
+                instance,
+                attribute,
+                f"must be given exactly when {mpid_item} is given; it is {state} but "
+                f"{mpid_item} is {_shown(mpid)}",
+            )
+        if value is not None:
+            is_role(instance, attribute, value)
+
+    return validate
+
+
 LEGACY_METER_OPERATORS: Final = frozenset({Role.NHH_METER_OPERATOR, Role.HH_METER_OPERATOR})
 LEGACY_DATA_COLLECTORS: Final = frozenset({Role.NHH_DATA_COLLECTOR, Role.HH_DATA_COLLECTOR})
 LEGACY_DATA_AGGREGATORS: Final = frozenset({Role.NHH_DATA_AGGREGATOR, Role.HH_DATA_AGGREGATOR})
 #: The roles a supplier appoints over the DTN (not the DIP) in a reverse migration.
 LEGACY_AGENTS: Final = LEGACY_METER_OPERATORS | LEGACY_DATA_COLLECTORS | LEGACY_DATA_AGGREGATORS
+#: Who may have held the meter before an incoming legacy MOP: a legacy MOP, or (in a
+#: reverse migration) the outgoing MHHS Metering Service.
+METER_OPERATING_ROLES: Final = LEGACY_METER_OPERATORS | frozenset(
+    {
+        Role.SMART_METERING_SERVICE,
+        Role.ADVANCED_METERING_SERVICE,
+        Role.UNMETERED_SUPPLIES_OPERATOR,
+    }
+)
+#: Who may have collected the meter's data before an incoming legacy DC: a legacy DC, or
+#: (in a reverse migration) the outgoing MHHS Data Service.
+DATA_COLLECTING_ROLES: Final = LEGACY_DATA_COLLECTORS | frozenset(
+    {Role.SMART_DATA_SERVICE, Role.ADVANCED_DATA_SERVICE, Role.UNMETERED_DATA_SERVICE}
+)
+
+
+def meter_operating_role(mpid_item: str) -> Validator:
+    """The optional role of a previous meter operator, given with its MPID ``mpid_item``."""
+    return optional_role_beside(
+        mpid_item, METER_OPERATING_ROLES, "a meter operator or metering service role"
+    )
+
+
+def data_collecting_role(mpid_item: str) -> Validator:
+    """The optional role of a previous data collector, given with its MPID ``mpid_item``."""
+    return optional_role_beside(
+        mpid_item, DATA_COLLECTING_ROLES, "a data collector or data service role"
+    )
+
 
 #: Measurement quantity ids of meter registers and HH channels.
 MEASUREMENT_QUANTITIES: Final = MappingProxyType(
@@ -173,12 +227,62 @@ MEASUREMENT_QUANTITIES: Final = MappingProxyType(
 )
 
 _READING = r"-?\d{1,9}\.\d{1,3}"
+_ADVANCE_KWH = re.compile(r"\d{1,9}\.\d{3}")
 _REGISTER_ID = re.compile(r"[0-9A-Z]{2}")
 _TIME_PATTERN_REGIME = re.compile(r"\d{5}")
 
 
 def _is_register_id(value: object) -> bool:
     return isinstance(value, str) and _REGISTER_ID.fullmatch(value) is not None
+
+
+def _is_period_value(value: object) -> bool:
+    return (
+        type(value) is tuple
+        and len(value) == 2
+        and type(value[0]) is int
+        and isinstance(value[1], str)
+        and _ADVANCE_KWH.fullmatch(value[1]) is not None
+    )
+
+
+_PERIOD_VALUES_SHAPE: Final = (
+    "a non-empty tuple of (settlement period number, kWh with 3 decimals) pairs "
+    "(e.g. ((1, '0.625'), (2, '0.625')))"
+)
+
+
+def period_values_of(settlement_date_item: str) -> Validator:
+    """One half-hourly value per settlement period of the flow's ``settlement_date_item``.
+
+    The pairs are numbered 1, 2, … in order, and there are exactly as many as
+    the settlement day has periods: 48, or 46 / 50 on the days the clocks change.
+    """
+
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not (type(value) is tuple and value and all(map(_is_period_value, value))):
+            raise _field_error(
+                instance, attribute, f"must be {_PERIOD_VALUES_SHAPE}, got {_shown(value)}"
+            )
+        for expected, (number, _) in enumerate(value, start=1):
+            if number != expected:
+                raise _field_error(
+                    instance,
+                    attribute,
+                    f"must number the settlement periods 1, 2, … in order; "
+                    f"pair {expected} is numbered {number}",
+                )
+        day = getattr(instance, settlement_date_item)
+        periods = settlement_periods(day)
+        if len(value) != periods:
+            raise _field_error(
+                instance,
+                attribute,
+                f"must hold one value per settlement period of {day.isoformat()}, "
+                f"which has {periods}; got {len(value)}",
+            )
+
+    return validate
 
 
 def _is_register_mapping(value: object) -> bool:

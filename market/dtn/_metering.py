@@ -80,9 +80,11 @@ class D0268(DFlow):
 @flow_type
 @attrs.frozen(kw_only=True, slots=True)
 class D0170(DFlow):
-    """A new meter operator asks the old one for the metering point's details (``"MTD"``).
+    """A new agent asks the old one (or the outgoing MHHS service) for what it needs.
 
-    ``"MTD"`` asks for the meter technical details, answered by D0150 and D0149 or by D0268.
+    ``"MTD"``, from a meter operator, asks for the meter technical details,
+    answered by D0150 and D0149 or by D0268; ``"READINGS"``, from a data
+    collector, asks for the final meter reading, answered by D0010.
     """
 
     flow_id: ClassVar[str] = "D0170"

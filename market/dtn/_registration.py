@@ -99,6 +99,12 @@ class D0311(DFlow):
 
     In a reverse migration the old supplier is an MHHS supplier and so has a
     DIP ID; ``None`` where it has none.
+
+    Where the Registration Service knows them, it also names the old meter
+    operator and data collector (for a reverse migration, the outgoing MHHS
+    Metering and Data Services), so the supplier can pass them on in D0148 to
+    incoming agents that must ask them for data with D0170 (RECON). Each MPID
+    and its role are given together or not at all; ``None`` where not known.
     """
 
     flow_id: ClassVar[str] = "D0311"
@@ -108,3 +114,15 @@ class D0311(DFlow):
     old_supplier_mpid: str = attrs.field(validator=check.mpid)
     old_supplier_dip_id: str | None = attrs.field(validator=check.optional(check.dip_id))
     supply_start_date: date = attrs.field(validator=check.calendar_date)
+    old_meter_operator_mpid: str | None = attrs.field(
+        default=None, validator=check.optional(check.mpid)
+    )
+    old_meter_operator_role: Role | None = attrs.field(
+        default=None, validator=check.meter_operating_role("old_meter_operator_mpid")
+    )
+    old_data_collector_mpid: str | None = attrs.field(
+        default=None, validator=check.optional(check.mpid)
+    )
+    old_data_collector_role: Role | None = attrs.field(
+        default=None, validator=check.data_collecting_role("old_data_collector_mpid")
+    )

@@ -24,6 +24,7 @@ that a flow travels that way.
 
 from __future__ import annotations
 
+from market.dtn._advances import D0036, D0275, HalfHourlyAdvances
 from market.dtn._appointments import D0011, D0148, D0151, D0153, D0155, D0261, D0302
 from market.dtn._base import FLOW_TYPES, DFlow, parse_flow, render_flow
 from market.dtn._checks import MEASUREMENT_QUANTITIES, FlowError
@@ -46,6 +47,7 @@ __all__ = [
     "D0010",
     "D0011",
     "D0019",
+    "D0036",
     "D0086",
     "D0148",
     "D0149",
@@ -59,6 +61,7 @@ __all__ = [
     "D0217",
     "D0261",
     "D0268",
+    "D0275",
     "D0300",
     "D0302",
     "D0311",
@@ -68,6 +71,7 @@ __all__ = [
     "READING_TYPES",
     "DFlow",
     "FlowError",
+    "HalfHourlyAdvances",
     "parse_flow",
     "render_flow",
 ]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from market.dip import (
+    PROPOSED_APPOINTMENT_ACCEPTED,
     RESPONSE_CODES,
     SCHEMA_FAILURE,
+    SP_REJECTIONS,
     SUCCESS,
     ResponseCode,
     UnknownResponseCodeError,
     response_code,
+    response_code_of,
 )
 from market.exceptions import MarketError
 
@@ -43,7 +46,7 @@ def test_level_one_routing_codes_are_reconstructions_and_definite(code: str) -> 
     [
         ("REG9002", "Supplier Data Items Cannot be Maintained for an Unmigrated MPAN"),
         ("ECS1001", "Data Service Not Appointed for Date of SP Submission"),
-        ("REG9008", "Non-Qualified Supplier"),
+        ("REG9008", "MCS/MCA Scenarios cannot be used by a Non-Qualified Supplier"),
     ],
 )
 def test_business_codes_of_the_brief_are_registered(code: str, text: str) -> None:
@@ -52,9 +55,45 @@ def test_business_codes_of_the_brief_are_registered(code: str, text: str) -> Non
     assert (registered.text, registered.tag, registered.definite) == (text, "DOC", True)
 
 
-def test_only_success_is_not_definite() -> None:
-    """Every registered failure is definite; success is not a failure at all."""
-    assert [code for code, entry in RESPONSE_CODES.items() if not entry.definite] == ["MSG0000"]
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("REG1024", "Effective Date Cannot be Retrospective"),
+        ("REG1032", "Service Provider EffectiveFrom Date is not Contiguous / or is Invalid"),
+        ("ECS1003", "SP End Date/Time has already past 'MDS Run Date (RF)'"),
+        ("ECS1006", "SP End Date/Time duplicated with SP in same message"),
+        ("SP001", "No Contract(s) exist for Supplier"),
+        ("SP011", "Insufficient Notice / Lead Time for Appointment to take effect"),
+        ("SP099", "Other"),
+    ],
+)
+def test_catalogue_rejection_codes_are_registered(code: str, text: str) -> None:
+    """Registration, consumption and service-provider rejections carry the catalogue's text."""
+    registered = response_code(code)
+    assert (registered.text, registered.tag, registered.definite) == (text, "DOC", True)
+
+
+def test_sp_family_is_complete_and_sp000_is_the_acceptance() -> None:
+    """SP000 accepts; SP001 to SP011 and SP099 are the refusals the catalogue names."""
+    expected = [f"SP{number:03d}" for number in range(1, 12)] + ["SP099"]
+    assert list(SP_REJECTIONS) == expected
+    assert response_code("SP000") is PROPOSED_APPOINTMENT_ACCEPTED
+    assert PROPOSED_APPOINTMENT_ACCEPTED.is_success
+
+
+def test_message_text_reads_back_to_its_code() -> None:
+    """``response_code_of`` finds the registered code a ``<code> - <text>`` message starts with."""
+    assert response_code_of("SP000 - Proposed Appointment ACCEPTED") is (
+        PROPOSED_APPOINTMENT_ACCEPTED
+    )
+    assert response_code_of(SCHEMA_FAILURE.message) is SCHEMA_FAILURE
+
+
+def test_only_success_codes_are_not_definite() -> None:
+    """Every registered failure is definite; the success codes (MSG0000, SP000) are not failures."""
+    not_definite = {code for code, entry in RESPONSE_CODES.items() if not entry.definite}
+    successes = {code for code, entry in RESPONSE_CODES.items() if entry.is_success}
+    assert not_definite == successes == {"MSG0000", "SP000"}
 
 
 def test_unknown_code_raises_a_lookup_error_saying_where_to_add_it() -> None:

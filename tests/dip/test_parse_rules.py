@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,9 +11,8 @@ import pytest
 from market.dip import EnvelopeError, ReadingCOS, parse_body, render_body
 
 from .builders import OUTGOING_MSS, OUTGOING_SDS, ds_de_app_rm, ms_de_app_rm, submitted
+from .edits import Edit, drop, put, rename
 from .examples import READING_COS, REVERSE_MIG_NOTIFICATION_PUBLISHED
-
-Edit = Callable[[Any], None]
 
 BASES: dict[str, Any] = {
     "RMN": json.loads(REVERSE_MIG_NOTIFICATION_PUBLISHED),
@@ -32,48 +29,6 @@ READING_RULE = (
     r"must match ^-?\d{1,9}\.\d{3}$ (up to 9 digits, a point and exactly 3 decimals, "
     r"e.g. '12345.678'), got "
 )
-
-
-def _locate(root: Any, path: str) -> tuple[Any, Any]:
-    """The container and key or index that ``path`` (``A0.primaryRecipients[1]``) ends at."""
-    tokens: list[str | int] = [
-        int(token[1:-1]) if token.startswith("[") else token
-        for token in re.findall(r"[^.\[\]]+|\[\d+\]", path)
-    ]
-    node = root
-    for token in tokens[:-1]:
-        node = node[token]
-    return node, tokens[-1]
-
-
-def put(path: str, value: object) -> Edit:
-    """An edit setting the payload member at ``path`` to ``value``."""
-
-    def edit(payload: Any) -> None:
-        node, key = _locate(payload, path)
-        node[key] = value
-
-    return edit
-
-
-def drop(path: str) -> Edit:
-    """An edit removing the payload member at ``path``."""
-
-    def edit(payload: Any) -> None:
-        node, key = _locate(payload, path)
-        del node[key]
-
-    return edit
-
-
-def rename(path: str, new_key: str) -> Edit:
-    """An edit renaming the key at ``path`` (keeping its value)."""
-
-    def edit(payload: Any) -> None:
-        node, key = _locate(payload, path)
-        node[new_key] = node.pop(key)
-
-    return edit
 
 
 def case(base: str, edit: Edit, path: str, rule: str, name: str) -> Any:
@@ -379,10 +334,11 @@ CASES = [
     case("RMN", drop("CommonBlock.S1"), f"{COMMON}.S1", "required key missing", "S1-omitted"),
     case(
         "RMN",
-        put("CommonBlock.R0", {}),
+        put("CommonBlock.R0", {"responseCode": "A", "responseMessages": []}),
         f"{COMMON}.R0",
-        "unknown key 'R0' (allowed: 'S0', 'S1', 'A0', 'D0', 'M0')",
-        "R0-not-modelled",
+        "not allowed for IF-003: only IF-006, IF-008, IF-014, IF-016, IF-020, IF-026, IF-028, "
+        "IF-032, IF-039, IF-062 carry R0 (omit the key)",
+        "R0-on-IF-003",
     ),
     # IF-003 CustomBlocks (pitfalls of brief e.5 included)
     case(

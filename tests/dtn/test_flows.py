@@ -14,6 +14,7 @@ from market.dtn import (
     D0010,
     D0011,
     D0019,
+    D0036,
     D0086,
     D0148,
     D0149,
@@ -27,6 +28,7 @@ from market.dtn import (
     D0217,
     D0261,
     D0268,
+    D0275,
     D0300,
     D0302,
     D0311,
@@ -52,7 +54,7 @@ _Flow = TypeVar("_Flow", bound=DFlow)
 
 
 def sample_flows() -> list[DFlow]:
-    """One valid flow of every type, as a variant-T reverse migration would send it."""
+    """One valid flow of every type, as a variant-T (or, for HH flows, variant-A) RM sends it."""
     supplier_to_dc: dict[str, Any] = {
         "from_mpid": INCOMING_SUPPLIER,
         "from_role": Role.SUPPLIER,
@@ -80,6 +82,11 @@ def sample_flows() -> list[DFlow]:
         "to_mpid": DATA_COLLECTOR,
         "to_role": Role.NHH_DATA_COLLECTOR,
         "mpan_core": MPAN,
+    }
+    hh_dc_to_supplier: dict[str, Any] = {
+        **dc_to_supplier,
+        "from_mpid": "HDCE",
+        "from_role": Role.HH_DATA_COLLECTOR,
     }
     return [
         D0155(
@@ -126,6 +133,8 @@ def sample_flows() -> list[DFlow]:
             data_collector_mpid=None,
             meter_operator_mpid=METER_OPERATOR,
             data_aggregator_mpid=DATA_AGGREGATOR,
+            outgoing_meter_operator_mpid="MSAD",
+            outgoing_meter_operator_role=Role.ADVANCED_METERING_SERVICE,
         ),
         D0302(
             **supplier_to_dc,
@@ -171,6 +180,10 @@ def sample_flows() -> list[DFlow]:
             old_supplier_mpid=OUTGOING_SUPPLIER,
             old_supplier_dip_id="2200000019",
             supply_start_date=SSD,
+            old_meter_operator_mpid="MSAD",
+            old_meter_operator_role=Role.ADVANCED_METERING_SERVICE,
+            old_data_collector_mpid="ADSC",
+            old_data_collector_role=Role.ADVANCED_DATA_SERVICE,
         ),
         D0150(
             **mop_to_dc,
@@ -232,6 +245,24 @@ def sample_flows() -> list[DFlow]:
             dispute_reason="Closing MHHS read differs by more than 250 kWh",
             dispute_reference="DSP-0001",
             resolution=None,
+        ),
+        D0036(
+            **{
+                **hh_dc_to_supplier,
+                "to_mpid": "HDAH",
+                "to_role": Role.HH_DATA_AGGREGATOR,
+            },
+            settlement_date=SSD,
+            measurement_quantity="AI",
+            supplier_mpid=INCOMING_SUPPLIER,
+            period_values=tuple((period, "0.625") for period in range(1, 49)),
+        ),
+        D0275(
+            **hh_dc_to_supplier,
+            settlement_date=SSD,
+            measurement_quantity="AI",
+            supplier_mpid=INCOMING_SUPPLIER,
+            period_values=tuple((period, "0.625") for period in range(1, 49)),
         ),
         D0004(
             **dc_to_supplier,

@@ -1,0 +1,274 @@
+"""Rules that must hold over a whole run, each a pure function of the journal.
+
+* :func:`check_one_supplier`: one registered supplier per MPAN per settlement day.
+* :func:`check_regime_end`: no MHHS data or metering service for a settlement
+  date after an MPAN's ``MHHSRegimeEndDate``.
+* :func:`check_legacy_appointments`: the legacy collector, operator and
+  aggregator are appointed and registered from the supply start date.
+* :func:`open_disputes`: D0300 disputes raised and never answered. An open
+  dispute is information (it may close after the run), not a broken rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Final
+
+import attrs
+
+from market.checks.facts import (
+    Event,
+    contains_text,
+    css_items,
+    custom_block,
+    day_of,
+    events_by_mpan,
+    find_fields,
+    first_day,
+    supply_start_date,
+)
+from market.process_model import OBSERVING_KINDS, flow_items
+
+ONE_SUPPLIER: Final = "one registered supplier per settlement day"
+REGIME_END: Final = "no MHHS service after MHHSRegimeEndDate"
+LEGACY_FROM_SSD: Final = "legacy agents effective from the SSD"
+
+#: REGS state changes that register a supplier, and the detail keys that may name it and its SSD.
+REGISTERING_EVENTS: Final = frozenset(
+    {"reverse_migration_decided", "switch_registered", "legacy_agents_registered"}
+)
+_SUPPLIER_KEYS: Final = ("supplier", "incoming_supplier", "supplier_mpid")
+_FROM_KEYS: Final = ("supply_start_date", "effective_from", "effective_from_date")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class InvariantViolation:
+    """One broken run-wide rule, for one MPAN, with what the journal showed."""
+
+    rule: str
+    mpan: str
+    message: str
+
+    def describe(self) -> str:
+        """``<mpan> breaks "<rule>": <what happened>``."""
+        return f'{self.mpan} breaks "{self.rule}": {self.message}'
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class OpenDispute:
+    """A D0300 dispute raised (``resolution`` null) and not answered in the journal."""
+
+    mpan: str
+    dispute_reference: str
+    raised_by: str
+    raised_at: str
+
+    def describe(self) -> str:
+        """``<mpan> D0300 dispute <reference> raised by <participant> at <time> is open``."""
+        return (
+            f"{self.mpan} D0300 dispute {self.dispute_reference} raised by {self.raised_by} "
+            f"at {self.raised_at} is open"
+        )
+
+
+def check_invariants(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
+    """Every violation of the three run-wide rules, rule by rule, each by MPAN."""
+    events = list(events)
+    return (
+        *check_one_supplier(events),
+        *check_regime_end(events),
+        *check_legacy_appointments(events),
+    )
+
+
+def _first(detail: Mapping[str, object], keys: Iterable[str]) -> object:
+    return next((detail[key] for key in keys if detail.get(key) is not None), None)
+
+
+def check_one_supplier(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
+    """Two suppliers registered from one day, or a registration not after the one before it.
+
+    Registrations are CSS ``SecuredActive`` deliveries (gaining supplier from
+    ``supply_start_date``) and the Registration Service's state changes of
+    :data:`REGISTERING_EVENTS` that name a supplier and a date. The same
+    supplier from the same day, seen again, is the same registration.
+    """
+    violations = []
+    for mpan, mpan_events in sorted(events_by_mpan(events).items()):
+        registered: dict[date, str] = {}
+        latest: date | None = None
+        for event in mpan_events:
+            if event.get("kind") == "delivered" and event.get("message") == "SecuredActive":
+                items = css_items(event)
+                supplier = items.get("gaining_supplier_mpid")
+                day = day_of(items.get("supply_start_date"))
+            elif event.get("kind") == "state_changed" and (
+                (detail := event.get("detail") or {}).get("event") in REGISTERING_EVENTS
+            ):
+                supplier, day = _first(detail, _SUPPLIER_KEYS), day_of(_first(detail, _FROM_KEYS))
+            else:
+                continue
+            if not isinstance(supplier, str) or day is None or registered.get(day) == supplier:
+                continue
+            if day in registered:
+                message = f"{registered[day]} and {supplier} are both registered from {day}"
+            elif latest is not None and day < latest:
+                message = f"{supplier} registered from {day}, before the registration from {latest}"
+            else:
+                message = ""
+            if message:
+                violations.append(InvariantViolation(rule=ONE_SUPPLIER, mpan=mpan, message=message))
+            registered[day] = supplier
+            latest = max(day, latest or day)
+    return tuple(violations)
+
+
+#: Where a DeAppRM publication says when the de-appointed service's appointment ends.
+_DEAPPOINTMENT_ENDS: Final = {
+    "[DSDeAppRM]": "dataServiceEffectiveToDate",
+    "[MSDeAppRM]": "meteringServiceEffectiveToDate",
+}
+#: Where an IF-036 says from when the service is active (named as B008/B009 name theirs).
+_APPOINTMENT_STARTS: Final = ("dataServiceEffectiveFromDate", "meteringServiceEffectiveFromDate")
+_Publication = tuple[str, str | None, object, Mapping[str, object]]
+
+
+def _publications(events: Iterable[Event]) -> list[_Publication]:
+    """``(message, event code, correlation id, CustomBlock)`` per delivered publication, once."""
+    seen: set[tuple[object, ...]] = set()
+    publications = []
+    for event in events:
+        if event.get("kind") != "delivered" or "envelope" not in event:
+            continue
+        correlation = event.get("correlation_id")
+        key = (event.get("message"), event.get("event_code"), correlation or event.get("seq"))
+        if key not in seen:
+            seen.add(key)
+            publications.append(
+                (
+                    str(event.get("message")),
+                    event.get("event_code"),
+                    correlation,
+                    custom_block(event),
+                )
+            )
+    return publications
+
+
+def check_regime_end(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
+    """MHHS services appointed, or consumption taken, for dates after MHHSRegimeEndDate.
+
+    For each MPAN with the B094 ``MHHSRegimeEndDate`` of a delivered PUB-003
+    ``[ReverseMigNotification]``: its de-appointments' B009
+    ``dataServiceEffectiveToDate`` and B008 ``meteringServiceEffectiveToDate``
+    must not be after it; no IF-036 ``[DSAppActive]``/``[MSAppActive]`` may make a
+    service active (``dataServiceEffectiveFromDate`` /
+    ``meteringServiceEffectiveFromDate``) after it; and an IF-021 for a later
+    ``settlementDate`` must have been rejected by an IF-014 carrying ECS1001 for
+    the same correlation id or settlement date. Envelopes are read from
+    delivered publications, each publication once.
+    """
+    violations = []
+    for mpan, mpan_events in sorted(events_by_mpan(events).items()):
+        publications = _publications(mpan_events)
+        end = first_day(
+            value
+            for _, code, _, block in publications
+            if code == "[ReverseMigNotification]"
+            for value in find_fields(block, "MHHSRegimeEndDate")
+        )
+        if end is None:
+            continue
+        rejections = [
+            (correlation, first_day(find_fields(block, "settlementDate")))
+            for message, _, correlation, block in publications
+            if message == "PUB-014" and contains_text(block, "ECS1001")
+        ]
+        for message, code, correlation, block in publications:
+            problem = ""
+            if code in _DEAPPOINTMENT_ENDS:
+                field = _DEAPPOINTMENT_ENDS[code]
+                day = first_day(find_fields(block, field))
+                if day is not None and day > end:
+                    problem = f"{code} {field} {day} is after MHHSRegimeEndDate {end}"
+            elif message == "PUB-036" and code in ("[DSAppActive]", "[MSAppActive]"):
+                day = first_day(v for name in _APPOINTMENT_STARTS for v in find_fields(block, name))
+                if day is not None and day > end:
+                    problem = (
+                        f"IF-036 {code} is effective from {day}, after MHHSRegimeEndDate {end}"
+                    )
+            elif message == "PUB-021":
+                day = first_day(find_fields(block, "settlementDate"))
+                if (
+                    day is not None
+                    and day > end
+                    and not any(c == correlation or d == day for c, d in rejections)
+                ):
+                    problem = (
+                        f"IF-021 for settlement date {day} (after MHHSRegimeEndDate {end}) "
+                        "was not rejected with ECS1001"
+                    )
+            if problem:
+                violations.append(InvariantViolation(rule=REGIME_END, mpan=mpan, message=problem))
+    return tuple(violations)
+
+
+#: The appointment and registration flows whose ``effective_from_date`` must be the SSD.
+_APPOINTMENT_FLOWS: Final = ("D0155", "D0153", "D0205")
+
+
+def check_legacy_appointments(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
+    """A D0155, D0153 or D0205 whose ``effective_from_date`` is not the MPAN's SSD.
+
+    The SSD comes from the B002 of a PUB-003 or from the D0217 (never from the
+    appointments being checked); an MPAN whose journal states neither is skipped.
+    """
+    violations = []
+    for mpan, mpan_events in sorted(events_by_mpan(events).items()):
+        ssd = supply_start_date(mpan_events, from_appointments=False)
+        if ssd is None:
+            continue
+        reported: set[tuple[object, ...]] = set()
+        for event in mpan_events:
+            message = event.get("message")
+            if event.get("kind") != "delivered" or message not in _APPOINTMENT_FLOWS:
+                continue
+            effective = flow_items(event).get("effective_from_date")
+            key = (message, event.get("recipient"), effective)
+            if day_of(effective) != ssd and key not in reported:
+                reported.add(key)
+                violations.append(
+                    InvariantViolation(
+                        rule=LEGACY_FROM_SSD,
+                        mpan=mpan,
+                        message=f"{message} to {event.get('recipient')} is effective from "
+                        f"{effective}, not the SSD {ssd}",
+                    )
+                )
+    return tuple(violations)
+
+
+def open_disputes(events: Iterable[Event]) -> tuple[OpenDispute, ...]:
+    """Every D0300 raised (``resolution`` null) that no D0300 with its reference answers."""
+    raised: dict[tuple[str, str], Event] = {}
+    answered: set[tuple[str, str]] = set()
+    for event in events:
+        if event.get("kind") not in OBSERVING_KINDS or event.get("message") != "D0300":
+            continue
+        items = flow_items(event)
+        key = (str(event.get("mpan")), str(items.get("dispute_reference")))
+        if items.get("resolution") is None:
+            raised.setdefault(key, event)
+        else:
+            answered.add(key)
+    return tuple(
+        OpenDispute(
+            mpan=mpan,
+            dispute_reference=reference,
+            raised_by=str(event.get("sender")),
+            raised_at=str(event.get("at")),
+        )
+        for (mpan, reference), event in sorted(raised.items())
+        if (mpan, reference) not in answered
+    )

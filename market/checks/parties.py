@@ -1,0 +1,195 @@
+"""Who is who, from the journal alone: which role each participant id holds, who owes a step.
+
+Journal lines name participants by id (``MSS-MSSD``), never by role, so the
+checks infer roles from what the journal does say, most certain first:
+
+1. a delivered D-flow's header names the sender's and the recipient's role;
+2. a delivered publication's envelope names its submitter's role
+   (``S1.senderRoleID``), and the DIP's ``accepted`` event names the submitter;
+3. a step whose actor (or whose recipient, off the DIP) has one possible role
+   pins the sender (or recipient) of its observed events: the broker stamped
+   the step from their real roles;
+4. the DIP's ``routed`` event lists each publication's recipients by role
+   (``Primary:[MSS:…];Always:[EES:…]``): a participant can only hold a role
+   listed on every publication it received, and once all recipients of a
+   publication but one are known, the role left over is the last one's.
+
+A participant id is never guessed from its spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+from market.broker import DIP
+from market.checks.facts import Event
+from market.ids import Role
+from market.process_model import (
+    OLD_NHHMOA,
+    PATH_STEPS,
+    SUP_IN,
+    SUP_OUT,
+    Step,
+    observed_step,
+)
+
+#: Parties found from the steps they take part in: ``(step id, "sender" | "recipient")``.
+#: A DIP step's submitter is the recipient of its ``accepted`` event.
+PARTY_EVIDENCE: Final = {
+    SUP_IN: (("C1", "sender"), ("C6", "recipient"), ("D3", "recipient"), ("B31d", "recipient")),
+    SUP_OUT: (("C2", "recipient"), ("C4a", "recipient"), ("C3", "sender")),
+    OLD_NHHMOA: (("L1", "recipient"), ("L2", "sender")),
+}
+_NOT_PARTICIPANTS: Final = frozenset({None, "DIP", "customer"})
+_ROUTED_ROLE = re.compile(r"([A-Z]+):[0-9A-Za-z]+")
+
+
+def _roles_by_step() -> tuple[dict[str, set[Role]], dict[str, set[Role]]]:
+    senders: dict[str, set[Role]] = {}
+    recipients: dict[str, set[Role]] = {}
+    for steps in PATH_STEPS.values():
+        for step in steps:
+            senders.setdefault(step.step_id, set()).update(step.actor_roles)
+            if step.network != DIP:
+                recipients.setdefault(step.step_id, set()).update(step.recipients)
+    return senders, recipients
+
+
+_STEP_SENDERS, _STEP_RECIPIENTS = _roles_by_step()
+
+
+def _role(value: object) -> Role | None:
+    return Role(value) if isinstance(value, str) and value in _ROLE_CODES else None
+
+
+_ROLE_CODES: Final = frozenset(Role)
+
+
+def _certain_roles(events: list[Event]) -> dict[str, Role]:
+    """Rules 1–3 of the module docstring."""
+    known: dict[str, Role] = {}
+
+    def learn(participant: object, role: Role | None) -> None:
+        if isinstance(participant, str) and participant not in _NOT_PARTICIPANTS and role:
+            known.setdefault(participant, role)
+
+    submitters = {
+        e.get("correlation_id"): e.get("recipient") for e in events if e.get("kind") == "accepted"
+    }
+    for event in events:
+        flow = event.get("flow")
+        if event.get("kind") == "delivered" and isinstance(flow, Mapping):
+            learn(event.get("sender"), _role((flow.get("from") or {}).get("role")))
+            learn(event.get("recipient"), _role((flow.get("to") or {}).get("role")))
+        envelope = event.get("envelope")
+        if isinstance(envelope, Mapping):
+            sender_role = envelope.get("CommonBlock", {}).get("S1", {}).get("senderRoleID")
+            learn(submitters.get(event.get("correlation_id")), _role(sender_role))
+        step = observed_step(event)
+        if step is None:
+            continue
+        actor = event.get("recipient") if event.get("kind") == "accepted" else event.get("sender")
+        if len(senders := _STEP_SENDERS.get(step, set())) == 1:
+            learn(actor, next(iter(senders)))
+        if event.get("kind") == "delivered" and len(to := _STEP_RECIPIENTS.get(step, set())) == 1:
+            learn(event.get("recipient"), next(iter(to)))
+    return known
+
+
+def participant_roles(events: Iterable[Event]) -> dict[str, Role]:
+    """The role of every participant the journal lets us pin down (module docstring rules)."""
+    events = list(events)
+    known = _certain_roles(events)
+    routed = {
+        e.get("correlation_id"): [
+            Role(r)
+            for r in _ROUTED_ROLE.findall(str((e.get("detail") or {}).get("routing", "")))
+            if _role(r)
+        ]
+        for e in events
+        if e.get("kind") == "routed"
+    }
+    publications: dict[object, set[str]] = {}
+    for event in events:
+        recipient = event.get("recipient")
+        if (
+            event.get("kind") == "delivered"
+            and str(event.get("message", "")).startswith("PUB-")
+            and event.get("correlation_id") in routed
+            and isinstance(recipient, str)
+            and recipient not in _NOT_PARTICIPANTS
+        ):
+            publications.setdefault(event.get("correlation_id"), set()).add(recipient)
+    candidates: dict[str, set[Role]] = {}
+    for correlation, recipients in publications.items():
+        for recipient in recipients:
+            candidates.setdefault(recipient, set(routed[correlation])).intersection_update(
+                routed[correlation]
+            )
+    changed = True
+    while changed:
+        changed = False
+        for participant, roles in candidates.items():
+            if participant not in known and len(roles) == 1:
+                known[participant] = next(iter(roles))
+                changed = True
+        for correlation, recipients in publications.items():
+            unknown = [p for p in recipients if p not in known]
+            left = Counter(routed[correlation]) - Counter(
+                known[p] for p in recipients if p in known
+            )
+            if len(unknown) == 1 and len(set(left.elements())) == 1:
+                known[unknown[0]] = next(left.elements())
+                changed = True
+    return known
+
+
+def _party_holder(party: str, events: list[Event]) -> str | None:
+    for step_id, side in PARTY_EVIDENCE[party]:
+        for event in events:
+            if observed_step(event) == step_id:
+                holder = event.get(side)
+                return holder if isinstance(holder, str) else None
+    return None
+
+
+def owed_by(step: Step, events: Iterable[Event], roles: Mapping[str, Role]) -> tuple[str, ...]:
+    """Who owes ``step`` for one MPAN: participant ids, or ``()`` when the journal cannot say.
+
+    For each party that may perform the step: ``SUP(in)``, ``SUP(out)`` and the
+    old legacy MOP are whoever took that part in the MPAN's earlier steps
+    (:data:`PARTY_EVIDENCE`: the gaining supplier sent C1, the losing one
+    received C2 …); any other party is the participant of that role (by
+    :func:`participant_roles`) seen most recently in the MPAN's events, as
+    sender or recipient, leaving out participants already bound to one of the
+    special parties above.
+    """
+    events = list(events)
+    special = {party: _party_holder(party, events) for party in PARTY_EVIDENCE}
+    owners: list[str] = []
+    for party, role in ((step.actor_party, step.actor), *((str(r), r) for r in step.also_by)):
+        holder = (
+            special[party]
+            if party in special
+            else _latest_with_role(role, events, roles, set(special.values()))
+        )
+        if holder is not None and holder not in owners:
+            owners.append(holder)
+    return tuple(owners)
+
+
+def _latest_with_role(
+    role: Role, events: list[Event], roles: Mapping[str, Role], excluded: set[str | None]
+) -> str | None:
+    for event in reversed(events):
+        for participant in (event.get("recipient"), event.get("sender")):
+            if (
+                isinstance(participant, str)
+                and participant not in excluded
+                and roles.get(participant) == role
+            ):
+                return participant
+    return None

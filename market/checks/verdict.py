@@ -1,0 +1,111 @@
+"""One verdict over a whole journal: conformance per MPAN, liveness, invariants, open disputes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from market.checks.conformance import MpanConformance, check_conformance, format_conformance
+from market.checks.facts import Event
+from market.checks.invariants import (
+    InvariantViolation,
+    OpenDispute,
+    check_invariants,
+    open_disputes,
+)
+from market.checks.liveness import DEFAULT_WORKING_DAYS, LivenessViolation, check_liveness
+from market.process_model import PATHS
+from market.settlement_calendar import SettlementCalendar
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class PathCount:
+    """How many MPANs took one path (``None``: still undecided), completed or stuck."""
+
+    path: str | None
+    completed: int
+    stuck: int
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Verdict:
+    """Everything the checks found in one journal.
+
+    ``ok`` is false when any MPAN is stuck, misses a required step, shows an
+    unexpected step or a step out of order, or when a liveness or invariant
+    rule is broken. Open disputes are reported but do not make it false.
+    """
+
+    ok: bool
+    conformance: tuple[MpanConformance, ...]
+    liveness: tuple[LivenessViolation, ...]
+    invariants: tuple[InvariantViolation, ...]
+    open_disputes: tuple[OpenDispute, ...]
+    path_counts: tuple[PathCount, ...]
+
+    @property
+    def completed(self) -> int:
+        """How many MPANs completed their path."""
+        return sum(count.completed for count in self.path_counts)
+
+    @property
+    def stuck(self) -> int:
+        """How many MPANs did not complete their path."""
+        return sum(count.stuck for count in self.path_counts)
+
+    @property
+    def problems(self) -> int:
+        """Non-conforming MPANs plus broken liveness and invariant rules."""
+        failing = sum(not report.conforms for report in self.conformance)
+        return failing + len(self.liveness) + len(self.invariants)
+
+
+def check_journal(
+    events: Iterable[Event],
+    *,
+    mpans: Iterable[str] | None = None,
+    liveness_working_days: int = DEFAULT_WORKING_DAYS,
+    calendar: SettlementCalendar | None = None,
+) -> Verdict:
+    """Run every check on ``events`` (journal lines as dicts); ``mpans`` must all appear."""
+    events = list(events)
+    conformance = check_conformance(events, mpans)
+    liveness = check_liveness(events, working_days=liveness_working_days, calendar=calendar)
+    invariants = check_invariants(events)
+    counts = [
+        PathCount(
+            path=path,
+            completed=sum(r.completed for r in conformance if r.path == path),
+            stuck=sum(not r.completed for r in conformance if r.path == path),
+        )
+        for path in (*PATHS, None)
+        if any(report.path == path for report in conformance)
+    ]
+    return Verdict(
+        ok=all(report.conforms for report in conformance) and not liveness and not invariants,
+        conformance=conformance,
+        liveness=liveness,
+        invariants=invariants,
+        open_disputes=open_disputes(events),
+        path_counts=tuple(counts),
+    )
+
+
+def format_verdict(verdict: Verdict) -> list[str]:
+    """Console lines: one summary line per path, then each problem, open disputes, the verdict."""
+    lines = [
+        f"{count.path or 'undecided'}: {count.completed} completed, {count.stuck} stuck"
+        for count in verdict.path_counts
+    ]
+    for report in verdict.conformance:
+        if not report.conforms:
+            lines.extend(format_conformance(report))
+    lines.extend(f"liveness: {violation.describe()}" for violation in verdict.liveness)
+    lines.extend(f"invariant: {violation.describe()}" for violation in verdict.invariants)
+    lines.extend(f"open dispute: {dispute.describe()}" for dispute in verdict.open_disputes)
+    if verdict.ok:
+        lines.append(f"verdict: OK (MPANs checked: {len(verdict.conformance)})")
+    else:
+        lines.append(f"verdict: FAILED (problems: {verdict.problems})")
+    return lines

@@ -1,0 +1,1 @@
+"""One module per ``market`` subcommand; :mod:`market.cli` parses and dispatches."""
