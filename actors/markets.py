@@ -183,6 +183,8 @@ def _draw_switches(spec: ScenarioSpec, rng: random.Random) -> list[_Switch]:
         gives_reading = rng.random() >= rates.no_customer_read
         if legacy:
             variant = "T"  # an unmigrated MPAN in this market is a traditional NHH site
+        if variant == "S":
+            gives_reading = True  # D9 is the customer's missing read: DCC reads do not fail here
         data, metering = _services(variant)
         point = MeteringPoint(
             mpan_core=core,

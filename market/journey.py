@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from market.process_model import observed_step, path_of, step_by_id
+from market.checks.progress import observed_step, path_of
+from market.process_model import step_by_id
 
 #: Journal kinds a journey tells: what moved between parties, and what parties decided.
 _TOLD: Final = frozenset({"submitted", "delivered", "rejected", "dead_lettered", "state_changed"})

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
@@ -39,7 +39,8 @@ VARIANT_PATHS: Final = MappingProxyType({"T": "RM-T", "A": "RM-A", "S": "RM-S"})
 SUP_IN: Final = "SUP(in)"
 SUP_OUT: Final = "SUP(out)"
 OLD_NHHMOA: Final = "NHHMOA(old)"
-_PARTY_ROLES: Final = {SUP_IN: "SUP", SUP_OUT: "SUP", OLD_NHHMOA: "NHHMOA"}
+OLD_NHHDC: Final = "NHHDC(old)"
+_PARTY_ROLES: Final = {SUP_IN: "SUP", SUP_OUT: "SUP", OLD_NHHMOA: "NHHMOA", OLD_NHHDC: "NHHDC"}
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -156,6 +157,8 @@ S6   | within 12 months after SSD    | Outgoing supplier disputes the change-of-
 S6r  | after the dispute             | Incoming supplier agrees or rejects the disputed reading
 L1   | after appointment             | New legacy MOP asks the old MOP for meter details
 L2   | on request                    | Old legacy MOP hands the meter details to the new MOP
+L3   | after appointment             | New legacy DC asks the old DC for the reading history
+L4   | on request                    | Old legacy DC hands its latest readings to the new DC
 B1   | on securing                   | Registration Service announces the MHHS change of supplier
 B31d | after IF-001                  | Incoming supplier asks to appoint its Data Service
 B31m | after IF-001                  | Incoming supplier asks to appoint its Metering Service
@@ -259,6 +262,8 @@ S6r  | SUP(in)     | DTN D0300                            | SUP        | S6     
 _COS_L: Final = """
 L1   | NHHMOA      | DTN D0170                            | NHHMOA           | C9
 L2   | NHHMOA(old) | DTN D0150                            | NHHMOA           | L1
+L3   | NHHDC       | DTN D0170                            | NHHDC            | C9       | opt
+L4   | NHHDC(old)  | DTN D0010                            | NHHDC            | L3       | opt
 T4   | NHHMOA      | DTN D0150                            | NHHDC SUP LDSO   | L2
 T5   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | opt
 T6   | NHHDC       | DTN D0086                            | SUP              | T4
@@ -383,10 +388,17 @@ _PATH_INDEX: Final = {
 }
 _check_tables()
 
+
+def _first_definitions() -> dict[str, Step]:
+    first: dict[str, Step] = {}
+    for path in PATHS:
+        for step in PATH_STEPS[path]:
+            first.setdefault(step.step_id, step)
+    return first
+
+
 #: Every step id once, with its first definition (the ``RM-T`` one for shared steps).
-STEPS_BY_ID: Final[Mapping[str, Step]] = MappingProxyType(
-    {step.step_id: step for path in reversed(PATHS) for step in reversed(PATH_STEPS[path])}
-)
+STEPS_BY_ID: Final[Mapping[str, Step]] = MappingProxyType(_first_definitions())
 
 
 def step_by_id(step_id: str, path: str | None = None) -> Step:
@@ -482,214 +494,3 @@ def step_classifier(variant_of: Callable[[str], str | None]) -> StepClassifier:
 
 #: The classifier for markets whose every MPAN is variant T (what the broker used so far).
 classify_step: Final = step_classifier(lambda _mpan: None)
-
-
-# ------------------------------------------------------------------ reading journals
-
-#: Journal kinds that show a step happened: a delivery, or the DIP accepting a submission.
-OBSERVING_KINDS: Final = frozenset({"delivered", "accepted"})
-_ANSWERED_BY: Final = {
-    step.answers: step.step_id
-    for steps in PATH_STEPS.values()
-    for step in steps
-    if step.answers is not None
-}
-
-
-def observed_step(event: Mapping[str, Any]) -> str | None:
-    """The step a journal event shows happened, or ``None``.
-
-    Only ``delivered`` and ``accepted`` events show steps. A D0300 whose items
-    carry a ``resolution`` answers the dispute its stamped step raised (T8 →
-    T8r): the broker cannot tell them apart, the flow's data items can.
-    """
-    if event.get("kind") not in OBSERVING_KINDS:
-        return None
-    step: str | None = event.get("step")
-    answer = _ANSWERED_BY.get(step) if step is not None else None
-    if answer is not None and flow_items(event).get("resolution") is not None:
-        return answer
-    return step
-
-
-def flow_items(event: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The data items of the D-flow a journal event carries (empty when it carries none)."""
-    flow = event.get("flow")
-    items = flow.get("items") if isinstance(flow, Mapping) else None
-    return items if isinstance(items, Mapping) else {}
-
-
-def observed_steps(events: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
-    """The steps one MPAN's events show, each once, in the order first seen."""
-    seen: dict[str, None] = {}
-    for event in events:
-        step = observed_step(event)
-        if step is not None:
-            seen.setdefault(step, None)
-    return tuple(seen)
-
-
-#: Messages that decide the path (``docs/message-flows.md``), by family, strongest first.
-_PATH_EVIDENCE: Final = (
-    ("RM", frozenset({"IF-003", "PUB-003"})),
-    ("COS-M", frozenset({"IF-001", "PUB-001"})),
-    ("OBJ", frozenset({"Objection", "RegistrationObjected"})),
-    ("COS-L", frozenset({"D0217"})),
-)
-_VARIANT_ONLY_STEPS: Final = {
-    variant: frozenset(step.step_id for step in PATH_STEPS[path])
-    - frozenset(
-        step.step_id
-        for other in VARIANT_PATHS.values()
-        if other != path
-        for step in PATH_STEPS[other]
-    )
-    for variant, path in VARIANT_PATHS.items()
-}
-_HH_AGENT_ROLES: Final = frozenset({"HHDC", "HHMOA", "HHDA"})
-
-
-def path_of(events: Iterable[Mapping[str, Any]]) -> str | None:
-    """The path one MPAN's events show, or ``None`` while it is undecided.
-
-    IF-003 → the reverse migration of the MPAN's :func:`meter_variant`; else
-    IF-001 → COS-M; else an Objection or RegistrationObjected → OBJ; else D0217
-    → COS-L. Only delivered or accepted messages count.
-    """
-    events = list(events)
-    messages = {e.get("message") for e in events if e.get("kind") in OBSERVING_KINDS}
-    for family, evidence in _PATH_EVIDENCE:
-        if messages & evidence:
-            return VARIANT_PATHS[meter_variant(events)] if family == "RM" else family
-    return None
-
-
-def meter_variant(events: Iterable[Mapping[str, Any]]) -> str:
-    """The meter variant one MPAN's events show: ``"T"``, ``"A"`` or ``"S"``.
-
-    First from the steps: the first step only one variant has decides. Else from
-    what the incoming supplier appointed (a D0155/D0153 for an HH agent → A; a
-    D0155 with ``smart_cos_indicator`` → S), else from the role the DIP routed an
-    IF-003 de-appointment to (MSA or ADS → A). Otherwise T.
-    """
-    events = list(events)
-    for step in observed_steps(events):
-        for variant, only in _VARIANT_ONLY_STEPS.items():
-            if step in only:
-                return variant
-    for event in events:
-        if event.get("kind") == "delivered" and event.get("message") in ("D0155", "D0153"):
-            items = flow_items(event)
-            if items.get("appointed_role") in _HH_AGENT_ROLES:
-                return "A"
-            if items.get("smart_cos_indicator") is True:
-                return "S"
-        if event.get("kind") == "routed" and event.get("message") == "PUB-003":
-            routing = str((event.get("detail") or {}).get("routing", ""))
-            if "MSA:" in routing or "ADS:" in routing:
-                return "A"
-    return "T"
-
-
-@attrs.frozen(kw_only=True, slots=True)
-class Progress:
-    """How far one MPAN got along its path: what it showed, what is missing, what is due next.
-
-    ``waiting_for`` are the required steps not yet observed whose required
-    predecessors all were: what the MPAN is waiting for now. ``last_step`` is
-    the last required step observed (progress along the main line, not the
-    optional reads and copies around it).
-    """
-
-    path: str | None
-    observed: tuple[str, ...]
-    completed: bool
-    last_step: str | None
-    missing: tuple[Step, ...]
-    waiting_for: tuple[Step, ...]
-
-
-def progress_of(path: str | None, observed: Iterable[str]) -> Progress:
-    """Where an MPAN on ``path`` (``None``: undecided) stands, given the steps it showed."""
-    observed = tuple(observed)
-    seen = frozenset(observed)
-    steps = PATH_STEPS[path] if path is not None else UNDECIDED_STEPS
-    required = [step for step in steps if step.required]
-    required_ids = frozenset(step.step_id for step in required)
-    missing = tuple(step for step in required if step.step_id not in seen)
-    completed = path is not None and all(t in seen for t in TERMINAL_STEPS[path])
-    main_line = [step for step in observed if step in required_ids] or list(observed)
-    waiting = (
-        ()
-        if completed
-        else tuple(
-            step
-            for step in missing
-            if all(before in seen for before in step.after if before in required_ids)
-        )
-    )
-    return Progress(
-        path=path,
-        observed=observed,
-        completed=completed,
-        last_step=main_line[-1] if main_line else None,
-        missing=missing,
-        waiting_for=waiting,
-    )
-
-
-@attrs.frozen(kw_only=True, slots=True)
-class MpanOutcome:
-    """How one MPAN's switch ended, read from the journal: completed, or where it stopped."""
-
-    mpan: str
-    completed: bool
-    observed: tuple[str, ...]
-    last_step: str | None = None
-    waiting_for: str | None = None
-    path: str | None = None
-
-    def describe(self) -> str:
-        """One line for people: completed, or stuck after a step and waiting for others."""
-        path = self.path or "undecided"
-        if self.completed:
-            return f"{self.mpan}  {path} completed ({len(self.observed)} steps)"
-        return (
-            f"{self.mpan}  {path} stuck after step {self.last_step or '(none)'}, "
-            f"waiting for {self.waiting_for}"
-        )
-
-
-def mpan_outcomes(
-    events: Iterable[Mapping[str, Any]], mpans: Iterable[str] | None = None
-) -> list[MpanOutcome]:
-    """Per MPAN (sorted), whether its path completed; if not, where it stopped and what is due.
-
-    ``events`` are journal lines as dicts (``event_to_dict`` or a journal file).
-    Every MPAN whose journal shows a step is judged; ``mpans`` adds MPANs that
-    should have switched even if the journal never mentions them.
-    """
-    expected = frozenset(mpans or ())
-    by_mpan: dict[str, list[Mapping[str, Any]]] = {mpan: [] for mpan in expected}
-    for event in events:
-        mpan = event.get("mpan")
-        if mpan is not None:
-            by_mpan.setdefault(mpan, []).append(event)
-    outcomes = []
-    for mpan in sorted(by_mpan):
-        observed = observed_steps(by_mpan[mpan])
-        if not observed and mpan not in expected:
-            continue
-        progress = progress_of(path_of(by_mpan[mpan]), observed)
-        waiting = " and ".join(f"{step.label} from {step.party}" for step in progress.waiting_for)
-        outcomes.append(
-            MpanOutcome(
-                mpan=mpan,
-                completed=progress.completed,
-                observed=progress.observed,
-                last_step=None if progress.completed else progress.last_step,
-                waiting_for=waiting or None,
-                path=progress.path,
-            )
-        )
-    return outcomes

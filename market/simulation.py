@@ -14,11 +14,12 @@ import trio
 
 from market.broker import Broker, VirtualClock
 from market.checks import Verdict, check_journal
+from market.checks.progress import MpanOutcome, mpan_outcomes
 from market.dip_routing import MpanRoleMap, default_routes
 from market.directory import Directory
 from market.ids import Role
 from market.journal import Journal, JournalEvent, event_to_dict
-from market.process_model import MpanOutcome, mpan_outcomes, step_classifier
+from market.process_model import step_classifier
 from market.rendering import render_payload
 from market.runtime import RunStatistics, Runtime
 from market.scenario import MarketSetup

@@ -77,3 +77,57 @@ def test_unwritable_journal_path_exits_2(
     """A journal path that cannot be written is bad input: exit 2 naming the path."""
     assert main(["run", "--quiet", "--journal", str(tmp_path / "missing" / "j.jsonl")]) == 2
     assert "--journal" in capsys.readouterr().err
+
+
+def test_variant_option_runs_that_variant(capsys: pytest.CaptureFixture[str]) -> None:
+    """--variant S runs smart-meter reverse migrations and reports them per path."""
+    assert main(["run", "--quiet", "--variant", "S", "--mpans", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "RM-S: 2 completed, 0 stuck" in out
+
+
+def test_scenario_file_with_command_line_overrides(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--scenario reads the file; --mpans on the command line overrides the file's value."""
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("[market]\nmpans = 50\n[decisions]\nobjection = 1.0\n")
+    assert main(["run", "--quiet", "--scenario", str(scenario), "--mpans", "2"]) == 0
+    assert "OBJ: 2 completed, 0 stuck" in capsys.readouterr().out
+
+
+def test_a_bad_scenario_file_exits_2_naming_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scenario with an unknown decision is bad input: exit 2 and the key is named."""
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text("[decisions]\nobjections = 0.1\n")
+    assert main(["run", "--quiet", "--scenario", str(scenario)]) == 2
+    assert "objections" in capsys.readouterr().err
+
+
+def test_check_judges_a_journal_written_earlier(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """market check on a good journal exits 0; on a journal cut short it exits 1 naming the MPAN."""
+    path = tmp_path / "run.jsonl"
+    assert main(["run", "--quiet", "--mpans", "1", "--journal", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 0
+    assert "verdict: OK" in capsys.readouterr().out
+    lines = path.read_text().splitlines()
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("\n".join(lines[: len(lines) // 2]) + "\n")
+    assert main(["check", str(cut)]) == 1
+    out = capsys.readouterr().out
+    assert "stuck after" in out and "owed by" in out
+
+
+def test_check_rejects_a_file_that_is_not_a_journal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file that is not JSON lines exits 2 with the file and line number."""
+    path = tmp_path / "notes.txt"
+    path.write_text("hello\n")
+    assert main(["check", str(path)]) == 2
+    assert "notes.txt:1" in capsys.readouterr().err

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from market.checks.progress import meter_variant, mpan_outcomes, observed_step, path_of
 from market.ids import Role
 from market.process_model import (
     PATH_STEPS,
@@ -14,10 +15,6 @@ from market.process_model import (
     TERMINAL_STEPS,
     VARIANT_T_STEPS,
     classify_step,
-    meter_variant,
-    mpan_outcomes,
-    observed_step,
-    path_of,
     step_by_id,
     step_classifier,
 )

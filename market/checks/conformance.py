@@ -15,16 +15,9 @@ import attrs
 
 from market.checks.facts import Event, events_by_mpan
 from market.checks.parties import owed_by, participant_roles
+from market.checks.progress import observed_steps, path_of, progress_of
 from market.ids import Role
-from market.process_model import (
-    PATH_STEPS,
-    STEPS_BY_ID,
-    Step,
-    observed_steps,
-    path_of,
-    progress_of,
-    step_by_id,
-)
+from market.process_model import PATH_STEPS, STEPS_BY_ID, Step, step_by_id
 
 
 @attrs.frozen(kw_only=True, slots=True)

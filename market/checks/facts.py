@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from market.checks.progress import flow_items
 from market.local_time import settlement_date_of
-from market.process_model import flow_items
 
 #: One journal line as a dict.
 Event = Mapping[str, Any]

@@ -21,14 +21,12 @@ from market.checks.facts import (
     Event,
     contains_text,
     css_items,
-    custom_block,
     day_of,
     events_by_mpan,
     find_fields,
-    first_day,
     supply_start_date,
 )
-from market.process_model import OBSERVING_KINDS, flow_items
+from market.checks.progress import OBSERVING_KINDS, flow_items
 
 ONE_SUPPLIER: Final = "one registered supplier per settlement day"
 REGIME_END: Final = "no MHHS service after MHHSRegimeEndDate"
@@ -124,36 +122,39 @@ def check_one_supplier(events: Iterable[Event]) -> tuple[InvariantViolation, ...
     return tuple(violations)
 
 
-#: Where a DeAppRM publication says when the de-appointed service's appointment ends.
+#: Where a DeAppRM publication says when the de-appointed service's appointment ends (B009/B008).
 _DEAPPOINTMENT_ENDS: Final = {
     "[DSDeAppRM]": "dataServiceEffectiveToDate",
     "[MSDeAppRM]": "meteringServiceEffectiveToDate",
 }
-#: Where an IF-036 says from when the service is active (named as B008/B009 name theirs).
-_APPOINTMENT_STARTS: Final = ("dataServiceEffectiveFromDate", "meteringServiceEffectiveFromDate")
+#: Where an IF-036 says from when the incoming service is active (B015/B014).
+_APPOINTMENT_STARTS: Final = {
+    "[DSAppActive]": "incomingDataServiceEffectiveFromDate",
+    "[MSAppActive]": "incomingMeteringServiceEffectiveFromDate",
+}
 _Publication = tuple[str, str | None, object, Mapping[str, object]]
 
 
 def _publications(events: Iterable[Event]) -> list[_Publication]:
-    """``(message, event code, correlation id, CustomBlock)`` per delivered publication, once."""
+    """``(message, event code, correlation id, envelope)`` per delivered publication, once."""
     seen: set[tuple[object, ...]] = set()
     publications = []
     for event in events:
-        if event.get("kind") != "delivered" or "envelope" not in event:
+        envelope = event.get("envelope")
+        if event.get("kind") != "delivered" or not isinstance(envelope, Mapping):
             continue
         correlation = event.get("correlation_id")
         key = (event.get("message"), event.get("event_code"), correlation or event.get("seq"))
         if key not in seen:
             seen.add(key)
             publications.append(
-                (
-                    str(event.get("message")),
-                    event.get("event_code"),
-                    correlation,
-                    custom_block(event),
-                )
+                (str(event.get("message")), event.get("event_code"), correlation, envelope)
             )
     return publications
+
+
+def _days(envelope: Mapping[str, object], field: str) -> list[date]:
+    return [day for value in find_fields(envelope, field) if (day := day_of(value)) is not None]
 
 
 def check_regime_end(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
@@ -162,55 +163,58 @@ def check_regime_end(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
     For each MPAN with the B094 ``MHHSRegimeEndDate`` of a delivered PUB-003
     ``[ReverseMigNotification]``: its de-appointments' B009
     ``dataServiceEffectiveToDate`` and B008 ``meteringServiceEffectiveToDate``
-    must not be after it; no IF-036 ``[DSAppActive]``/``[MSAppActive]`` may make a
-    service active (``dataServiceEffectiveFromDate`` /
-    ``meteringServiceEffectiveFromDate``) after it; and an IF-021 for a later
-    ``settlementDate`` must have been rejected by an IF-014 carrying ECS1001 for
-    the same correlation id or settlement date. Envelopes are read from
-    delivered publications, each publication once.
+    must not be after it; no IF-036 ``[DSAppActive]``/``[MSAppActive]`` may make
+    a service active (B015/B014 ``incoming…ServiceEffectiveFromDate``) after it;
+    and every B046 ``settlementDayDate`` after it in an IF-021 must have drawn
+    an IF-014 whose ``R0`` carries ECS1001, for the same correlation id or that
+    settlement day. Envelopes are read from delivered publications, once each.
     """
-    violations = []
+    violations: list[InvariantViolation] = []
     for mpan, mpan_events in sorted(events_by_mpan(events).items()):
         publications = _publications(mpan_events)
-        end = first_day(
-            value
-            for _, code, _, block in publications
-            if code == "[ReverseMigNotification]"
-            for value in find_fields(block, "MHHSRegimeEndDate")
+        end = min(
+            (
+                day
+                for _, code, _, envelope in publications
+                if code == "[ReverseMigNotification]"
+                for day in _days(envelope, "MHHSRegimeEndDate")
+            ),
+            default=None,
         )
         if end is None:
             continue
-        rejections = [
-            (correlation, first_day(find_fields(block, "settlementDate")))
-            for message, _, correlation, block in publications
-            if message == "PUB-014" and contains_text(block, "ECS1001")
-        ]
-        for message, code, correlation, block in publications:
-            problem = ""
+        rejected_days: set[date] = set()
+        rejected_correlations: set[object] = set()
+        for message, _, correlation, envelope in publications:
+            if message == "PUB-014" and contains_text(envelope, "ECS1001"):
+                rejected_days.update(_days(envelope, "settlementDayDate"))
+                rejected_correlations.add(correlation)
+        for message, code, correlation, envelope in publications:
+            problems: list[str] = []
             if code in _DEAPPOINTMENT_ENDS:
                 field = _DEAPPOINTMENT_ENDS[code]
-                day = first_day(find_fields(block, field))
-                if day is not None and day > end:
-                    problem = f"{code} {field} {day} is after MHHSRegimeEndDate {end}"
-            elif message == "PUB-036" and code in ("[DSAppActive]", "[MSAppActive]"):
-                day = first_day(v for name in _APPOINTMENT_STARTS for v in find_fields(block, name))
-                if day is not None and day > end:
-                    problem = (
-                        f"IF-036 {code} is effective from {day}, after MHHSRegimeEndDate {end}"
-                    )
-            elif message == "PUB-021":
-                day = first_day(find_fields(block, "settlementDate"))
-                if (
-                    day is not None
-                    and day > end
-                    and not any(c == correlation or d == day for c, d in rejections)
-                ):
-                    problem = (
-                        f"IF-021 for settlement date {day} (after MHHSRegimeEndDate {end}) "
-                        "was not rejected with ECS1001"
-                    )
-            if problem:
-                violations.append(InvariantViolation(rule=REGIME_END, mpan=mpan, message=problem))
+                problems.extend(
+                    f"{code} {field} {day} is after MHHSRegimeEndDate {end}"
+                    for day in _days(envelope, field)
+                    if day > end
+                )
+            elif message == "PUB-036" and code in _APPOINTMENT_STARTS:
+                problems.extend(
+                    f"IF-036 {code} is effective from {day}, after MHHSRegimeEndDate {end}"
+                    for day in _days(envelope, _APPOINTMENT_STARTS[code])
+                    if day > end
+                )
+            elif message == "PUB-021" and correlation not in rejected_correlations:
+                problems.extend(
+                    f"IF-021 for settlement day {day} (after MHHSRegimeEndDate {end}) "
+                    "was not rejected with ECS1001"
+                    for day in sorted(set(_days(envelope, "settlementDayDate")))
+                    if day > end and day not in rejected_days
+                )
+            violations.extend(
+                InvariantViolation(rule=REGIME_END, mpan=mpan, message=problem)
+                for problem in problems
+            )
     return tuple(violations)
 
 

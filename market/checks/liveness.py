@@ -15,7 +15,8 @@ from typing import Final
 import attrs
 
 from market.checks.facts import Event, events_by_mpan, settlement_day_at, supply_start_date
-from market.process_model import TERMINAL_STEPS, VARIANT_PATHS, observed_step, path_of
+from market.checks.progress import observed_step, path_of
+from market.process_model import TERMINAL_STEPS, VARIANT_PATHS
 from market.settlement_calendar import SettlementCalendar
 
 #: Working days after the SSD by which a reverse migration must have reached its last step.

@@ -26,15 +26,9 @@ from typing import Final
 
 from market.broker import DIP
 from market.checks.facts import Event
+from market.checks.progress import observed_step
 from market.ids import Role
-from market.process_model import (
-    OLD_NHHMOA,
-    PATH_STEPS,
-    SUP_IN,
-    SUP_OUT,
-    Step,
-    observed_step,
-)
+from market.process_model import OLD_NHHDC, OLD_NHHMOA, PATH_STEPS, SUP_IN, SUP_OUT, Step
 
 #: Parties found from the steps they take part in: ``(step id, "sender" | "recipient")``.
 #: A DIP step's submitter is the recipient of its ``accepted`` event.
@@ -42,6 +36,7 @@ PARTY_EVIDENCE: Final = {
     SUP_IN: (("C1", "sender"), ("C6", "recipient"), ("D3", "recipient"), ("B31d", "recipient")),
     SUP_OUT: (("C2", "recipient"), ("C4a", "recipient"), ("C3", "sender")),
     OLD_NHHMOA: (("L1", "recipient"), ("L2", "sender")),
+    OLD_NHHDC: (("L3", "recipient"), ("L4", "sender")),
 }
 _NOT_PARTICIPANTS: Final = frozenset({None, "DIP", "customer"})
 _ROUTED_ROLE = re.compile(r"([A-Z]+):[0-9A-Za-z]+")
@@ -68,6 +63,17 @@ def _role(value: object) -> Role | None:
 _ROLE_CODES: Final = frozenset(Role)
 
 
+def _publication(event: Event) -> tuple[object, ...]:
+    """Which DIP publication an accepted, routed or delivered event belongs to.
+
+    The correlation id alone is not enough: an answer (IF-014) may carry the
+    correlation id of the message it answers (IF-021).
+    """
+    message = str(event.get("message"))
+    publication = "PUB-" + message.removeprefix("IF-").removeprefix("PUB-")
+    return (event.get("correlation_id"), publication, event.get("event_code"))
+
+
 def _certain_roles(events: list[Event]) -> dict[str, Role]:
     """Rules 1–3 of the module docstring."""
     known: dict[str, Role] = {}
@@ -77,7 +83,7 @@ def _certain_roles(events: list[Event]) -> dict[str, Role]:
             known.setdefault(participant, role)
 
     submitters = {
-        e.get("correlation_id"): e.get("recipient") for e in events if e.get("kind") == "accepted"
+        _publication(e): e.get("recipient") for e in events if e.get("kind") == "accepted"
     }
     for event in events:
         flow = event.get("flow")
@@ -87,7 +93,7 @@ def _certain_roles(events: list[Event]) -> dict[str, Role]:
         envelope = event.get("envelope")
         if isinstance(envelope, Mapping):
             sender_role = envelope.get("CommonBlock", {}).get("S1", {}).get("senderRoleID")
-            learn(submitters.get(event.get("correlation_id")), _role(sender_role))
+            learn(submitters.get(_publication(event)), _role(sender_role))
         step = observed_step(event)
         if step is None:
             continue
@@ -104,7 +110,7 @@ def participant_roles(events: Iterable[Event]) -> dict[str, Role]:
     events = list(events)
     known = _certain_roles(events)
     routed = {
-        e.get("correlation_id"): [
+        _publication(e): [
             Role(r)
             for r in _ROUTED_ROLE.findall(str((e.get("detail") or {}).get("routing", "")))
             if _role(r)
@@ -112,17 +118,17 @@ def participant_roles(events: Iterable[Event]) -> dict[str, Role]:
         for e in events
         if e.get("kind") == "routed"
     }
-    publications: dict[object, set[str]] = {}
+    publications: dict[tuple[object, ...], set[str]] = {}
     for event in events:
         recipient = event.get("recipient")
         if (
             event.get("kind") == "delivered"
             and str(event.get("message", "")).startswith("PUB-")
-            and event.get("correlation_id") in routed
+            and _publication(event) in routed
             and isinstance(recipient, str)
             and recipient not in _NOT_PARTICIPANTS
         ):
-            publications.setdefault(event.get("correlation_id"), set()).add(recipient)
+            publications.setdefault(_publication(event), set()).add(recipient)
     candidates: dict[str, set[Role]] = {}
     for correlation, recipients in publications.items():
         for recipient in recipients:

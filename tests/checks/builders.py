@@ -113,10 +113,11 @@ class JournalBuilder:
         step: str | None,
         publication_step: str | None = None,
         blocks: dict[str, Any] | None = None,
+        correlation: str | None = None,
     ) -> JournalBuilder:
         """An accepted submission, its routing and one delivered publication per recipient."""
         recipients = list(recipients)
-        correlation = f"CI-{len(self.events):04d}"
+        correlation = correlation or f"CI-{len(self.events):04d}"
         publication = "PUB-" + interface.removeprefix("IF-")
         common = {"network": "DIP", "event_code": event_code, "correlation_id": correlation}
         self.add(

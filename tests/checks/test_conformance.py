@@ -16,6 +16,7 @@ from tests.checks.builders import (
     OTHER_MPAN,
     OUT,
     REGS,
+    SDS,
     JournalBuilder,
     journal,
     rm_t_without,
@@ -146,3 +147,24 @@ def test_roles_come_from_flow_headers_envelopes_steps_and_routing() -> None:
         Role.NHH_DATA_AGGREGATOR,
         Role.CENTRAL_SWITCHING_SERVICE,
     )
+
+
+def test_an_answer_sharing_the_correlation_id_of_its_question_keeps_roles_apart() -> None:
+    """An IF-014 carrying its IF-021's correlation id does not make the MDS look like the SDS."""
+    builder = JournalBuilder()
+    builder.dip("IF-021", "[ActivePower]", SDS, ["MDS", OUT], step="T1", correlation="CI-1")
+    builder.dip(
+        "IF-014", "[ActivePowerRejected]", "MDS", [SDS, OUT], step="D11", correlation="CI-1"
+    )
+    roles = participant_roles(builder.events)
+    assert (roles["MDS"], roles[SDS]) == (Role.MARKETWIDE_DATA_SERVICE, Role.SMART_DATA_SERVICE)
+
+
+def test_the_old_meter_operator_owes_the_legacy_handover() -> None:
+    """On COS-L, L2 is owed by the MOP the new MOP asked with L1, not by the new MOP."""
+    builder = JournalBuilder()
+    journal("C1", "C2", "C4", "C6", "C9", "C9a", "C10", "C11", "C12", "C13", builder=builder)
+    builder.dtn("L1", "D0170", MOP, OLD_MOP)
+    assert _lines(builder.events) == [
+        f"{MPAN} COS-L stuck after L1: waiting for L2 D0150 from NHHMOA(old) (owed by {OLD_MOP})"
+    ]

@@ -92,7 +92,7 @@ def test_an_mhhs_appointment_active_after_the_regime_end_is_a_violation() -> Non
         REGS,
         [SDS],
         step=None,
-        blocks={"B009": {"dataServiceEffectiveFromDate": AFTER_END}},
+        blocks={"B015": {"incomingDataServiceEffectiveFromDate": AFTER_END}},
     )
     assert _describe(check_regime_end(builder.events)) == [
         f'{MPAN} breaks "no MHHS service after MHHSRegimeEndDate": '
@@ -100,32 +100,27 @@ def test_an_mhhs_appointment_active_after_the_regime_end_is_a_violation() -> Non
     ]
 
 
+def _consumption(*days: str) -> dict[str, object]:
+    return {"B900List": [{"B046": {"settlementDayDate": f"{day}T00:00:00+00:00"}} for day in days]}
+
+
 def test_consumption_after_the_regime_end_must_be_rejected_with_ecs1001() -> None:
     """An IF-021 for the SSD is a violation until the MDS answers it with IF-014 ECS1001."""
     builder = _migration()
     builder.dip(
-        "IF-021", "[ActivePower]", SDS, ["MDS"], step="T1", blocks={"B0": {"settlementDate": SSD}}
+        "IF-021", "[ActivePower]", SDS, ["MDS"], step="T1", blocks=_consumption("2026-03-01")
     )
-    builder.dip(
-        "IF-021",
-        "[ActivePower]",
-        SDS,
-        ["MDS"],
-        step="T1",
-        blocks={"B0": {"settlementDate": "2026-03-01"}},
-    )
+    builder.dip("IF-021", "[ActivePower]", SDS, ["MDS"], step="T1", blocks=_consumption(SSD))
     assert _describe(check_regime_end(builder.events)) == [
-        f'{MPAN} breaks "no MHHS service after MHHSRegimeEndDate": IF-021 for settlement date '
+        f'{MPAN} breaks "no MHHS service after MHHSRegimeEndDate": IF-021 for settlement day '
         "2026-03-02 (after MHHSRegimeEndDate 2026-03-01) was not rejected with ECS1001"
     ]
-    builder.dip(
-        "IF-014",
-        "[ActivePowerRejected]",
-        "MDS",
-        [SDS],
-        step="D11",
-        blocks={"B0": {"settlementDate": SSD, "responseCode": "ECS1001"}},
-    )
+    rejection = {"B900": {"B046": {"settlementDayDate": f"{SSD}T00:00:00+00:00"}}}
+    builder.dip("IF-014", "[ActivePowerRejected]", "MDS", [SDS], step="D11", blocks=rejection)
+    builder.events[-1]["envelope"]["CommonBlock"]["R0"] = {
+        "responseCode": "R",
+        "responseMessages": ["ECS1001 - Data Service Not Appointed for Date of SP Submission"],
+    }
     assert check_regime_end(builder.events) == ()
 
 
