@@ -23,21 +23,25 @@ import attrs
 from market.css import CssMessage
 from market.dip import (
     D0,
+    DIP_UNAVAILABLE,
     DipEnvelope,
     DipResponse,
     DipResponseItem,
     EnvelopeError,
     correlation_id,
     parse_body,
+    render_body,
     transaction_id,
 )
 from market.dip_routing import MpanRoleMap, Route, decide_recipients, routing_map_text
 from market.directory import Directory
 from market.dtn import DFlow
+from market.faults.injector import Dropped, FaultInjector
 from market.ids import Role
 from market.journal import Journal
 from market.local_time import settlement_date_of
 from market.participant import CancelTimer, OutboxEntry, Record, Send, SetTimer
+from market.system_messages import ReplayRequest
 
 DIP: Final = "DIP"
 DTN: Final = "DTN"
@@ -56,6 +60,9 @@ class Latencies:
     dip: timedelta = timedelta(seconds=2)
     dtn: timedelta = timedelta(minutes=1)
     css: timedelta = timedelta(seconds=1)
+    #: How often, and how long apart, the DIP retries a publication its webhook did not take.
+    dip_retries: int = 3
+    dip_retry_interval: timedelta = timedelta(minutes=10)
 
 
 class StepClassifier(Protocol):
@@ -118,6 +125,7 @@ class Broker:
         mpan_roles: MpanRoleMap,
         latencies: Latencies = Latencies(),
         classify_step: StepClassifier = no_steps,
+        faults: FaultInjector | None = None,
     ) -> None:
         self.directory = directory
         self.journal = journal
@@ -132,6 +140,14 @@ class Broker:
         self._used_references: set[tuple[str, str]] = set()
         self._transactions = 0
         self.dead_letters: list[Delivery] = []
+        self.faults = faults if faults is not None and faults.active else None
+        #: DIP publications the DIP gave up delivering (RetriesExhausted), per recipient.
+        self.undelivered: dict[str, list[Delivery]] = {}
+        #: DIP publications delivered, per recipient, kept for replays (only under a fault plan).
+        self.published_to: dict[str, list[Delivery]] = {}
+        #: Participants that are down: ``None`` for good, else until when deliveries wait.
+        self.down: dict[str, datetime | None] = {}
+        self._attempts: dict[int, int] = {}
 
     # ----------------------------------------------------------------- queue
 
@@ -163,6 +179,8 @@ class Broker:
         batches: dict[str, list[Delivery]] = {}
         while self._queue and self._queue[0][0] == due_at:
             _, _, delivery = heapq.heappop(self._queue)
+            if self.faults is not None and not self._available(delivery):
+                continue
             if delivery.timer_id is not None:
                 key = (delivery.recipient, delivery.timer_id)
                 if key in self._cancelled_timers:
@@ -187,6 +205,241 @@ class Broker:
             step=delivery.step,
             correlation_id=delivery.correlation_id,
             payload=delivery.payload if kind == "delivered" else None,
+        )
+
+    # ------------------------------------------------------------ faults
+
+    def _transmit(self, *, latency: timedelta, **fields: Any) -> None:
+        """Put a network message on its way, through the fault plan when there is one."""
+        now = self.clock.now
+        if self.faults is None:
+            self._enqueue(deliver_at=now + latency, **fields)
+            return
+        # The DIP pushes a publication until the webhook acknowledges it: a lost attempt
+        # is retried (journal ``retrying``) until the retries run out (``retries_exhausted``).
+        publication = fields["sender"] == "DIP" and str(fields["message"]).startswith("PUB-")
+        attempts = self.latencies.dip_retries + 1 if publication else 1
+        for attempt in range(1, attempts + 1):
+            sent_at = now + self.latencies.dip_retry_interval * (attempt - 1)
+            outcome = self.faults.transmit(
+                network=fields["network"],
+                message=fields["message"],
+                sender=fields["sender"],
+                recipient=fields["recipient"],
+                sent_at=sent_at,
+                latency=latency,
+            )
+            if not isinstance(outcome, Dropped):
+                break
+            detail = {"fault": outcome.fault, "reason": outcome.reason}
+            if not publication:
+                self._journal_fault("dropped", fields, detail)
+                return
+            if attempt == attempts:
+                self._journal_fault("retries_exhausted", fields, {**detail, "attempts": attempt})
+                self._park_undelivered(fields, now + latency)
+                return
+            retry_at = sent_at + self.latencies.dip_retry_interval
+            self._journal_fault(
+                "retrying", fields, {**detail, "attempt": attempt, "retry_at": retry_at.isoformat()}
+            )
+        for transmission in outcome:
+            delivery = self._enqueue(deliver_at=transmission.deliver_at, **fields)
+            if transmission.fault is not None:
+                detail = {**transmission.detail, "deliver_at": transmission.deliver_at.isoformat()}
+                self._journal_fault(transmission.fault, fields, detail, seq=delivery.seq)
+
+    def _park_undelivered(self, fields: Mapping[str, Any], at: datetime) -> None:
+        """Keep a publication the DIP gave up on, for the recipient to replay or requeue."""
+        delivery = Delivery(seq=-1, deliver_at=at, **fields)
+        self.undelivered.setdefault(delivery.recipient, []).append(delivery)
+
+    def _journal_fault(
+        self,
+        kind: str,
+        fields: Mapping[str, Any],
+        detail: dict[str, Any],
+        *,
+        seq: int | None = None,
+    ) -> None:
+        self.journal.append(
+            at=self.clock.now,
+            kind=kind,
+            network=fields["network"],
+            message=fields["message"],
+            event_code=fields.get("event_code"),
+            sender=fields["sender"],
+            recipient=fields["recipient"],
+            mpan=fields.get("mpan"),
+            step=fields.get("step"),
+            correlation_id=fields.get("correlation_id"),
+            detail=detail if seq is None else {**detail, "queue_seq": seq},
+            payload=fields.get("payload"),
+        )
+
+    def _available(self, delivery: Delivery) -> bool:  # noqa: PLR0911  (one exit per fault)
+        """Whether ``delivery`` can be handed over now; if not, hold, retry or dead-letter it."""
+        assert self.faults is not None
+        now = self.clock.now
+        recipient = delivery.recipient
+        if delivery.sender == "runtime":
+            return True  # restarts, planned crashes and webhook news always reach the runtime
+        if recipient in self.down:
+            until = self.down[recipient]
+            if until is None:
+                self.dead_letter_delivery(delivery, f"{recipient} is stopped (crashed, no restart)")
+            else:
+                self.requeue(
+                    delivery, until, "delayed", {"fault": "crash", "reason": "recipient down"}
+                )
+            return False
+        if delivery.network != DIP or not delivery.message.startswith("PUB-"):
+            return True
+        outage = self.faults.dip_down(now)
+        if outage is not None:
+            self.requeue(
+                delivery,
+                outage.window.end,
+                "delayed",
+                {"fault": "dip_outage", "reason": "DIP down"},
+            )
+            return False
+        webhook = self.faults.webhook_down(recipient, now)
+        if webhook is None:
+            self.published_to.setdefault(recipient, []).append(delivery)
+            return True
+        attempt = self._attempts.get(delivery.seq, 0) + 1
+        if attempt > webhook.retries:
+            self._attempts.pop(delivery.seq, None)
+            self.undelivered.setdefault(recipient, []).append(delivery)
+            self._journal_delivery_fault(
+                delivery, "retries_exhausted", {"fault": "webhook_down", "attempts": attempt - 1}
+            )
+            return False
+        retried = self.requeue(
+            delivery,
+            now + webhook.retry_interval,
+            "retrying",
+            {"fault": "webhook_down", "attempt": attempt},
+        )
+        self._attempts[retried.seq] = attempt
+        return False
+
+    def requeue(
+        self, delivery: Delivery, at: datetime, kind: str, detail: dict[str, Any]
+    ) -> Delivery:
+        again = self._enqueue(
+            **{
+                f.name: getattr(delivery, f.name)
+                for f in attrs.fields(Delivery)
+                if f.name not in ("seq", "deliver_at")
+            },
+            deliver_at=at,
+        )
+        self._journal_delivery_fault(delivery, kind, {**detail, "deliver_at": at.isoformat()})
+        return again
+
+    def _journal_delivery_fault(
+        self, delivery: Delivery, kind: str, detail: dict[str, Any]
+    ) -> None:
+        self.journal.append(
+            at=self.clock.now,
+            kind=kind,
+            network=delivery.network,
+            message=delivery.message,
+            event_code=delivery.event_code,
+            sender=delivery.sender,
+            recipient=delivery.recipient,
+            mpan=delivery.mpan,
+            step=delivery.step,
+            correlation_id=delivery.correlation_id,
+            detail=detail,
+        )
+
+    def dead_letter_delivery(self, delivery: Delivery, reason: str) -> None:
+        self.dead_letters.append(delivery)
+        self._journal_delivery_fault(delivery, "dead_lettered", {"reason": reason})
+
+    def replay(self, participant_id: str, request: ReplayRequest) -> None:
+        """Redeliver what ``participant_id`` missed (or got since), marked as replayed."""
+        missed = self.undelivered.pop(participant_id, [])
+        again = list(missed)
+        if request.since is not None:
+            since = request.since
+            again += [d for d in self.published_to.get(participant_id, []) if d.deliver_at >= since]
+        self.journal.append(
+            at=self.clock.now,
+            kind="replay_requested",
+            network=DIP,
+            sender=participant_id,
+            recipient="DIP",
+            detail={"missed": len(missed), "replayed": len(again)},
+        )
+        for delivery in again:
+            payload = delivery.payload
+            if isinstance(payload, DipEnvelope) and payload.common.d0 is not None:
+                d0 = attrs.evolve(payload.common.d0, replay_indicator=True)
+                payload = attrs.evolve(payload, common=attrs.evolve(payload.common, d0=d0))
+            replayed = self._enqueue(
+                deliver_at=self.clock.now + self.latencies.dip,
+                recipient=delivery.recipient,
+                sender=delivery.sender,
+                network=delivery.network,
+                message=delivery.message,
+                event_code=delivery.event_code,
+                mpan=delivery.mpan,
+                step=delivery.step,
+                correlation_id=delivery.correlation_id,
+                payload=payload,
+            )
+            self._journal_delivery_fault(
+                replayed, "replayed", {"fault": "webhook_down", "replay_indicator": True}
+            )
+
+    def _submission_faults(
+        self, sender: str, submission: DipEnvelope | bytes | str
+    ) -> DipEnvelope | bytes | str | None:
+        """A DIP outage refuses the submission (``None``); corruption garbles it on the wire."""
+        assert self.faults is not None
+        message = submission.interface_id if isinstance(submission, DipEnvelope) else "IF-???"
+        if self.faults.dip_down(self.clock.now) is not None:
+            envelope = submission if isinstance(submission, DipEnvelope) else None
+            fields = {"network": DIP, "message": message, "sender": sender, "recipient": "DIP"}
+            self._journal_fault("refused", fields, {"fault": "dip_outage", "code": "MSG5003"})
+            self._respond(sender, envelope, DIP_UNAVAILABLE.message, None, help_text="DIP outage")
+            return None
+        if isinstance(submission, DipEnvelope) and self.faults.corrupts(
+            sender=sender, message=message, at=self.clock.now
+        ):
+            body = render_body([submission]).decode()
+            garbled = body.replace(
+                f'"senderDIPID":"{submission.sender_dip_id}"', '"senderDIPID":"?"'
+            )
+            fields = {
+                "network": DIP,
+                "message": message,
+                "sender": sender,
+                "recipient": "DIP",
+                "mpan": submission.mpan_core,
+                "event_code": submission.event_code,
+            }
+            self._journal_fault("corrupted", fields, {"fault": "corrupt"})
+            return garbled
+        return submission
+
+    def schedule_system(self, at: datetime, recipient: str, payload: object, *, label: str) -> None:
+        """Queue a runtime message (a planned crash, a restart, a webhook coming back)."""
+        self._enqueue(
+            deliver_at=at,
+            recipient=recipient,
+            sender="runtime",
+            network=None,
+            message=label,
+            event_code=None,
+            mpan=None,
+            step=None,
+            correlation_id=None,
+            payload=payload,
         )
 
     # --------------------------------------------------------- from outside
@@ -268,6 +521,8 @@ class Broker:
             self._send_on_dtn(sender, message)
         elif isinstance(message, CssMessage):
             self._send_to_css(sender, message)
+        elif isinstance(message, ReplayRequest):
+            self.replay(sender, message)
         else:
             raise TypeError(
                 f"{sender} sent a {type(message).__name__}; ctx.send takes a DIP envelope "
@@ -374,8 +629,8 @@ class Broker:
             mpan=flow.mpan_core,
             step=step,
         )
-        self._enqueue(
-            deliver_at=self.clock.now + self.latencies.dtn,
+        self._transmit(
+            latency=self.latencies.dtn,
             recipient=recipient,
             sender=sender,
             network=DTN,
@@ -420,8 +675,8 @@ class Broker:
             mpan=message.mpan_core,
             step=step,
         )
-        self._enqueue(
-            deliver_at=self.clock.now + self.latencies.css,
+        self._transmit(
+            latency=self.latencies.css,
             recipient=recipient,
             sender=sender,
             network=CSS,
@@ -436,6 +691,11 @@ class Broker:
     # ------------------------------------------------------------------ DIP
 
     def _submit_to_dip(self, sender: str, submission: DipEnvelope | bytes | str) -> None:
+        if self.faults is not None:
+            survived = self._submission_faults(sender, submission)
+            if survived is None:
+                return
+            submission = survived
         if isinstance(submission, bytes | str):
             try:
                 envelopes = parse_body(submission)
@@ -544,8 +804,8 @@ class Broker:
                     payload=published,
                 )
                 continue
-            self._enqueue(
-                deliver_at=self.clock.now + self.latencies.dip,
+            self._transmit(
+                latency=self.latencies.dip,
                 recipient=recipient,
                 sender="DIP",
                 network=DIP,

@@ -27,6 +27,7 @@ import attrs
 from market.ids import Role, check_dip_id, check_mpid
 from market.local_time import settlement_date_of
 from market.settlement_calendar import SettlementCalendar
+from market.system_messages import ReplayRequest, WebhookRestored
 
 
 def _optional(check: Callable[[str], str]) -> Callable[[object, object, str | None], None]:
@@ -107,6 +108,7 @@ class Context:
         "_clock",
         "_next_reference",
         "_next_timer",
+        "_skew",
         "calendar",
         "identity",
         "outbox",
@@ -120,6 +122,7 @@ class Context:
         clock: Clock,
         calendar: SettlementCalendar,
         rng: random.Random,
+        skew: timedelta = timedelta(0),
     ) -> None:
         self.identity = identity
         self.calendar = calendar
@@ -128,16 +131,17 @@ class Context:
         self._clock = clock
         self._next_reference = 0
         self._next_timer = 0
+        self._skew = skew
 
     @property
     def now(self) -> datetime:
-        """The current virtual instant (UTC, timezone-aware)."""
-        return self._clock.now
+        """The current instant by this participant's clock (UTC; skewed under a fault plan)."""
+        return self._clock.now + self._skew
 
     @property
     def today(self) -> date:
         """The settlement date (UK local day) of :attr:`now`."""
-        return settlement_date_of(self._clock.now)
+        return settlement_date_of(self.now)
 
     def send(self, message: object) -> None:
         """Hand ``message`` to the broker: a DIP envelope, a D-flow or a CSS message."""
@@ -147,12 +151,13 @@ class Context:
         """Deliver ``payload`` to this participant at ``at`` (never before now); returns its id."""
         timer_id = self._next_timer
         self._next_timer += 1
-        self.outbox.append(SetTimer(timer_id, max(at, self._clock.now), payload, mpan))
+        true_at = at - self._skew  # the participant means its own clock; the broker keeps true time
+        self.outbox.append(SetTimer(timer_id, max(true_at, self._clock.now), payload, mpan))
         return timer_id
 
     def set_timer_after(self, delay: timedelta, payload: object, *, mpan: str | None = None) -> int:
         """Deliver ``payload`` to this participant ``delay`` from now; returns the timer's id."""
-        return self.set_timer(self._clock.now + delay, payload, mpan=mpan)
+        return self.set_timer(self.now + delay, payload, mpan=mpan)
 
     def cancel_timer(self, timer_id: int) -> None:
         """Stop a timer set earlier from firing (a no-op if it already fired)."""
@@ -183,6 +188,14 @@ class Participant:
     """
 
     role: ClassVar[Role]
+    #: Ignore a message already handled (same DIP transaction id; identical D-flow or CSS
+    #: message) before ``on_message`` sees it. Set ``False`` to handle duplicates yourself.
+    deduplicate: ClassVar[bool] = True
+    #: Resubmit DIP submissions refused for a reason that can be waited out or repaired
+    #: (an outage, corruption on the wire). Set ``False`` to handle refusals yourself.
+    resubmit_refused: ClassVar[bool] = True
+    #: How far back a participant that lost its state asks the DIP to replay.
+    replay_window: ClassVar[timedelta] = timedelta(days=14)
 
     def __init__(self, identity: ParticipantIdentity) -> None:
         self.identity = identity
@@ -194,6 +207,16 @@ class Participant:
 
     def on_start(self, ctx: Context) -> None:
         """Called once before any message arrives; may send messages and set timers."""
+
+    def on_webhook_restored(self, ctx: Context, restored: WebhookRestored) -> None:
+        """The DIP can reach this participant again: ask it to replay what it could not deliver."""
+        ctx.record("webhook_restored", down_since=restored.down_since.isoformat())
+        ctx.send(ReplayRequest())
+
+    def on_restart(self, ctx: Context, *, state_lost: bool) -> None:
+        """Back after a crash; having lost its state, re-request recent DIP publications."""
+        if state_lost:
+            ctx.send(ReplayRequest(since=ctx.now - self.replay_window))
 
     def on_message(self, ctx: Context, message: object) -> Any:
         """Handle one message: DIP publication or response, D-flow, CSS message or timer payload."""

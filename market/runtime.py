@@ -8,26 +8,35 @@ broker in participant-id order. One wake-up per participant per batch, however
 many messages the batch holds, is what makes the simulator fast (ARCHITECTURE
 rule 5); taking outboxes in id order is what makes it deterministic (rule 3).
 
-A handler that raises stops the run with :class:`ParticipantCrashedError`
-after the crash is journalled; nothing is swallowed.
+Around each participant runs its adapter (:mod:`market.participant_adapter`):
+duplicates are dropped, refused DIP submissions resubmitted, a restored
+webhook triggers a replay request. Under a fault plan the runtime also crashes
+and restarts participants as the plan says, and supervises handler bugs with
+the plan's restart policy. A crash nobody supervises stops the run with
+:class:`ParticipantCrashedError` after the crash is journalled.
 """
 
 from __future__ import annotations
 
+import copy
 import inspect
 import math
 import random
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
 import trio
 
 from market.broker import Broker, Delivery, VirtualClock
+from market.dip import DipResponse
 from market.exceptions import ParticipantCrashedError, ScenarioError
+from market.faults import Crash, FaultInjector, FaultPlan, RestartPolicy
 from market.participant import Context, Participant
+from market.participant_adapter import ParticipantAdapter
 from market.settlement_calendar import SettlementCalendar
+from market.system_messages import PlannedCrash, RestartDue, Resubmit, WebhookRestored
 
 
 def participant_rng(seed: int, participant_id: str) -> random.Random:
@@ -37,15 +46,19 @@ def participant_rng(seed: int, participant_id: str) -> random.Random:
 
 @attrs.define(slots=True)
 class _Cell:
-    """What the runtime keeps for one participant: it, its context, its mailbox, its crash."""
+    """What the runtime keeps for one participant: it, its context, mailbox, adapter, crashes."""
 
     participant: Participant
     context: Context
-    handler: Callable[[Context, object], Any]
+    adapter: ParticipantAdapter
     is_async: bool
+    snapshot: Participant | None = None
     mailbox: trio.MemorySendChannel[list[Delivery]] | None = None
     crash: BaseException | None = None
     crashed_on: Delivery | None = None
+    planned_crash: Crash | None = None
+    leftover: list[Delivery] = attrs.field(factory=list)
+    restarts: list[datetime] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -70,28 +83,37 @@ class Runtime:
         participants: Sequence[Participant],
         calendar: SettlementCalendar,
         seed: int,
+        plan: FaultPlan | None = None,
         on_batch: Callable[[int], None] | None = None,
     ) -> None:
         self.broker = broker
         self.calendar = calendar
+        self.plan = plan or FaultPlan()
         self._on_batch = on_batch
+        faults = broker.faults
+        keep_snapshots = any(
+            isinstance(f, Crash) and f.restart.mode == "lose" for f in self.plan.faults
+        ) or (self.plan.bug_restart is not None and self.plan.bug_restart.mode == "lose")
         self._cells: dict[str, _Cell] = {}
         for participant in sorted(participants, key=lambda p: p.participant_id):
             pid = participant.participant_id
             if pid not in broker.directory:
                 raise ScenarioError(f"participant {pid} is not in the market's directory")
-            context = Context(
-                participant.identity,
-                clock=broker.clock,
-                calendar=calendar,
-                rng=participant_rng(seed, pid),
-            )
-            handler = participant.on_message
             self._cells[pid] = _Cell(
                 participant=participant,
-                context=context,
-                handler=handler,
-                is_async=inspect.iscoroutinefunction(handler),
+                context=Context(
+                    participant.identity,
+                    clock=broker.clock,
+                    calendar=calendar,
+                    rng=participant_rng(seed, pid),
+                    skew=faults.skew_of(pid) if faults is not None else timedelta(0),
+                ),
+                adapter=ParticipantAdapter(
+                    deduplicate=participant.deduplicate,
+                    resubmit_refused=participant.resubmit_refused,
+                ),
+                is_async=inspect.iscoroutinefunction(participant.on_message),
+                snapshot=copy.deepcopy(participant) if keep_snapshots else None,
             )
         self._outstanding = 0
         self._all_done = trio.Event()
@@ -100,6 +122,30 @@ class Runtime:
         self._wakeups = 0
         self._high_water: dict[str, int] = {}
         self._failure: ParticipantCrashedError | None = None
+        self._schedule_planned_events(faults)
+
+    def _schedule_planned_events(self, faults: FaultInjector | None) -> None:
+        if faults is None:
+            return
+        for index, crash in enumerate(faults.crashes()):
+            if crash.participant not in self._cells:
+                raise ScenarioError(
+                    f"fault plan: crash of {crash.participant!r}, who is not in the market"
+                )
+            self.broker.schedule_system(
+                crash.at, crash.participant, PlannedCrash(index=index), label="PlannedCrash"
+            )
+        for webhook in faults.webhook_faults():
+            if webhook.participant not in self._cells:
+                raise ScenarioError(
+                    f"fault plan: webhook of {webhook.participant!r}, who is not in the market"
+                )
+            self.broker.schedule_system(
+                webhook.window.end,
+                webhook.participant,
+                WebhookRestored(down_since=webhook.window.start),
+                label="WebhookRestored",
+            )
 
     @property
     def clock(self) -> VirtualClock:
@@ -168,26 +214,98 @@ class Runtime:
                 self._on_batch(self._deliveries)
 
     def _collect(self, cells: dict[str, _Cell]) -> bool:
-        """Hand outboxes to the broker in participant-id order; ``False`` if anyone crashed.
+        """Hand outboxes to the broker in participant-id order; apply crashes; ``False`` to stop.
 
-        The first crash (in id order) is journalled and kept to be raised once
-        the nursery has closed, so callers see the crash itself rather than an
-        exception group.
+        The first unsupervised crash (in id order) is journalled and kept to be
+        raised once the nursery has closed, so callers see the crash itself
+        rather than an exception group.
         """
         for pid in sorted(cells):
             cell = cells[pid]
-            self.broker.accept_outbox(pid, cell.context.take_outbox())
+            entries = cell.context.take_outbox()
+            cell.adapter.track(entries)
+            self.broker.accept_outbox(pid, entries)
         for pid in sorted(cells):
             cell = cells[pid]
-            if cell.crash is not None:
-                self._journal_crash(pid, cell)
-                failure = ParticipantCrashedError(pid, _describe(cell.crashed_on))
-                failure.__cause__ = cell.crash
-                self._failure = failure
-                return False
+            if cell.planned_crash is not None:
+                crash, cell.planned_crash = cell.planned_crash, None
+                if not self._go_down(pid, cell, crash.restart, planned=True, error=None):
+                    return False
+            elif cell.crash is not None:
+                error, cell.crash = cell.crash, None
+                policy = self.plan.bug_restart
+                if policy is None or not self._go_down(
+                    pid, cell, policy, planned=False, error=error
+                ):
+                    self._fail(pid, cell, error)
+                    return False
         return True
 
-    def _journal_crash(self, pid: str, cell: _Cell) -> None:
+    def _go_down(
+        self,
+        pid: str,
+        cell: _Cell,
+        policy: RestartPolicy,
+        *,
+        planned: bool,
+        error: BaseException | None,
+    ) -> bool:
+        """Journal a crash and take the participant down per ``policy``; ``False`` to give up."""
+        now = self.broker.clock.now
+        detail: dict[str, Any] = {"planned": planned, "restart": policy.mode}
+        if error is not None:
+            detail["error"] = f"{type(error).__name__}: {error}"
+        self.broker.journal.append(
+            at=now,
+            kind="crashed",
+            sender=pid,
+            recipient=pid,
+            detail=detail,
+            message=cell.crashed_on.message if cell.crashed_on is not None else None,
+            mpan=cell.crashed_on.mpan if cell.crashed_on is not None else None,
+        )
+        cell.crashed_on = None
+        cell.restarts = [t for t in cell.restarts if now - t < policy.within]
+        if policy.mode != "none" and len(cell.restarts) >= policy.max_restarts:
+            self.broker.journal.append(
+                at=now,
+                kind="gave_up",
+                sender=pid,
+                recipient=pid,
+                detail={
+                    "restarts": len(cell.restarts),
+                    "within_hours": policy.within.total_seconds() / 3600,
+                },
+            )
+            self._failure = ParticipantCrashedError(
+                pid, "more crashes than its restart policy allows"
+            )
+            return False
+        if policy.mode == "none":
+            self.broker.down[pid] = None
+            self._hold(cell, None)
+            return True
+        back_at = now + policy.delay
+        cell.restarts.append(now)
+        self.broker.down[pid] = back_at
+        self._hold(cell, back_at)
+        self.broker.schedule_system(
+            back_at, pid, RestartDue(state_lost=policy.mode == "lose"), label="RestartDue"
+        )
+        return True
+
+    def _hold(self, cell: _Cell, until: datetime | None) -> None:
+        """Deliveries that were still in the crashed participant's batch wait for it (or die)."""
+        leftover, cell.leftover = cell.leftover, []
+        for delivery in leftover:
+            if until is None:
+                self.broker.dead_letter_delivery(delivery, f"{delivery.recipient} crashed for good")
+            else:
+                self.broker.requeue(
+                    delivery, until, "delayed", {"fault": "crash", "reason": "recipient down"}
+                )
+
+    def _fail(self, pid: str, cell: _Cell, error: BaseException) -> None:
         delivery = cell.crashed_on
         self.broker.journal.append(
             at=self.broker.clock.now,
@@ -195,8 +313,22 @@ class Runtime:
             sender=pid,
             message=delivery.message if delivery is not None else None,
             mpan=delivery.mpan if delivery is not None else None,
-            detail={"error": f"{type(cell.crash).__name__}: {cell.crash}"},
+            detail={"error": f"{type(error).__name__}: {error}"},
         )
+        failure = ParticipantCrashedError(pid, _describe(delivery))
+        failure.__cause__ = error
+        self._failure = failure
+
+    def _restart(self, pid: str, cell: _Cell, due: RestartDue) -> None:
+        self.broker.down.pop(pid, None)
+        if due.state_lost and cell.snapshot is not None:
+            cell.participant = copy.deepcopy(cell.snapshot)
+            cell.adapter = ParticipantAdapter(
+                deduplicate=cell.participant.deduplicate,
+                resubmit_refused=cell.participant.resubmit_refused,
+            )
+        cell.context.record("restarted", state_lost=due.state_lost)
+        cell.participant.on_restart(cell.context, state_lost=due.state_lost)
 
     async def _participant_task(
         self, pid: str, cell: _Cell, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED
@@ -212,23 +344,46 @@ class Runtime:
             async for batch in receive:
                 self._wakeups += 1
                 if cell.crash is None:
-                    await self._handle_batch(cell, batch)
+                    await self._handle_batch(pid, cell, batch)
                 self._outstanding -= 1
                 if self._outstanding == 0:
                     self._all_done.set()
 
-    async def _handle_batch(self, cell: _Cell, batch: Iterable[Delivery]) -> None:
-        handler = cell.handler
+    async def _handle_batch(self, pid: str, cell: _Cell, batch: Iterable[Delivery]) -> None:
         context = cell.context
-        for delivery in batch:
+        deliveries = list(batch)
+        for index, delivery in enumerate(deliveries):
+            payload = delivery.payload
             try:
+                if isinstance(payload, PlannedCrash):
+                    cell.planned_crash = (
+                        self.broker.faults.crashes()[payload.index] if self.broker.faults else None
+                    )
+                    cell.leftover = deliveries[index + 1 :]
+                    return
+                if isinstance(payload, RestartDue):
+                    self._restart(pid, cell, payload)
+                    continue
+                if isinstance(payload, WebhookRestored):
+                    cell.participant.on_webhook_restored(context, payload)
+                    continue
+                if isinstance(payload, Resubmit):
+                    cell.adapter.resubmit(context, payload)
+                    continue
+                if isinstance(payload, DipResponse):
+                    cell.adapter.on_response(context, payload)
+                elif cell.adapter.is_duplicate(payload):
+                    context.record(
+                        "duplicate_ignored", mpan=delivery.mpan, message=delivery.message
+                    )
+                    continue
+                result = cell.participant.on_message(context, payload)
                 if cell.is_async:
-                    await handler(context, delivery.payload)
-                else:
-                    handler(context, delivery.payload)
-            except Exception as error:  # journalled and re-raised by _collect
+                    await result
+            except Exception as error:  # journalled and re-raised (or supervised) by _collect
                 cell.crash = error
                 cell.crashed_on = delivery
+                cell.leftover = deliveries[index + 1 :]
                 return
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 import attrs
 
 from market.broker import Latencies
+from market.faults import FaultPlan
 from market.options import ProcessOptions
 from market.participant import Participant
 from market.population import MeteringPoint
@@ -43,5 +44,6 @@ class MarketSetup:
     stimuli: Sequence[Stimulus]
     switching_mpans: Sequence[str]
     options: ProcessOptions = attrs.field(factory=ProcessOptions)
+    faults: FaultPlan = attrs.field(factory=FaultPlan)
     latencies: Latencies = attrs.field(factory=Latencies)
     until: datetime | None = None

@@ -17,6 +17,7 @@ from market.checks import Verdict, check_journal
 from market.checks.progress import MpanOutcome, mpan_outcomes
 from market.dip_routing import MpanRoleMap, default_routes
 from market.directory import Directory
+from market.faults import FaultInjector
 from market.ids import Role
 from market.journal import Journal, JournalEvent, event_to_dict
 from market.process_model import step_classifier
@@ -72,6 +73,7 @@ class Simulation:
             mpan_roles=build_mpan_roles(setup, self.directory),
             latencies=setup.latencies,
             classify_step=step_classifier(self._variant_of),
+            faults=FaultInjector(setup.faults, seed=setup.seed),
         )
         for stimulus in sorted(setup.stimuli, key=lambda s: (s.at, s.recipient, s.mpan_core)):
             self.broker.inject(
@@ -86,6 +88,7 @@ class Simulation:
             participants=setup.participants,
             calendar=self.calendar,
             seed=setup.seed,
+            plan=setup.faults,
         )
 
     def _variant_of(self, mpan: str) -> str | None:

@@ -21,9 +21,11 @@ from market.commands.common import (
     whole_number,
 )
 from market.exceptions import ScenarioError
+from market.faults import WindowAnchor, load_fault_plan
 from market.narration import Narrator, configure_logging
 from market.scenario import MarketSetup
 from market.scenario_spec import VARIANT_MIXES, ScenarioSpec, load_scenario
+from market.settlement_calendar import SettlementCalendar
 from market.simulation import RunResult, Simulation
 
 #: ``module:function`` turning a ScenarioSpec into a MarketSetup (loaded by name so that
@@ -61,6 +63,12 @@ def add_parser(commands: Any) -> None:
     run.add_argument(
         "--scenario", type=Path, metavar="FILE", help="TOML scenario file (see README)"
     )
+    run.add_argument(
+        "--faults",
+        type=Path,
+        metavar="FILE",
+        help="TOML fault plan to apply to the market (see README, Fault experiments)",
+    )
     run.add_argument("--journal", type=Path, metavar="PATH", help="write the journal as JSON lines")
     run.add_argument(
         "--log-format",
@@ -90,13 +98,34 @@ def scenario_from_args(args: argparse.Namespace) -> ScenarioSpec:
         raise UsageError(str(error)) from error
 
 
+def window_anchor(spec: ScenarioSpec) -> WindowAnchor:
+    """What a fault plan's relative windows (``day 3``, ``SSD-1``) are relative to."""
+    calendar = SettlementCalendar()
+    first_ssd = calendar.add_working_days(
+        spec.start_day, spec.options.supply_start_lead_working_days
+    )
+    return WindowAnchor(start_day=spec.start_day, first_supply_start_date=first_ssd)
+
+
+def with_fault_plan(setup: MarketSetup, spec: ScenarioSpec, path: Path | None) -> MarketSetup:
+    """``setup`` with the fault plan in ``path`` (if any) applied."""
+    if path is None:
+        return setup
+    try:
+        plan = load_fault_plan(path, window_anchor(spec))
+    except ScenarioError as error:
+        raise UsageError(str(error)) from error
+    return attrs.evolve(setup, faults=plan)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the market the arguments describe; the exit status says whether it passed."""
     if args.journal is not None and not args.journal.parent.is_dir():
         raise UsageError(f"--journal {args.journal}: folder {args.journal.parent} does not exist")
     spec = scenario_from_args(args)
     builder: Callable[[ScenarioSpec], MarketSetup] = load_object(MARKET_BUILDER)
-    simulation = Simulation(builder(spec))
+    setup = with_fault_plan(builder(spec), spec, args.faults)
+    simulation = Simulation(setup)
     logger = configure_logging(args.log_format)
     if not args.quiet:
         simulation.subscribe(Narrator(logger, verbose=args.verbose))

@@ -17,6 +17,7 @@ from market.dip.catalogue import CUSTOM_BLOCKS as CUSTOM_BLOCKS
 from market.dip.catalogue import CustomBlock as CustomBlock
 from market.dip.catalogue import event_codes_of as event_codes_of
 from market.dip.codes import DATA_SERVICE_NOT_APPOINTED as DATA_SERVICE_NOT_APPOINTED
+from market.dip.codes import DIP_UNAVAILABLE as DIP_UNAVAILABLE
 from market.dip.codes import DUPLICATE_SENDER_UNIQUE_REFERENCE as DUPLICATE_SENDER_UNIQUE_REFERENCE
 from market.dip.codes import DUPLICATE_SETTLEMENT_PERIOD as DUPLICATE_SETTLEMENT_PERIOD
 from market.dip.codes import EFFECTIVE_DATE_RETROSPECTIVE as EFFECTIVE_DATE_RETROSPECTIVE

@@ -80,6 +80,10 @@ DUPLICATE_SENDER_UNIQUE_REFERENCE: Final = ResponseCode(
     code="MSG1005", text="Duplicate Sender Unique Reference", definite=True, tag="RECON"
 )
 UNKNOWN_MPAN: Final = ResponseCode(code="MSG1006", text="Unknown MPAN", definite=True, tag="RECON")
+#: RECON: the DIP is unavailable (an outage); the submission was not taken and may be resent.
+DIP_UNAVAILABLE: Final = ResponseCode(
+    code="MSG5003", text="Service Unavailable", definite=True, tag="RECON"
+)
 
 # Business rejections by the recipient (brief c.0, d; DES138 rejection-code catalogue).
 # Texts are the catalogue's descriptions, verbatim.
@@ -158,6 +162,7 @@ RESPONSE_CODES: Final[Mapping[str, ResponseCode]] = {
         SENDER_NOT_AUTHORISED,
         DUPLICATE_SENDER_UNIQUE_REFERENCE,
         UNKNOWN_MPAN,
+        DIP_UNAVAILABLE,
         SUPPLIER_DATA_ITEMS_UNMIGRATED,
         NON_QUALIFIED_SUPPLIER,
         EFFECTIVE_DATE_RETROSPECTIVE,
