@@ -58,6 +58,16 @@ _NHH_ROLES = (Role.NHH_DATA_COLLECTOR, Role.NHH_METER_OPERATOR, Role.NHH_DATA_AG
 _HH_ROLES = (Role.HH_DATA_COLLECTOR, Role.HH_METER_OPERATOR, Role.HH_DATA_AGGREGATOR)
 
 
+@attrs.frozen(kw_only=True, slots=True)
+class AppointmentChase:
+    """Timer: has the agent answered the appointment yet? (recovery from lost D-flows)."""
+
+    mpan_core: str
+    role: Role
+    agent: str
+    attempt: int
+
+
 @attrs.define(kw_only=True)
 class Gain:
     """The incoming supplier's record of one MPAN it is gaining."""
@@ -68,6 +78,7 @@ class Gain:
     registration_service_mpid: str | None = None
     old_parties: D0311 | None = None
     appointed: dict[Role, str] = attrs.field(factory=dict)
+    appointments: dict[Role, D0153 | D0155] = attrs.field(factory=dict)
     rejected_by: dict[Role, list[str]] = attrs.field(factory=dict)
     accepted: set[Role] = attrs.field(factory=set)
     agents_registered: bool = False
@@ -98,6 +109,8 @@ class LegacySupplier(Participant):
         self.panels = {"NHH": nhh_agents, "HH": hh_agents}
         self.options = options
         self.gains: dict[str, Gain] = {}
+        #: Unanswered appointments are resent this many times before the next agent is tried.
+        self.max_chases = 2
 
     def _candidates(self, gain: Gain, role: Role) -> tuple[str, ...]:
         panel = self.panels["HH" if gain.roles == _HH_ROLES else "NHH"]
@@ -123,6 +136,8 @@ class LegacySupplier(Participant):
                 self.gains[message.mpan_core].old_parties = message
             case D0011():
                 self._on_appointment_accepted(ctx, message)
+            case AppointmentChase():
+                self._on_chase(ctx, message)
             case D0261():
                 self._on_appointment_rejected(ctx, message)
             case D0086():
@@ -172,18 +187,55 @@ class LegacySupplier(Participant):
             "gsp_group_id": gain.signed.gsp_group_id,
             "contract_reference": f"C{ctx.next_reference():08d}",
         }
+        appointment: D0153 | D0155
         if role in (Role.NHH_DATA_AGGREGATOR, Role.HH_DATA_AGGREGATOR):
-            ctx.send(dtn_flow(ctx, D0153, **common))
-            return
-        ctx.send(
-            dtn_flow(
+            appointment = dtn_flow(ctx, D0153, **common)
+        else:
+            appointment = dtn_flow(
                 ctx,
                 D0155,
                 smart_cos_indicator=gain.signed.meter_variant == "S",
                 measurement_class="C" if gain.roles == _HH_ROLES else "A",
                 **common,
             )
+        gain.appointments[role] = appointment
+        ctx.send(appointment)
+        self._arm_chase(ctx, gain, role, agent_mpid, attempt=1)
+
+    def _arm_chase(self, ctx: Context, gain: Gain, role: Role, agent: str, *, attempt: int) -> None:
+        """Recovery: if the agent has not answered by 09:00 next working day, chase it."""
+        ctx.set_timer(
+            ctx.calendar.working_instant(ctx.calendar.next_working_day(ctx.today), 9),
+            AppointmentChase(
+                mpan_core=gain.signed.mpan_core, role=role, agent=agent, attempt=attempt
+            ),
+            mpan=gain.signed.mpan_core,
         )
+
+    def _on_chase(self, ctx: Context, chase: AppointmentChase) -> None:
+        """Resend an unanswered appointment; after ``max_chases``, appoint the next agent."""
+        gain = self.gains.get(chase.mpan_core)
+        if (
+            gain is None
+            or chase.role in gain.accepted
+            or gain.appointed.get(chase.role) != chase.agent
+        ):
+            return
+        if chase.attempt <= self.max_chases:
+            ctx.record(
+                "appointment_chased", mpan=chase.mpan_core, agent=chase.agent, attempt=chase.attempt
+            )
+            ctx.send(gain.appointments[chase.role])
+            self._arm_chase(ctx, gain, chase.role, chase.agent, attempt=chase.attempt + 1)
+            return
+        ctx.record("appointment_escalated", mpan=chase.mpan_core, agent=chase.agent)
+        tried = gain.rejected_by.setdefault(chase.role, [])
+        tried.append(chase.agent)
+        remaining = [m for m in self._candidates(gain, chase.role) if m not in tried]
+        if remaining:
+            self._appoint(ctx, gain, chase.role, remaining[0])
+        else:
+            ctx.record("no_agent_available", mpan=chase.mpan_core, role=str(chase.role))
 
     def _on_appointment_rejected(self, ctx: Context, rejection: D0261) -> None:
         """D6: appoint the next agent of the panel for that role, if there is one."""

@@ -8,6 +8,7 @@ participant owns: it defines no role and keeps no state of its own.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import ClassVar
 
 import attrs
 
@@ -29,7 +30,7 @@ from market.dip import (
 from market.dtn import D0011, D0153, D0155, D0261
 from market.ids import Role
 from market.local_time import local_instant
-from market.participant import Context, Participant
+from market.participant import Context, Participant, ParticipantIdentity
 from market.population import MeteringPoint, format_reading
 from market.settlement_calendar import settlement_periods
 
@@ -43,27 +44,56 @@ class LegacyAgent(Participant):
     """
 
     rejection_probability: float = 0.0
+    #: A supplier chasing an unanswered appointment resends it: answer every copy.
+    redelivered_flows: ClassVar[frozenset[str]] = frozenset({"D0155", "D0153"})
+
+    def __init__(self, identity: ParticipantIdentity) -> None:
+        super().__init__(identity)
+        #: The answer given to each appointment, by (MPAN, contract reference).
+        self.answered: dict[tuple[str, str], bool] = {}
 
     def _answer_appointment(self, ctx: Context, appointment: D0155 | D0153) -> bool:
-        """C10: accept or (D6) reject the appointment; ``True`` when accepted."""
-        if self.rejection_probability and ctx.rng.random() < self.rejection_probability:
-            ctx.record("appointment_declined", mpan=appointment.mpan_core, reason="NO CAPACITY")
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0261,
-                    to_role=Role.SUPPLIER,
-                    to_mpid=appointment.supplier_mpid,
-                    mpan_core=appointment.mpan_core,
-                    appointed_role=appointment.appointed_role,
-                    effective_from_date=appointment.effective_from_date,
-                    contract_reference=appointment.contract_reference,
-                    rejection_reason="No capacity for new appointments in this GSP group",
-                )
-            )
+        """C10: accept or (D6) reject the appointment; ``True`` when newly accepted.
+
+        A repeated appointment (same MPAN and contract reference: the supplier
+        chased it because our answer went missing) gets the same answer again
+        and changes nothing else.
+        """
+        answered = self.answered
+        key = (appointment.mpan_core, appointment.contract_reference)
+        if key in answered:
+            ctx.record("appointment_answered_again", mpan=appointment.mpan_core)
+            if answered[key]:
+                self._accept(ctx, appointment)
+            else:
+                self._reject(ctx, appointment)
             return False
-        self._accept(ctx, appointment)
-        return True
+        accepted = not (
+            self.rejection_probability and ctx.rng.random() < self.rejection_probability
+        )
+        answered[key] = accepted
+        if accepted:
+            self._accept(ctx, appointment)
+        else:
+            ctx.record("appointment_declined", mpan=appointment.mpan_core, reason="NO CAPACITY")
+            self._reject(ctx, appointment)
+        return accepted
+
+    def _reject(self, ctx: Context, appointment: D0155 | D0153) -> None:
+        """D6: D0261 to the supplier."""
+        ctx.send(
+            dtn_flow(
+                ctx,
+                D0261,
+                to_role=Role.SUPPLIER,
+                to_mpid=appointment.supplier_mpid,
+                mpan_core=appointment.mpan_core,
+                appointed_role=appointment.appointed_role,
+                effective_from_date=appointment.effective_from_date,
+                contract_reference=appointment.contract_reference,
+                rejection_reason="No capacity for new appointments in this GSP group",
+            )
+        )
 
     def _accept(self, ctx: Context, appointment: D0155 | D0153) -> None:
         ctx.record(

@@ -243,6 +243,7 @@ class Broker:
             self._journal_fault(
                 "retrying", fields, {**detail, "attempt": attempt, "retry_at": retry_at.isoformat()}
             )
+        assert not isinstance(outcome, Dropped)  # the loop returned on every drop
         for transmission in outcome:
             delivery = self._enqueue(deliver_at=transmission.deliver_at, **fields)
             if transmission.fault is not None:
@@ -354,6 +355,7 @@ class Broker:
             step=delivery.step,
             correlation_id=delivery.correlation_id,
             detail=detail,
+            payload=delivery.payload,
         )
 
     def dead_letter_delivery(self, delivery: Delivery, reason: str) -> None:
@@ -789,7 +791,13 @@ class Broker:
             mpan=mpan,
             step=step,
             correlation_id=d0.initial_correlation_id,
-            detail={"routing": routing_map_text(decision, self._role_code_of_dip_id)},
+            detail={
+                "routing": routing_map_text(decision, self._role_code_of_dip_id),
+                "transaction_id": d0.transaction_id,
+                "recipients": [
+                    self.directory.by_dip_id(dip_id) or dip_id for dip_id in decision.recipients
+                ],
+            },
         )
         self._respond(sender, envelope, "MSG0000 - Success", d0.transaction_id)
         for dip_id in decision.recipients:

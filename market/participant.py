@@ -194,6 +194,9 @@ class Participant:
     #: Resubmit DIP submissions refused for a reason that can be waited out or repaired
     #: (an outage, corruption on the wire). Set ``False`` to handle refusals yourself.
     resubmit_refused: ClassVar[bool] = True
+    #: D-flows (by id) the adapter always hands over, even identical repeats: the participant
+    #: answers each copy itself (a chased appointment must be answered again).
+    redelivered_flows: ClassVar[frozenset[str]] = frozenset()
     #: How far back a participant that lost its state asks the DIP to replay.
     replay_window: ClassVar[timedelta] = timedelta(days=14)
 

@@ -37,6 +37,7 @@ class ParticipantAdapter:
 
     deduplicate: bool
     resubmit_refused: bool
+    redelivered_flows: frozenset[str] = frozenset()
     seen: set[object] = attrs.field(factory=set)
     pending: dict[str, DipEnvelope] = attrs.field(factory=dict)
     attempts: dict[str, int] = attrs.field(factory=dict)
@@ -51,6 +52,8 @@ class ParticipantAdapter:
             if d0 is None:
                 return False
             key = ("DIP", d0.transaction_id)
+        elif isinstance(message, DFlow) and message.flow_id in self.redelivered_flows:
+            return False
         elif isinstance(message, DFlow | CssMessage):
             key = message
         else:

@@ -111,6 +111,7 @@ class Runtime:
                 adapter=ParticipantAdapter(
                     deduplicate=participant.deduplicate,
                     resubmit_refused=participant.resubmit_refused,
+                    redelivered_flows=participant.redelivered_flows,
                 ),
                 is_async=inspect.iscoroutinefunction(participant.on_message),
                 snapshot=copy.deepcopy(participant) if keep_snapshots else None,
@@ -326,6 +327,7 @@ class Runtime:
             cell.adapter = ParticipantAdapter(
                 deduplicate=cell.participant.deduplicate,
                 resubmit_refused=cell.participant.resubmit_refused,
+                redelivered_flows=cell.participant.redelivered_flows,
             )
         cell.context.record("restarted", state_lost=due.state_lost)
         cell.participant.on_restart(cell.context, state_lost=due.state_lost)

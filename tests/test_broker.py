@@ -100,10 +100,12 @@ def test_pub003_reaches_primary_secondary_and_always_recipients() -> None:
     assert sorted(r for r, m in delivered if m == "PUB-003") == ["EES", "LDSO", "MDS", "OUTSUP"]
     assert ("REGS", "DIP-RESPONSE") in delivered
     routed = next(e for e in broker.journal if e.kind == "routed")
-    assert routed.detail == {
-        "routing": "Primary:[MDS:1800000001,LDSO:2500000019];Secondary:[SUP:2300000101];"
+    assert routed.detail is not None
+    assert routed.detail["routing"] == (
+        "Primary:[MDS:1800000001,LDSO:2500000019];Secondary:[SUP:2300000101];"
         "Always:[EES:2700000001]"
-    }
+    )
+    assert routed.detail["recipients"] == ["MDS", "LDSO", "OUTSUP", "EES"]
 
 
 def test_publication_is_stamped_with_d0_and_secondary_recipients() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import attrs
 
 from market.checks.conformance import MpanConformance, check_conformance, format_conformance
+from market.checks.conservation import ConservationViolation, check_conservation
 from market.checks.facts import Event
 from market.checks.invariants import (
     InvariantViolation,
@@ -34,13 +35,15 @@ class Verdict:
 
     ``ok`` is false when any MPAN is stuck, misses a required step, shows an
     unexpected step or a step out of order, or when a liveness or invariant
-    rule is broken. Open disputes are reported but do not make it false.
+    rule is broken, or when a routed DIP publication never reached a recipient
+    (conservation). Open disputes are reported but do not make it false.
     """
 
     ok: bool
     conformance: tuple[MpanConformance, ...]
     liveness: tuple[LivenessViolation, ...]
     invariants: tuple[InvariantViolation, ...]
+    conservation: tuple[ConservationViolation, ...]
     open_disputes: tuple[OpenDispute, ...]
     path_counts: tuple[PathCount, ...]
 
@@ -56,9 +59,9 @@ class Verdict:
 
     @property
     def problems(self) -> int:
-        """Non-conforming MPANs plus broken liveness and invariant rules."""
+        """Non-conforming MPANs plus broken liveness, invariant and conservation rules."""
         failing = sum(not report.conforms for report in self.conformance)
-        return failing + len(self.liveness) + len(self.invariants)
+        return failing + len(self.liveness) + len(self.invariants) + len(self.conservation)
 
 
 def check_journal(
@@ -73,6 +76,7 @@ def check_journal(
     conformance = check_conformance(events, mpans)
     liveness = check_liveness(events, working_days=liveness_working_days, calendar=calendar)
     invariants = check_invariants(events)
+    conservation = check_conservation(events)
     counts = [
         PathCount(
             path=path,
@@ -83,10 +87,14 @@ def check_journal(
         if any(report.path == path for report in conformance)
     ]
     return Verdict(
-        ok=all(report.conforms for report in conformance) and not liveness and not invariants,
+        ok=all(report.conforms for report in conformance)
+        and not liveness
+        and not invariants
+        and not conservation,
         conformance=conformance,
         liveness=liveness,
         invariants=invariants,
+        conservation=conservation,
         open_disputes=open_disputes(events),
         path_counts=tuple(counts),
     )
@@ -103,6 +111,7 @@ def format_verdict(verdict: Verdict) -> list[str]:
             lines.extend(format_conformance(report))
     lines.extend(f"liveness: {violation.describe()}" for violation in verdict.liveness)
     lines.extend(f"invariant: {violation.describe()}" for violation in verdict.invariants)
+    lines.extend(f"conservation: {violation.describe()}" for violation in verdict.conservation)
     lines.extend(f"open dispute: {dispute.describe()}" for dispute in verdict.open_disputes)
     if verdict.ok:
         lines.append(f"verdict: OK (MPANs checked: {len(verdict.conformance)})")
