@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from actors.markets import build_market
-from market.journey import journey_lines
 from market.scenario_spec import ScenarioSpec
 from market.simulation import Simulation, journal_dicts
+from market.teaching import explain_lines, journey_of
 
 
 def walk_through(variant: str, *, seed: int, introduction: str) -> int:
@@ -14,7 +14,7 @@ def walk_through(variant: str, *, seed: int, introduction: str) -> int:
     spec = ScenarioSpec(seed=seed, mpans=1, variants={variant: 1.0})
     result = Simulation(build_market(spec)).run_sync()
     outcome = result.outcomes[0]
-    print("\n".join(journey_lines(journal_dicts(result.journal), outcome.mpan)))
+    print("\n".join(explain_lines(journey_of(journal_dicts(result.journal), outcome.mpan))))
     print(f"\n{outcome.describe()}")
     print(f"Replay: python examples/variant_{variant.lower()}.py")
     return 0 if outcome.completed and result.verdict.ok else 1

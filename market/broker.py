@@ -14,7 +14,7 @@ The broker is plain Python (no trio): the async runtime in
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final, Protocol
 
@@ -24,6 +24,7 @@ from market.css import CssMessage
 from market.dip import (
     D0,
     DIP_UNAVAILABLE,
+    SCHEMA_FAILURE,
     DipEnvelope,
     DipResponse,
     DipResponseItem,
@@ -32,6 +33,17 @@ from market.dip import (
     parse_body,
     render_body,
     transaction_id,
+)
+from market.dip.codes import SENDER_NOT_AUTHORISED, SIGNATURE_INVALID, ResponseCode
+from market.dip.status import DipStatusMessage, RecipientRejection
+from market.dip.transport import DipRequest
+from market.dip_gateway import (
+    DEFAULT_DEFENCES,
+    DipDefences,
+    DipGateway,
+    DipSubmission,
+    EnvelopeVerdict,
+    GatewayRejection,
 )
 from market.dip_routing import MpanRoleMap, Route, decide_recipients, routing_map_text
 from market.directory import Directory
@@ -51,6 +63,8 @@ OUTSIDE: Final = "OUTSIDE"
 
 #: Label of the DIP's synchronous level-1 answer to a submission.
 DIP_RESPONSE: Final = "DIP-RESPONSE"
+#: Label of a DIP status message: a verdict that came after the level-1 answer.
+DIP_STATUS: Final = "DIP-STATUS"
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -101,6 +115,8 @@ class Delivery:
     correlation_id: str | None
     payload: object
     timer_id: int | None = None
+    #: When the sender sent it (network messages); the journal shows it on the delivery.
+    sent_at: datetime | None = None
 
 
 class VirtualClock:
@@ -126,7 +142,16 @@ class Broker:
         latencies: Latencies = Latencies(),
         classify_step: StepClassifier = no_steps,
         faults: FaultInjector | None = None,
+        defences: DipDefences = DEFAULT_DEFENCES,
+        known_mpans: Container[str] | None = None,
+        gateway: DipGateway | None = None,
     ) -> None:
+        """``defences``: signing, size and rate limits of the DIP (signing on by default).
+
+        ``known_mpans``: the DIP's MPAN register for the level-2 rule (``None``:
+        it knows every MPAN). ``gateway``: a :class:`DipGateway` built elsewhere
+        (a test's own key ring); it replaces ``defences`` and ``known_mpans``.
+        """
         self.directory = directory
         self.journal = journal
         self.clock = clock
@@ -137,7 +162,9 @@ class Broker:
         self._queue: list[tuple[datetime, int, Delivery]] = []
         self._queue_seq = 0
         self._cancelled_timers: set[tuple[str, int]] = set()
-        self._used_references: set[tuple[str, str]] = set()
+        self.gateway = gateway or DipGateway(
+            directory=directory, routes=routes, defences=defences, known_mpans=known_mpans
+        )
         self._transactions = 0
         self.dead_letters: list[Delivery] = []
         self.faults = faults if faults is not None and faults.active else None
@@ -205,6 +232,7 @@ class Broker:
             step=delivery.step,
             correlation_id=delivery.correlation_id,
             payload=delivery.payload if kind == "delivered" else None,
+            sent_at=delivery.sent_at,
         )
 
     # ------------------------------------------------------------ faults
@@ -212,6 +240,7 @@ class Broker:
     def _transmit(self, *, latency: timedelta, **fields: Any) -> None:
         """Put a network message on its way, through the fault plan when there is one."""
         now = self.clock.now
+        fields["sent_at"] = now
         if self.faults is None:
             self._enqueue(deliver_at=now + latency, **fields)
             return
@@ -289,11 +318,13 @@ class Broker:
             until = self.down[recipient]
             if until is None:
                 self.dead_letter_delivery(delivery, f"{recipient} is stopped (crashed, no restart)")
-            else:
+                return False
+            if until > now:
                 self.requeue(
                     delivery, until, "delayed", {"fault": "crash", "reason": "recipient down"}
                 )
-            return False
+                return False
+            # Due now: the participant restarts in this very batch (its RestartDue comes first).
         if delivery.network != DIP or not delivery.message.startswith("PUB-"):
             return True
         outage = self.faults.dip_down(now)
@@ -426,6 +457,17 @@ class Broker:
                 "event_code": submission.event_code,
             }
             self._journal_fault("corrupted", fields, {"fault": "corrupt"})
+            try:
+                parse_body(garbled)
+            except EnvelopeError as error:
+                # The sender knows which of its requests the 400 answers: echo its reference.
+                self._reject(
+                    sender,
+                    GatewayRejection(
+                        code=SCHEMA_FAILURE, rule=error.rule, path=error.path, envelope=submission
+                    ),
+                )
+                return None
             return garbled
         return submission
 
@@ -517,7 +559,7 @@ class Broker:
         )
 
     def _route(self, sender: str, message: object) -> None:
-        if isinstance(message, DipEnvelope | bytes | str):
+        if isinstance(message, DipEnvelope | DipRequest | RecipientRejection | bytes | str):
             self._submit_to_dip(sender, message)
         elif isinstance(message, DFlow):
             self._send_on_dtn(sender, message)
@@ -692,26 +734,24 @@ class Broker:
 
     # ------------------------------------------------------------------ DIP
 
-    def _submit_to_dip(self, sender: str, submission: DipEnvelope | bytes | str) -> None:
-        if self.faults is not None:
+    def _submit_to_dip(self, sender: str, submission: DipSubmission | RecipientRejection) -> None:
+        if isinstance(submission, RecipientRejection):
+            self._take_recipient_rejection(sender, submission)
+            return
+        if self.faults is not None and not isinstance(submission, DipRequest):
             survived = self._submission_faults(sender, submission)
             if survived is None:
                 return
             submission = survived
-        if isinstance(submission, bytes | str):
-            try:
-                envelopes = parse_body(submission)
-            except EnvelopeError as error:
-                self._reject(
-                    sender, None, "MSG1001", "Schema Failure", path=error.path, rule=error.rule
-                )
-                return
-        else:
-            envelopes = [submission]
-        for envelope in envelopes:
-            self._submit_one(sender, envelope)
+        admission = self.gateway.admit(sender, submission, at=self.clock.now)
+        if isinstance(admission, GatewayRejection):
+            self._reject(sender, admission)
+            return
+        for verdict in admission.verdicts:
+            self._submit_one(sender, verdict)
 
-    def _submit_one(self, sender: str, envelope: DipEnvelope) -> None:
+    def _submit_one(self, sender: str, verdict: EnvelopeVerdict) -> None:
+        envelope = verdict.envelope
         interface_id = envelope.interface_id
         event_code = envelope.event_code
         mpan = envelope.mpan_core
@@ -737,10 +777,8 @@ class Broker:
             correlation_id=s1.sender_correlation_id,
             detail={"sender_unique_reference": s1.sender_unique_reference},
         )
-        rejection = self._level_one_rules(sender, envelope)
-        if rejection is not None:
-            code, text, rule = rejection
-            self._reject(sender, envelope, code, text, path=None, rule=rule)
+        if verdict.rejection is not None:
+            self._reject(sender, verdict.rejection)
             return
         route = self.routes[(interface_id, event_code)]
         a0 = envelope.common.a0
@@ -753,7 +791,6 @@ class Broker:
             mpan_roles=self.mpan_roles,
             holders_of_role=self._dip_ids_with_role,
         )
-        self._used_references.add((s1.sender_dip_id, s1.sender_unique_reference))
         self._transactions += 1
         day = settlement_date_of(self.clock.now)
         d0 = D0(
@@ -781,6 +818,11 @@ class Broker:
             correlation_id=d0.initial_correlation_id,
             detail={"transaction_id": d0.transaction_id, "code": "MSG0000"},
         )
+        self._respond(sender, envelope, "MSG0000 - Success", d0.transaction_id)
+        late = self.gateway.level_two_rejection(envelope)
+        if late is not None:
+            self._reject_later(sender, late, d0)
+            return
         self.journal.append(
             at=self.clock.now,
             kind="routed",
@@ -799,7 +841,8 @@ class Broker:
                 ],
             },
         )
-        self._respond(sender, envelope, "MSG0000 - Success", d0.transaction_id)
+        # Signed once per publication, per recipient URL; with signing off nothing is rendered.
+        body = render_body([published]) if self.gateway.defences.signing else None
         for dip_id in decision.recipients:
             recipient = self.directory.by_dip_id(dip_id)
             if recipient is None:  # secondary/always ids come from the DIP's own tables
@@ -812,6 +855,13 @@ class Broker:
                     payload=published,
                 )
                 continue
+            if body is not None:
+                problem = self.gateway.publication_problem(
+                    dip_id, route.publication_id, body, self.clock.now
+                )
+                if problem is not None:
+                    self._refused_by_webhook(recipient, published, problem)
+                    continue
             self._transmit(
                 latency=self.latencies.dip,
                 recipient=recipient,
@@ -832,50 +882,9 @@ class Broker:
                 payload=published,
             )
 
-    def _level_one_rules(self, sender: str, envelope: DipEnvelope) -> tuple[str, str, str] | None:
-        """The DIP's synchronous routing rules; ``(code, text, rule)`` when one is broken."""
-        identity = self.directory.identity(sender)
-        s1 = envelope.common.s1
-        route = self.routes.get((envelope.interface_id, envelope.event_code))
-        if route is None:
-            return (
-                "MSG1002",
-                "Unknown Interface or Event Code",
-                f"{envelope.interface_id} {envelope.event_code} is not routed by this DIP",
-            )
-        if s1.sender_dip_id != identity.dip_id or identity.role not in route.sender_roles:
-            return (
-                "MSG1004",
-                "Sender Not Authorised For Interface",
-                f"{sender} ({identity.role}, DIP ID {identity.dip_id}) may not send "
-                f"{envelope.interface_id} {envelope.event_code} as senderDIPID {s1.sender_dip_id}",
-            )
-        if (s1.sender_dip_id, s1.sender_unique_reference) in self._used_references:
-            return (
-                "MSG1005",
-                "Duplicate Sender Unique Reference",
-                f"senderUniqueReference {s1.sender_unique_reference} was already used",
-            )
-        a0 = envelope.common.a0
-        for dip_id in a0.primary_recipients if a0 is not None else ():
-            if self.directory.by_dip_id(dip_id) is None:
-                return (
-                    "MSG1003",
-                    "Unknown Recipient",
-                    f"primary recipient {dip_id} is not a DIP user",
-                )
-        return None
-
-    def _reject(
-        self,
-        sender: str,
-        envelope: DipEnvelope | None,
-        code: str,
-        text: str,
-        *,
-        path: str | None,
-        rule: str,
-    ) -> None:
+    def _reject(self, sender: str, rejection: GatewayRejection) -> None:
+        """Journal a level-1 rejection and answer the sender synchronously."""
+        envelope = rejection.envelope
         self.journal.append(
             at=self.clock.now,
             kind="rejected",
@@ -885,9 +894,16 @@ class Broker:
             sender="DIP",
             recipient=sender,
             mpan=envelope.mpan_core if envelope is not None else None,
-            detail={"code": code, "text": text, "path": path, "rule": rule},
+            detail={
+                "code": rejection.code.code,
+                "text": rejection.code.text,
+                "level": rejection.level,
+                "http_status": rejection.http_status,
+                "path": rejection.path,
+                "rule": rejection.rule,
+            },
         )
-        self._respond(sender, envelope, f"{code} - {text}", None, help_text=rule)
+        self._respond(sender, envelope, rejection.code.message, None, help_text=rejection.rule)
 
     def _respond(
         self,
@@ -923,6 +939,154 @@ class Broker:
             step=None,
             correlation_id=None,
             payload=DipResponse(items=(item,), timestamp=self.clock.now),
+        )
+
+    def _reject_later(self, sender: str, rejection: GatewayRejection, d0: D0) -> None:
+        """Level 2: an accepted message breaks a later DIP rule, so it is never published.
+
+        The sender already has its 201; it learns by a status message.
+        """
+        envelope = rejection.envelope
+        assert envelope is not None  # level-2 rules judge an envelope the DIP accepted
+        self.journal.append(
+            at=self.clock.now,
+            kind="rejected",
+            network=DIP,
+            message=envelope.interface_id,
+            event_code=envelope.event_code,
+            sender="DIP",
+            recipient=sender,
+            mpan=envelope.mpan_core,
+            correlation_id=d0.initial_correlation_id,
+            detail={
+                "code": rejection.code.code,
+                "text": rejection.code.text,
+                "level": rejection.level,
+                "stage": "Inbound",
+                "status": "InboundRuleFailure",
+                "transaction_id": d0.transaction_id,
+                "rule": rejection.rule,
+            },
+        )
+        self._send_status(
+            sender,
+            envelope,
+            d0,
+            stage="Inbound",
+            status="InboundRuleFailure",
+            recipient_dip_id=None,
+            message=rejection.code.message,
+            rule=rejection.rule,
+        )
+
+    def _refused_by_webhook(self, recipient: str, publication: DipEnvelope, problem: str) -> None:
+        """Level 3 by the recipient's adapter: the DIP's signature on a publication failed."""
+        self._journal_rejected_by_recipient(
+            recipient, publication, SIGNATURE_INVALID, problem, level=3
+        )
+
+    def _take_recipient_rejection(self, participant: str, rejection: RecipientRejection) -> None:
+        """A participant refused a publication (``ctx.reject``): journal it, tell the sender."""
+        publication = rejection.publication
+        a0 = publication.common.a0
+        addressed = (
+            (*a0.primary_recipients, *a0.secondary_recipients, *a0.always) if a0 is not None else ()
+        )
+        dip_id = self.directory.identity(participant).dip_id
+        if dip_id is None or dip_id not in addressed:
+            self._reject(
+                participant,
+                GatewayRejection(
+                    code=SENDER_NOT_AUTHORISED,
+                    envelope=publication,
+                    rule=f"{participant} is not a recipient of this publication; only its "
+                    "recipients may reject it",
+                ),
+            )
+            return
+        self._journal_rejected_by_recipient(
+            participant, publication, rejection.code, rejection.rule, level=rejection.level
+        )
+
+    def _journal_rejected_by_recipient(
+        self,
+        recipient: str,
+        publication: DipEnvelope,
+        code: ResponseCode,
+        rule: str,
+        *,
+        level: int,
+    ) -> None:
+        d0 = publication.common.d0
+        assert d0 is not None  # only publications reach recipients
+        original = self.directory.by_dip_id(publication.sender_dip_id)
+        self.journal.append(
+            at=self.clock.now,
+            kind="rejected",
+            network=DIP,
+            message=d0.publication_id,
+            event_code=publication.event_code,
+            sender=recipient,
+            recipient=original,
+            mpan=publication.mpan_core,
+            correlation_id=d0.initial_correlation_id,
+            detail={
+                "code": code.code,
+                "text": code.text,
+                "level": level,
+                "stage": "Outbound",
+                "status": "RejectedByRecipient",
+                "transaction_id": d0.transaction_id,
+                "rule": rule,
+            },
+        )
+        if original is not None:
+            self._send_status(
+                original,
+                publication,
+                d0,
+                stage="Outbound",
+                status="RejectedByRecipient",
+                recipient_dip_id=self.directory.identity(recipient).dip_id,
+                message=code.message,
+                rule=rule,
+            )
+
+    def _send_status(
+        self,
+        participant: str,
+        envelope: DipEnvelope,
+        d0: D0,
+        *,
+        stage: str,
+        status: str,
+        recipient_dip_id: str | None,
+        message: str,
+        rule: str,
+    ) -> None:
+        """Post a status message to ``participant`` about a message it submitted."""
+        s1 = envelope.common.s1
+        self._transmit(
+            latency=self.latencies.dip,
+            recipient=participant,
+            sender="DIP",
+            network=DIP,
+            message=DIP_STATUS,
+            event_code=envelope.event_code,
+            mpan=envelope.mpan_core,
+            step=None,
+            correlation_id=d0.initial_correlation_id,
+            payload=DipStatusMessage(
+                transaction_id=d0.transaction_id,
+                sender_unique_reference=s1.sender_unique_reference,
+                correlation_id=d0.initial_correlation_id,
+                stage=stage,
+                status=status,
+                recipient_id=recipient_dip_id,
+                message=message,
+                help=rule,
+                timestamp=self.clock.now,
+            ),
         )
 
     def _dip_ids_with_role(self, role: Role) -> Iterable[str]:

@@ -11,12 +11,17 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from market.commands import check, run
+from market.commands import check, diagram, explain, grade, report, run, validate
 from market.commands.common import EXIT_FAILED, EXIT_USAGE, UsageError
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": run.run,
     "check": check.check,
+    "explain": explain.explain,
+    "diagram": diagram.diagram,
+    "report": report.report,
+    "grade": grade.grade_command,
+    "validate": validate.validate,
 }
 
 
@@ -33,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run.add_parser(commands)
     check.add_parser(commands)
+    validate.add_parser(commands)
+    explain.add_parser(commands)
+    diagram.add_parser(commands)
+    report.add_parser(commands)
+    grade.add_parser(commands)
     return parser
 
 

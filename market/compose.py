@@ -8,7 +8,7 @@ content.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from market.dip import (
@@ -20,8 +20,12 @@ from market.dip import (
     CommonBlock,
     CustomBlock,
     DipEnvelope,
+    DipRequest,
+    render_body,
     sender_unique_reference,
 )
+from market.dip.signing import KeyRing, shared_key_ring, sign_request
+from market.dip.transport import channel_url
 from market.dtn import DFlow
 from market.exceptions import ScenarioError
 from market.ids import Role
@@ -77,6 +81,38 @@ def dip_submission(
         ),
         custom=custom,
     )
+
+
+def dip_request(
+    ctx: Context,
+    body: Sequence[DipEnvelope] | bytes,
+    *,
+    interface_id: str | None = None,
+    key_ring: KeyRing | None = None,
+) -> DipRequest:
+    """A signed ``POST`` of ``body`` to its DIP channel, as an HTTP client would send it.
+
+    For participant code that speaks HTTP-shaped DIP: ``body`` is the envelopes
+    (rendered here) or the exact bytes to post, in which case ``interface_id``
+    names the channel. The request is signed with this participant's key from
+    ``key_ring`` (the process-wide ring by default, the one the DIP trusts).
+    """
+    identity = ctx.identity
+    if identity.dip_id is None:
+        raise ScenarioError(
+            f"{identity.participant_id} has no DIP ID, so it has no key to sign a DIP request "
+            "with; give it a dip_id in the scenario"
+        )
+    if isinstance(body, bytes):
+        if interface_id is None:
+            raise ScenarioError("a raw DIP body needs interface_id= to name its channel")
+        raw = body
+    else:
+        raw = render_body(body)
+        interface_id = interface_id or body[0].interface_id
+    ring = key_ring if key_ring is not None else shared_key_ring()
+    request = DipRequest(url=channel_url(interface_id), body=raw)
+    return sign_request(request, ring.signing_key(identity.dip_id), ctx.now)
 
 
 def dtn_flow(

@@ -18,9 +18,16 @@ from market.exceptions import InvalidIdentifierError
 #: Weights of the MPAN core check digit over its first twelve digits (MRA rule).
 MPAN_CHECK_WEIGHTS: Final = (3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43)
 
-_MPAN_CORE = re.compile(r"^\d{13}$")
-_DIP_ID = re.compile(r"^[0-9A-Za-z]{10}$")
-_MPID = re.compile(r"^[A-Z]{4}$")
+#: Shape of an MPAN core (the check digit is checked separately); shared with the JSON Schemas.
+MPAN_CORE_PATTERN: Final = r"^\d{13}$"
+#: Shape of a DIP ID; shared with the JSON Schemas.
+DIP_ID_PATTERN: Final = r"^[0-9A-Za-z]{10}$"
+#: Shape of a market participant id; shared with the JSON Schemas.
+MPID_PATTERN: Final = r"^[A-Z]{4}$"
+
+_MPAN_CORE = re.compile(MPAN_CORE_PATTERN)
+_DIP_ID = re.compile(DIP_ID_PATTERN)
+_MPID = re.compile(MPID_PATTERN)
 
 #: Distributor ids (first two MPAN digits) of the fourteen GB DNO areas, by GSP group.
 GSP_GROUP_DISTRIBUTOR: Final = {

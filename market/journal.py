@@ -62,6 +62,9 @@ class JournalEvent:
     correlation_id: str | None = None
     detail: Mapping[str, Any] | None = None
     payload: object = None
+    #: For a delivery: when the sender sent the message (so order and latency can be judged
+    #: by when participants acted, not when a slow or reordering network handed it over).
+    sent_at: datetime | None = None
 
 
 def event_to_dict(
@@ -81,6 +84,8 @@ def event_to_dict(
         "step": event.step,
         "correlation_id": event.correlation_id,
     }
+    if event.sent_at is not None:
+        line["sent_at"] = format_journal_instant(event.sent_at)
     if event.detail:
         line["detail"] = dict(event.detail)
     if event.payload is not None and render_payload is not None:

@@ -16,7 +16,10 @@ from market.exceptions import InvalidIdentifierError
 
 UK: Final = ZoneInfo("Europe/London")
 
-_DIP_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
+#: Shape of a DT-003 datetime (``YYYY-MM-DDThh:mm:ss±hh:mm``); shared with the JSON Schemas.
+DIP_DATETIME_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$"
+
+_DIP_DATETIME = re.compile(DIP_DATETIME_PATTERN)
 
 
 def to_local(at: datetime) -> datetime:

@@ -20,10 +20,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 import attrs
 
+from market.dip.codes import REJECTED_BY_RECIPIENT, ResponseCode
+from market.dip.envelope import DipEnvelope
+from market.dip.status import RecipientRejection
 from market.ids import Role, check_dip_id, check_mpid
 from market.local_time import settlement_date_of
 from market.settlement_calendar import SettlementCalendar
@@ -166,6 +169,26 @@ class Context:
     def record(self, event: str, *, mpan: str | None = None, **data: Any) -> None:
         """Journal a state change (``event`` is snake_case, past tense: ``loss_accepted``)."""
         self.outbox.append(Record(event, mpan, data))
+
+    def reject(
+        self,
+        publication: DipEnvelope,
+        code: ResponseCode = REJECTED_BY_RECIPIENT,
+        *,
+        rule: str,
+        level: Literal[3, 4] = 3,
+    ) -> None:
+        """Refuse a DIP publication this participant received (validation levels 3 and 4).
+
+        ``code`` is a registered code (a business one such as REG1024, or
+        MSG1014 when no business code fits) and ``rule`` says what was wrong.
+        Level 3 (the default) is the webhook's own answer, given while handling
+        the delivery; level 4 a status message posted later. The DIP journals
+        ``RejectedByRecipient`` and tells the original sender by status message.
+        """
+        self.outbox.append(
+            Send(RecipientRejection(publication=publication, code=code, rule=rule, level=level))
+        )
 
     def next_reference(self) -> int:
         """A number unique to this participant, for sender references and contract ids."""

@@ -1,6 +1,7 @@
 """How journal lines show the message an event concerns.
 
-DIP messages appear as the full DIP JSON envelope (``envelope``), D-flows as
+DIP messages appear as the full DIP JSON envelope (``envelope``), the DIP's
+answers as ``response`` and its status messages as ``status``, D-flows as
 their header and data items (``flow``), CSS events and customer stimuli as
 their fields. Rendering happens only when a journal line is written or digested.
 """
@@ -14,7 +15,8 @@ from typing import Any
 import attrs
 
 from market.css import CssMessage
-from market.dip import DipEnvelope, DipResponse, render_envelope, render_response
+from market.dip import DipEnvelope, DipResponse, render_envelope, render_response, to_wire
+from market.dip.status import DipStatusMessage
 from market.dtn import DFlow, render_flow
 
 
@@ -36,6 +38,8 @@ def render_payload(payload: object) -> tuple[str, Any] | None:
         return "flow", render_flow(payload)
     if isinstance(payload, DipResponse):
         return "response", render_response(payload)
+    if isinstance(payload, DipStatusMessage):
+        return "status", to_wire(payload)
     if isinstance(payload, CssMessage):
         return "css", payload.items()
     if attrs.has(type(payload)):

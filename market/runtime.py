@@ -235,10 +235,10 @@ class Runtime:
             elif cell.crash is not None:
                 error, cell.crash = cell.crash, None
                 policy = self.plan.bug_restart
-                if policy is None or not self._go_down(
-                    pid, cell, policy, planned=False, error=error
-                ):
+                if policy is None:
                     self._fail(pid, cell, error)
+                    return False
+                if not self._go_down(pid, cell, policy, planned=False, error=error):
                     return False
         return True
 

@@ -13,6 +13,7 @@ from datetime import datetime
 import attrs
 
 from market.broker import Latencies
+from market.dip_gateway import DipDefences
 from market.faults import FaultPlan
 from market.options import ProcessOptions
 from market.participant import Participant
@@ -47,3 +48,5 @@ class MarketSetup:
     faults: FaultPlan = attrs.field(factory=FaultPlan)
     latencies: Latencies = attrs.field(factory=Latencies)
     until: datetime | None = None
+    #: The DIP's defences: signing (on), body size and rate limits (see :mod:`market.dip_gateway`).
+    dip_defences: DipDefences = attrs.field(factory=DipDefences)

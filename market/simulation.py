@@ -74,6 +74,8 @@ class Simulation:
             latencies=setup.latencies,
             classify_step=step_classifier(self._variant_of),
             faults=FaultInjector(setup.faults, seed=setup.seed),
+            defences=setup.dip_defences,
+            known_mpans=frozenset(point.mpan_core for point in setup.population),
         )
         for stimulus in sorted(setup.stimuli, key=lambda s: (s.at, s.recipient, s.mpan_core)):
             self.broker.inject(

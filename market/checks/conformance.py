@@ -15,7 +15,7 @@ import attrs
 
 from market.checks.facts import Event, events_by_mpan
 from market.checks.parties import owed_by, participant_roles
-from market.checks.progress import observed_steps, path_of, progress_of
+from market.checks.progress import observed_steps, path_of, performed_at, progress_of
 from market.ids import Role
 from market.process_model import PATH_STEPS, STEPS_BY_ID, Step, step_by_id
 
@@ -92,7 +92,9 @@ def _judge(
     unexpected: tuple[str, ...] = ()
     out_of_order: list[OutOfOrderStep] = []
     if path is not None:
-        position = {step_id: index for index, step_id in enumerate(observed)}
+        # Order is judged by when each step was performed; steps sent at the same instant
+        # (one batch of one participant) are not out of order, whatever the network did.
+        position = performed_at(events)
         known = {step.step_id for step in PATH_STEPS[path]}
         unexpected = tuple(step_id for step_id in observed if step_id not in known)
         for step_id in observed:
@@ -101,7 +103,7 @@ def _judge(
             out_of_order.extend(
                 OutOfOrderStep(step_id=step_id, prerequisite=before)
                 for before in step_by_id(step_id, path).after
-                if position.get(before, -1) > position[step_id]
+                if position.get(before, "") > position[step_id]
             )
     return MpanConformance(
         mpan=mpan,

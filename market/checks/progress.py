@@ -55,13 +55,28 @@ def flow_items(event: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def observed_steps(events: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
-    """The steps one MPAN's events show, each once, in the order first seen."""
-    seen: dict[str, None] = {}
-    for event in events:
+    """The steps one MPAN's events show, each once, in the order they were first performed.
+
+    A step is performed when its sender sent it (a delivery's ``sent_at``), which
+    is not always when it arrived: a delayed or reordered network must not make
+    a participant look as if it acted out of order.
+    """
+    first = _first_performed(events)
+    return tuple(sorted(first, key=first.__getitem__))
+
+
+def performed_at(events: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """When each observed step was first performed (ISO instant its sender sent it)."""
+    return {step: at for step, (at, _) in _first_performed(events).items()}
+
+
+def _first_performed(events: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, int]]:
+    first: dict[str, tuple[str, int]] = {}
+    for index, event in enumerate(events):
         step = observed_step(event)
-        if step is not None:
-            seen.setdefault(step, None)
-    return tuple(seen)
+        if step is not None and step not in first:
+            first[step] = (str(event.get("sent_at") or event.get("at")), index)
+    return first
 
 
 #: Messages that decide the path (``docs/message-flows.md``), by family, strongest first.

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from market.checks import format_verdict
+from market.commands import run_teaching
 from market.commands.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -27,6 +28,7 @@ from market.scenario import MarketSetup
 from market.scenario_spec import VARIANT_MIXES, ScenarioSpec, load_scenario
 from market.settlement_calendar import SettlementCalendar
 from market.simulation import RunResult, Simulation
+from market.teaching import QuitRequestedError
 
 #: ``module:function`` turning a ScenarioSpec into a MarketSetup (loaded by name so that
 #: ``market`` never imports ``actors``: the dependency runs one way).
@@ -80,6 +82,12 @@ def add_parser(commands: Any) -> None:
     run.add_argument(
         "--verbose", action="store_true", help="also narrate participants' state changes and timers"
     )
+    run.add_argument(
+        "--no-signing",
+        action="store_true",
+        help="do not sign and verify DIP messages (raw-speed load runs; the journal is the same)",
+    )
+    run_teaching.add_options(run)
 
 
 def scenario_from_args(args: argparse.Namespace) -> ScenarioSpec:
@@ -122,16 +130,24 @@ def run(args: argparse.Namespace) -> int:
     """Run the market the arguments describe; the exit status says whether it passed."""
     if args.journal is not None and not args.journal.parent.is_dir():
         raise UsageError(f"--journal {args.journal}: folder {args.journal.parent} does not exist")
+    run_teaching.check_options(args)
     spec = scenario_from_args(args)
     builder: Callable[[ScenarioSpec], MarketSetup] = load_object(MARKET_BUILDER)
     setup = with_fault_plan(builder(spec), spec, args.faults)
+    if args.no_signing:
+        setup = attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing=False))
     simulation = Simulation(setup)
     logger = configure_logging(args.log_format)
-    if not args.quiet:
+    if not (args.quiet or args.step):
         simulation.subscribe(Narrator(logger, verbose=args.verbose))
-    result = simulation.run_sync()
+    run_teaching.subscribe_stepper(simulation, args)
+    try:
+        result = simulation.run_sync()
+    except QuitRequestedError as request:
+        return run_teaching.stopped(request)
     if args.journal is not None:
         write_journal(result, args.journal)
+    run_teaching.write_run_report(result, spec, args)
     if args.log_format == "json":
         _report_json(result, logger)
     else:

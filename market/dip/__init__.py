@@ -21,21 +21,29 @@ from market.dip.codes import DIP_UNAVAILABLE as DIP_UNAVAILABLE
 from market.dip.codes import DUPLICATE_SENDER_UNIQUE_REFERENCE as DUPLICATE_SENDER_UNIQUE_REFERENCE
 from market.dip.codes import DUPLICATE_SETTLEMENT_PERIOD as DUPLICATE_SETTLEMENT_PERIOD
 from market.dip.codes import EFFECTIVE_DATE_RETROSPECTIVE as EFFECTIVE_DATE_RETROSPECTIVE
+from market.dip.codes import METHOD_NOT_ALLOWED as METHOD_NOT_ALLOWED
 from market.dip.codes import NON_QUALIFIED_SUPPLIER as NON_QUALIFIED_SUPPLIER
 from market.dip.codes import PAST_FINAL_RECONCILIATION as PAST_FINAL_RECONCILIATION
+from market.dip.codes import PAYLOAD_TOO_LARGE as PAYLOAD_TOO_LARGE
 from market.dip.codes import PROPOSED_APPOINTMENT_ACCEPTED as PROPOSED_APPOINTMENT_ACCEPTED
+from market.dip.codes import REJECTED_BY_RECIPIENT as REJECTED_BY_RECIPIENT
 from market.dip.codes import RESPONSE_CODES as RESPONSE_CODES
 from market.dip.codes import SCHEMA_FAILURE as SCHEMA_FAILURE
+from market.dip.codes import SENDER_DIP_ID_MISMATCH as SENDER_DIP_ID_MISMATCH
 from market.dip.codes import SENDER_NOT_AUTHORISED as SENDER_NOT_AUTHORISED
 from market.dip.codes import (
     SERVICE_PROVIDER_DATE_NOT_CONTIGUOUS as SERVICE_PROVIDER_DATE_NOT_CONTIGUOUS,
 )
+from market.dip.codes import SIGNATURE_INVALID as SIGNATURE_INVALID
 from market.dip.codes import SP_REJECTIONS as SP_REJECTIONS
 from market.dip.codes import SUCCESS as SUCCESS
 from market.dip.codes import SUPPLIER_DATA_ITEMS_UNMIGRATED as SUPPLIER_DATA_ITEMS_UNMIGRATED
+from market.dip.codes import TOO_MANY_REQUESTS as TOO_MANY_REQUESTS
+from market.dip.codes import UNKNOWN_CHANNEL as UNKNOWN_CHANNEL
 from market.dip.codes import UNKNOWN_INTERFACE_OR_EVENT_CODE as UNKNOWN_INTERFACE_OR_EVENT_CODE
 from market.dip.codes import UNKNOWN_MPAN as UNKNOWN_MPAN
 from market.dip.codes import UNKNOWN_RECIPIENT as UNKNOWN_RECIPIENT
+from market.dip.codes import UNKNOWN_SENDER as UNKNOWN_SENDER
 from market.dip.codes import ResponseCode as ResponseCode
 from market.dip.codes import UnknownResponseCodeError as UnknownResponseCodeError
 from market.dip.codes import response_code as response_code
@@ -118,6 +126,9 @@ from market.dip.response import DipResponse as DipResponse
 from market.dip.response import DipResponseItem as DipResponseItem
 from market.dip.response import parse_response as parse_response
 from market.dip.response import render_response as render_response
+from market.dip.status import DipStatusMessage as DipStatusMessage
+from market.dip.status import RecipientRejection as RecipientRejection
+from market.dip.transport import DipRequest as DipRequest
 from market.dip.wire import from_wire as from_wire
 from market.dip.wire import to_wire as to_wire
 from market.exceptions import EnvelopeError as EnvelopeError

@@ -43,6 +43,9 @@ class ResponseCode:
     definite: bool
     tag: Literal["DOC", "RECON"]
     success: bool = False
+    #: The HTTP status the DIP answers with when this code rejects a whole request
+    #: (413, 429 ...); ``None`` for codes that are not DIP transport answers.
+    http_status: int | None = None
 
     @property
     def message(self) -> str:
@@ -60,7 +63,7 @@ SUCCESS: Final = ResponseCode(
     code="MSG0000", text="Success", definite=False, tag="DOC", success=True
 )
 SCHEMA_FAILURE: Final = ResponseCode(
-    code="MSG1001", text="Schema Failure", definite=True, tag="DOC"
+    code="MSG1001", text="Schema Failure", definite=True, tag="DOC", http_status=400
 )
 
 # RECON: level-1 routing rule failures. The DIP rejects these synchronously, before
@@ -72,14 +75,58 @@ UNKNOWN_RECIPIENT: Final = ResponseCode(
     code="MSG1003", text="Unknown Recipient", definite=True, tag="RECON"
 )
 SENDER_NOT_AUTHORISED: Final = ResponseCode(
-    code="MSG1004", text="Sender Not Authorised For Interface", definite=True, tag="RECON"
+    code="MSG1004",
+    text="Sender Not Authorised For Interface",
+    definite=True,
+    tag="RECON",
+    http_status=403,
 )
 # Definite for *this* submission only: the earlier message that used the reference may
 # well have taken effect, so resubmit under a new reference only if that one failed.
 DUPLICATE_SENDER_UNIQUE_REFERENCE: Final = ResponseCode(
     code="MSG1005", text="Duplicate Sender Unique Reference", definite=True, tag="RECON"
 )
+# Level 2 (asynchronous): the message was accepted (201) but the DIP's MPAN register does
+# not know the MPAN, so it was never published; the sender learns by a status message.
 UNKNOWN_MPAN: Final = ResponseCode(code="MSG1006", text="Unknown MPAN", definite=True, tag="RECON")
+
+# RECON: the DIP gateway's defences (brief e.1: authentication, signatures, 401/403/404/
+# 405/413/429). Each stops the request before acceptance, so none took effect: definite.
+UNKNOWN_SENDER: Final = ResponseCode(
+    code="MSG1007", text="Unknown Sender DIP ID", definite=True, tag="RECON", http_status=401
+)
+SENDER_DIP_ID_MISMATCH: Final = ResponseCode(
+    code="MSG1008",
+    text="Sender DIP ID Does Not Match Authenticated Sender",
+    definite=True,
+    tag="RECON",
+    http_status=403,
+)
+SIGNATURE_INVALID: Final = ResponseCode(
+    code="MSG1009",
+    text="Signature Verification Failed",
+    definite=True,
+    tag="RECON",
+    http_status=401,
+)
+PAYLOAD_TOO_LARGE: Final = ResponseCode(
+    code="MSG1010", text="Payload Too Large", definite=True, tag="RECON", http_status=413
+)
+# Definite: the request was refused before it was read; back off, then resubmit it unchanged.
+TOO_MANY_REQUESTS: Final = ResponseCode(
+    code="MSG1011", text="Too Many Requests", definite=True, tag="RECON", http_status=429
+)
+METHOD_NOT_ALLOWED: Final = ResponseCode(
+    code="MSG1012", text="Method Not Allowed", definite=True, tag="RECON", http_status=405
+)
+UNKNOWN_CHANNEL: Final = ResponseCode(
+    code="MSG1013", text="Unknown DIP Channel", definite=True, tag="RECON", http_status=404
+)
+# Levels 3 and 4: a recipient refused a publication (its webhook answered 4xx, or it posted
+# a status message). Definite for the recipient only: others may have taken the message in.
+REJECTED_BY_RECIPIENT: Final = ResponseCode(
+    code="MSG1014", text="Rejected By Recipient", definite=True, tag="RECON"
+)
 #: RECON: the DIP is unavailable (an outage); the submission was not taken and may be resent.
 DIP_UNAVAILABLE: Final = ResponseCode(
     code="MSG5003", text="Service Unavailable", definite=True, tag="RECON"
@@ -162,6 +209,14 @@ RESPONSE_CODES: Final[Mapping[str, ResponseCode]] = {
         SENDER_NOT_AUTHORISED,
         DUPLICATE_SENDER_UNIQUE_REFERENCE,
         UNKNOWN_MPAN,
+        UNKNOWN_SENDER,
+        SENDER_DIP_ID_MISMATCH,
+        SIGNATURE_INVALID,
+        PAYLOAD_TOO_LARGE,
+        TOO_MANY_REQUESTS,
+        METHOD_NOT_ALLOWED,
+        UNKNOWN_CHANNEL,
+        REJECTED_BY_RECIPIENT,
         DIP_UNAVAILABLE,
         SUPPLIER_DATA_ITEMS_UNMIGRATED,
         NON_QUALIFIED_SUPPLIER,

@@ -74,11 +74,18 @@ class DipResponse:
 
     @property
     def http_status(self) -> int:
-        """201 when every message was accepted, 207 when some were, 400 when none was."""
+        """201 when every message was accepted, 207 when some were, else the failure's status.
+
+        A request refused as a whole (413, 429, 401 ...) answers with its code's
+        status; messages refused one by one answer 400.
+        """
         accepted = sum(item.response_code.is_success for item in self.items)
         if accepted == len(self.items):
             return HTTP_CREATED
-        return HTTP_MULTI_STATUS if accepted else HTTP_BAD_REQUEST
+        if accepted:
+            return HTTP_MULTI_STATUS
+        statuses = {item.response_code.http_status or HTTP_BAD_REQUEST for item in self.items}
+        return statuses.pop() if len(statuses) == 1 else HTTP_BAD_REQUEST
 
 
 def render_response(response: DipResponse) -> dict[str, object]:

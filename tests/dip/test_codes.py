@@ -21,7 +21,7 @@ from market.exceptions import MarketError
 def test_lookup_returns_the_registered_code() -> None:
     """Looking up a code gives its text, definiteness and provenance."""
     assert response_code("MSG1001") == ResponseCode(
-        code="MSG1001", text="Schema Failure", definite=True, tag="DOC"
+        code="MSG1001", text="Schema Failure", definite=True, tag="DOC", http_status=400
     )
     assert response_code("MSG1001") is SCHEMA_FAILURE
 
