@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from market.commands import check, diagram, explain, grade, report, run, validate
+from market.commands import bench, check, diagram, explain, grade, report, run, validate
 from market.commands.common import EXIT_FAILED, EXIT_USAGE, UsageError
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -22,6 +22,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": report.report,
     "grade": grade.grade_command,
     "validate": validate.validate,
+    "bench": bench.run_bench,
 }
 
 
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     diagram.add_parser(commands)
     report.add_parser(commands)
     grade.add_parser(commands)
+    bench.add_parser(commands)
     return parser
 
 

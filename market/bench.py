@@ -1,0 +1,162 @@
+"""``market bench``: the simulator's speed as ratios to trio's raw channel rate, in one run.
+
+Two measurements in one process, so machine noise cancels in the ratio:
+
+(a) the raw rate of a trio memory channel, one producer task to one consumer
+    task, one message per wake-up;
+(b) the simulator's delivered messages per second and completed reverse
+    migrations per second with 1, 100 and 10,000 reverse migrations in flight
+    at once (every customer signs at the same instant), with the process's peak
+    resident memory after each level.
+
+The simulator runs as in production except that DIP signing is off (as for any
+load run; signing costs an RSA operation per message) and no narration is attached.
+"""
+
+from __future__ import annotations
+
+import math
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Final
+
+import attrs
+import trio
+
+from market.dip_gateway import DipDefences
+from market.scenario import MarketSetup
+from market.scenario_spec import ScenarioSpec
+from market.simulation import Simulation
+from market.stimuli import CustomerSigned
+
+#: Concurrency levels the issue asks for.
+DEFAULT_LEVELS: Final = (1, 100, 10_000)
+#: Messages sent through the raw channel.
+RAW_MESSAGES: Final = 200_000
+#: Terminal steps of a reverse migration (the journal's step ids).
+TERMINAL_STEPS: Final = frozenset({"T7", "A5", "S5"})
+
+
+async def _raw_channel(messages: int) -> float:
+    send, receive = trio.open_memory_channel[int](0)
+    started = time.perf_counter()
+
+    async def produce() -> None:
+        async with send:
+            for index in range(messages):
+                await send.send(index)
+
+    async def consume() -> None:
+        async with receive:
+            async for _ in receive:
+                pass
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(produce)
+        nursery.start_soon(consume)
+    return messages / (time.perf_counter() - started)
+
+
+def raw_channel_rate(messages: int = RAW_MESSAGES) -> float:
+    """Messages per second through a trio memory channel, one producer to one consumer."""
+    return trio.run(_raw_channel, messages)
+
+
+def simultaneous(setup: MarketSetup) -> MarketSetup:
+    """``setup`` with every customer signing at the start instant (all in flight at once)."""
+    stimuli = [
+        attrs.evolve(s, at=setup.start_at) if isinstance(s.payload, CustomerSigned) else s
+        for s in setup.stimuli
+    ]
+    return attrs.evolve(setup, stimuli=stimuli, dip_defences=DipDefences(signing=False))
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
+
+
+@attrs.frozen(kw_only=True)
+class Level:
+    """One concurrency level's figures."""
+
+    concurrent: int
+    deliveries: int
+    completed: int
+    seconds: float
+    msgs_per_s: float
+    rms_per_s: float
+    ratio: float
+    peak_rss_mb: float
+
+
+@attrs.frozen(kw_only=True)
+class BenchResult:
+    """All the bench's figures (``as_json`` gives the documented keys)."""
+
+    raw_msgs_per_s: float
+    levels: tuple[Level, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The README's keys: ``raw_msgs_per_s`` and ``levels[]``."""
+        return {
+            "raw_msgs_per_s": round(self.raw_msgs_per_s),
+            "levels": [
+                {
+                    "concurrent": level.concurrent,
+                    "msgs_per_s": round(level.msgs_per_s),
+                    "rms_per_s": round(level.rms_per_s, 1),
+                    "ratio": round(level.ratio, 3),
+                    "peak_rss_mb": round(level.peak_rss_mb, 1),
+                    "deliveries": level.deliveries,
+                    "completed": level.completed,
+                    "seconds": round(level.seconds, 3),
+                }
+                for level in self.levels
+            ],
+        }
+
+
+def run_level(
+    build: Callable[[ScenarioSpec], MarketSetup], concurrent: int, raw: float, *, seed: int = 1
+) -> Level:
+    """Run ``concurrent`` simultaneous reverse migrations and time the simulation alone."""
+    setup = simultaneous(build(ScenarioSpec(seed=seed, mpans=concurrent)))
+    simulation = Simulation(setup)
+    started = time.perf_counter()
+    statistics = trio.run(simulation.runtime.run)
+    seconds = time.perf_counter() - started
+    completed = sum(
+        1 for e in simulation.journal if e.kind == "delivered" and e.step in TERMINAL_STEPS
+    )
+    msgs = statistics.deliveries / seconds
+    return Level(
+        concurrent=concurrent,
+        deliveries=statistics.deliveries,
+        completed=completed,
+        seconds=seconds,
+        msgs_per_s=msgs,
+        rms_per_s=completed / seconds,
+        ratio=msgs / raw if raw else math.nan,
+        peak_rss_mb=peak_rss_mb(),
+    )
+
+
+def bench(
+    build: Callable[[ScenarioSpec], MarketSetup],
+    levels: Sequence[int] = DEFAULT_LEVELS,
+    *,
+    on_level: Callable[[Level], None] | None = None,
+) -> BenchResult:
+    """Measure (a) the raw channel and (b) the simulator at each level, in this process."""
+    raw = raw_channel_rate()
+    results = []
+    for concurrent in levels:
+        level = run_level(build, concurrent, raw)
+        results.append(level)
+        if on_level is not None:
+            on_level(level)
+    return BenchResult(raw_msgs_per_s=raw, levels=tuple(results))

@@ -1,0 +1,91 @@
+"""``market bench``: how fast the simulator delivers, as ratios to trio's raw channel rate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import Any, Final
+
+from rich.console import Console
+from rich.table import Table
+
+from market.bench import DEFAULT_LEVELS, Level, bench
+from market.commands.common import EXIT_OK, load_object
+from market.commands.run import MARKET_BUILDER
+from market.scenario import MarketSetup
+from market.scenario_spec import ScenarioSpec
+
+#: The issue's targets: simulator ÷ raw channel rate at a level.
+TARGETS: Final = {1: 0.3, 10_000: 2.0}
+
+
+def _levels(text: str) -> tuple[int, ...]:
+    try:
+        levels = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write whole numbers, e.g. 1,100,10000"
+        ) from None
+    if not levels or min(levels) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: every level must be at least 1")
+    return levels
+
+
+def add_parser(commands: Any) -> None:
+    """Register ``market bench``."""
+    parser = commands.add_parser(
+        "bench",
+        help="measure the simulator's throughput against trio's raw channel rate",
+        description=(
+            "Measure, in one process and one run: (a) the raw rate of a trio memory channel, "
+            "one producer task to one consumer task; (b) the simulator's delivered messages/s "
+            "and completed reverse migrations/s with 1, 100 and 10,000 reverse migrations in "
+            "flight at once, with peak memory; and the ratio (b)/(a) at each level. Ratios "
+            "cancel the noise of a shared machine. Targets: at least 0.3x at 1 concurrent, "
+            "2x at 10,000."
+        ),
+        epilog="The 10,000 level takes about a minute. Exit status is 0; read the ratios.",
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--levels",
+        type=_levels,
+        default=DEFAULT_LEVELS,
+        help="comma-separated concurrency levels (default 1,100,10000)",
+    )
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """Run the benchmark and print its figures."""
+    builder: Callable[[ScenarioSpec], MarketSetup] = load_object(MARKET_BUILDER)
+    console = Console(stderr=True, highlight=False)
+
+    def progress(level: Level) -> None:
+        if not args.json:
+            console.print(f"  {level.concurrent} concurrent: {level.msgs_per_s:,.0f} msgs/s")
+
+    result = bench(builder, args.levels, on_level=progress)
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2))
+        return EXIT_OK
+    table = Table(title=f"raw trio channel: {result.raw_msgs_per_s:,.0f} msgs/s")
+    for column in ("concurrent", "msgs/s", "RMs/s", "ratio", "target", "peak RSS MB"):
+        table.add_column(column, justify="right")
+    for level in result.levels:
+        target = TARGETS.get(level.concurrent)
+        verdict = (
+            ""
+            if target is None
+            else f"{target}x " + ("met" if level.ratio >= target else "NOT met")
+        )
+        table.add_row(
+            f"{level.concurrent:,}",
+            f"{level.msgs_per_s:,.0f}",
+            f"{level.rms_per_s:,.1f}",
+            f"{level.ratio:.2f}",
+            verdict,
+            f"{level.peak_rss_mb:,.0f}",
+        )
+    Console(highlight=False).print(table)
+    return EXIT_OK
