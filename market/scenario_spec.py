@@ -86,6 +86,8 @@ class ScenarioSpec:
     variants: Mapping[str, float] = attrs.field(factory=lambda: {"T": 1.0}, validator=_variants)
     decisions: DecisionRates = attrs.field(factory=DecisionRates)
     options: ProcessOptions = attrs.field(factory=ProcessOptions)
+    #: Your own classes playing participants: target (id or role) → ``package.module:Class``.
+    participants: Mapping[str, str] = attrs.field(factory=dict)
 
     @mpans.validator
     def _positive(self, attribute: attrs.Attribute[int], value: int) -> None:
@@ -101,7 +103,7 @@ VARIANT_MIXES: Final[Mapping[str, Mapping[str, float]]] = {
     "mixed": {"T": 0.5, "A": 0.2, "S": 0.3},
 }
 
-_SECTIONS: Final = {"market", "decisions", "options"}
+_SECTIONS: Final = {"market", "decisions", "options", "participants"}
 _MARKET_KEYS: Final = {"seed", "mpans", "start", "switch_days", "variants"}
 
 
@@ -164,6 +166,13 @@ def spec_from_mapping(data: Mapping[str, Any]) -> ScenarioSpec:
     for key, value in options.items():
         kind: type = type(option_fields[key].default)
         converted[key] = _typed(value, kind, f"options.{key}")
+    participants = data.get("participants", {})
+    for target, reference in participants.items():
+        if not isinstance(reference, str) or ":" not in reference:
+            raise ScenarioError(
+                f'participants.{target} = {reference!r}: write "package.module:Class"'
+            )
+    fields["participants"] = dict(participants)
     try:
         fields["options"] = ProcessOptions(**converted)
     except ValueError as error:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import sys
 from typing import Any, Final
 
 from market.exceptions import MarketError
@@ -22,6 +24,8 @@ def load_object(reference: str) -> Any:
     module_name, _, attribute = reference.partition(":")
     if not module_name or not attribute:
         raise UsageError(f"{reference!r}: write it as package.module:Name")
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # your modules, next to where you run the command
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:

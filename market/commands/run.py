@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -11,6 +12,7 @@ import attrs
 from rich.console import Console
 from rich.table import Table
 
+from market.byo import describe_replacements, parse_replacement, replace_participants
 from market.checks import format_verdict
 from market.commands import run_teaching
 from market.commands.common import (
@@ -64,6 +66,16 @@ def add_parser(commands: Any) -> None:
     )
     run.add_argument(
         "--scenario", type=Path, metavar="FILE", help="TOML scenario file (see README)"
+    )
+    run.add_argument(
+        "--participant",
+        action="append",
+        default=[],
+        metavar="TARGET=MODULE:CLASS",
+        help=(
+            "play a participant (by id, e.g. NHHDC-NDCE, or every one of a role, e.g. NHHDC) "
+            "with your own class; repeatable (see README, Bring your own participant)"
+        ),
     )
     run.add_argument(
         "--faults",
@@ -126,6 +138,21 @@ def with_fault_plan(setup: MarketSetup, spec: ScenarioSpec, path: Path | None) -
     return attrs.evolve(setup, faults=plan)
 
 
+def with_own_participants(setup: MarketSetup, references: Mapping[str, str]) -> MarketSetup:
+    """``setup`` with the user's classes playing the targeted participants."""
+    if not references:
+        return setup
+    try:
+        replaced = replace_participants(
+            setup, {target: load_object(ref) for target, ref in references.items()}
+        )
+    except ScenarioError as error:
+        raise UsageError(str(error)) from error
+    for line in describe_replacements(replaced, setup.participants):
+        print(line, file=sys.stderr)
+    return replaced
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the market the arguments describe; the exit status says whether it passed."""
     if args.journal is not None and not args.journal.parent.is_dir():
@@ -134,6 +161,9 @@ def run(args: argparse.Namespace) -> int:
     spec = scenario_from_args(args)
     builder: Callable[[ScenarioSpec], MarketSetup] = load_object(MARKET_BUILDER)
     setup = with_fault_plan(builder(spec), spec, args.faults)
+    setup = with_own_participants(
+        setup, {**spec.participants, **dict(parse_replacement(text) for text in args.participant)}
+    )
     if args.no_signing:
         setup = attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing=False))
     simulation = Simulation(setup)

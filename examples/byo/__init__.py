@@ -1,0 +1,1 @@
+"""User-written participants used by the bring-your-own examples."""
