@@ -14,6 +14,7 @@ The broker is plain Python (no trio): the async runtime in
 from __future__ import annotations
 
 import heapq
+import random
 from collections.abc import Container, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final, Protocol
@@ -145,6 +146,7 @@ class Broker:
         defences: DipDefences = DEFAULT_DEFENCES,
         known_mpans: Container[str] | None = None,
         gateway: DipGateway | None = None,
+        schedule_rng: random.Random | None = None,
     ) -> None:
         """``defences``: signing, size and rate limits of the DIP (signing on by default).
 
@@ -161,6 +163,8 @@ class Broker:
         self.classify_step = classify_step
         self._queue: list[tuple[datetime, int, Delivery]] = []
         self._queue_seq = 0
+        #: Schedule exploration: concurrent deliveries in a seeded random order (else by seq).
+        self.schedule_rng = schedule_rng
         self._cancelled_timers: set[tuple[str, int]] = set()
         self.gateway = gateway or DipGateway(
             directory=directory, routes=routes, defences=defences, known_mpans=known_mpans
@@ -196,16 +200,21 @@ class Broker:
     def next_batch(self) -> dict[str, list[Delivery]]:
         """Advance virtual time to the earliest due delivery and hand out everything due then.
 
-        Returns the deliveries grouped by recipient, each group in ``seq`` order;
+        Returns the deliveries grouped by recipient, each group in ``seq`` order
+        (or, when exploring schedules, in an order drawn from the schedule seed);
         journals each delivery (or timer firing) as it leaves the queue.
         """
         if not self._queue:
             return {}
         due_at = self._queue[0][0]
         self.clock.now = due_at
-        batches: dict[str, list[Delivery]] = {}
+        due: list[Delivery] = []
         while self._queue and self._queue[0][0] == due_at:
-            _, _, delivery = heapq.heappop(self._queue)
+            due.append(heapq.heappop(self._queue)[2])
+        if self.schedule_rng is not None and len(due) > 1:
+            self.schedule_rng.shuffle(due)
+        batches: dict[str, list[Delivery]] = {}
+        for delivery in due:
             if self.faults is not None and not self._available(delivery):
                 continue
             if delivery.timer_id is not None:

@@ -87,10 +87,15 @@ class Runtime:
         seed: int,
         plan: FaultPlan | None = None,
         on_batch: Callable[[int], None] | None = None,
+        real_time_scale: float | None = None,
     ) -> None:
         self.broker = broker
         self.calendar = calendar
         self.plan = plan or FaultPlan()
+        if real_time_scale is not None and real_time_scale <= 0:
+            raise ScenarioError(f"real-time scale {real_time_scale}: must be positive")
+        #: Real-time mode: virtual seconds per wall-clock second (``None``: as fast as possible).
+        self.real_time_scale = real_time_scale
         self._on_batch = on_batch
         faults = broker.faults
         keep_snapshots = any(
@@ -197,10 +202,16 @@ class Runtime:
 
     async def _deliver_until(self, until: datetime | None) -> None:
         broker = self.broker
+        origin = (trio.current_time(), broker.clock.now)
         while True:
             due_at = broker.next_due_at()
             if due_at is None or (until is not None and due_at > until):
                 return
+            if self.real_time_scale is not None:
+                # Real-time mode: wait until the wall clock reaches the delivery's virtual time,
+                # so participant code doing real I/O meets real timing.
+                virtual = (due_at - origin[1]).total_seconds()
+                await trio.sleep_until(origin[0] + virtual / self.real_time_scale)
             batches = broker.next_batch()
             if not batches:
                 continue

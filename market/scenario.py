@@ -46,6 +46,11 @@ class MarketSetup:
     switching_mpans: Sequence[str]
     options: ProcessOptions = attrs.field(factory=ProcessOptions)
     faults: FaultPlan = attrs.field(factory=FaultPlan)
+    #: Order concurrent deliveries by a random choice seeded from ``seed`` (schedule exploration).
+    explore_schedule: bool = False
+    #: Real-time mode: virtual time follows the wall clock, this many virtual seconds per
+    #: wall second (``None``: virtual time jumps from one delivery to the next).
+    real_time_scale: float | None = None
     latencies: Latencies = attrs.field(factory=Latencies)
     until: datetime | None = None
     #: The DIP's defences: signing (on), body size and rate limits (see :mod:`market.dip_gateway`).

@@ -6,6 +6,7 @@ the ``market run`` command is a thin shell around it.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -74,6 +75,9 @@ class Simulation:
             latencies=setup.latencies,
             classify_step=step_classifier(self._variant_of),
             faults=FaultInjector(setup.faults, seed=setup.seed),
+            schedule_rng=random.Random(f"{setup.seed}/schedule")
+            if setup.explore_schedule
+            else None,
             defences=setup.dip_defences,
             known_mpans=frozenset(point.mpan_core for point in setup.population),
         )
@@ -91,6 +95,7 @@ class Simulation:
             calendar=self.calendar,
             seed=setup.seed,
             plan=setup.faults,
+            real_time_scale=setup.real_time_scale,
         )
 
     def _variant_of(self, mpan: str) -> str | None:

@@ -68,6 +68,25 @@ def add_parser(commands: Any) -> None:
         "--scenario", type=Path, metavar="FILE", help="TOML scenario file (see README)"
     )
     run.add_argument(
+        "--explore-schedule",
+        action="store_true",
+        help=(
+            "order concurrent deliveries by a random choice seeded from --seed, so a sweep "
+            "over seeds explores interleavings (any failure replays from its seed)"
+        ),
+    )
+    run.add_argument(
+        "--real-time",
+        type=float,
+        nargs="?",
+        const=1.0,
+        metavar="SCALE",
+        help=(
+            "virtual time follows the wall clock, SCALE virtual seconds per second "
+            "(default 1), for participant code doing real I/O"
+        ),
+    )
+    run.add_argument(
         "--participant",
         action="append",
         default=[],
@@ -161,6 +180,12 @@ def run(args: argparse.Namespace) -> int:
     spec = scenario_from_args(args)
     builder: Callable[[ScenarioSpec], MarketSetup] = load_object(MARKET_BUILDER)
     setup = with_fault_plan(builder(spec), spec, args.faults)
+    if args.explore_schedule or args.real_time is not None:
+        if args.real_time is not None and args.real_time <= 0:
+            raise UsageError(f"--real-time {args.real_time}: the scale must be positive")
+        setup = attrs.evolve(
+            setup, explore_schedule=args.explore_schedule, real_time_scale=args.real_time
+        )
     setup = with_own_participants(
         setup, {**spec.participants, **dict(parse_replacement(text) for text in args.participant)}
     )
