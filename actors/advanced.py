@@ -21,6 +21,7 @@ from actors.support import (
     SubmitConsumption,
     appointment_response,
     final_consumption,
+    refuse_unknown_mpan,
     schedule_final_consumption,
 )
 from market.compose import dtn_flow
@@ -102,6 +103,8 @@ class AdvancedMeteringService(_OutgoingService):
     def on_message(self, ctx: Context, message: object) -> None:
         """Release the MTDs on ``[MSDeAppRM]`` to the HHMOA in B095, or to one that asks (A3q)."""
         match message:
+            case DipEnvelope(custom=MSDeAppRM()) if message.mpan_core not in self.appointments:
+                refuse_unknown_mpan(ctx, message)
             case DipEnvelope(custom=MSDeAppRM()):
                 self._on_deappointed(ctx, message)
             case D0170():
@@ -208,6 +211,8 @@ class AdvancedDataService(_OutgoingService):
     def on_message(self, ctx: Context, message: object) -> None:
         """Hand the final reading to the HHDC in B096, or to one that asks (A2q); fire the timer."""
         match message:
+            case DipEnvelope(custom=DSDeAppRM()) if message.mpan_core not in self.appointments:
+                refuse_unknown_mpan(ctx, message)
             case DipEnvelope(custom=DSDeAppRM()):
                 self._on_deappointed(ctx, message)
             case D0170():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import attrs
@@ -383,18 +383,12 @@ def _stimuli(
         day = calendar.add_working_days(spec.start_day, index // per_day)
         signed_at = local_instant(day, 9) + timedelta(minutes=minutes_apart * (index % per_day))
         stimuli.append(
-            Stimulus(
+            signed_stimulus(
+                point,
                 at=signed_at,
                 recipient=switch.gainer.participant_id,
-                mpan_core=point.mpan_core,
-                payload=CustomerSigned(
-                    mpan_core=point.mpan_core,
-                    customer_name=f"Customer {index + 1}",
-                    site_postcode="BS1 4DJ",
-                    meter_id=point.meter_id,
-                    gsp_group_id=point.gsp_group_id,
-                    meter_variant=point.variant,
-                ),
+                customer_name=f"Customer {index + 1}",
+                site_postcode="BS1 4DJ",
             )
         )
         if (
@@ -406,22 +400,58 @@ def _stimuli(
         ssd = calendar.add_working_days(day, spec.options.supply_start_lead_working_days)
         source = "DCC" if point.variant == "S" and point.migrated else "customer"
         stimuli.append(
-            Stimulus(
+            reading_stimulus(
+                point,
                 at=local_instant(ssd, 6 if source == "DCC" else 10)
                 + timedelta(minutes=minutes_apart * (index % per_day) // 4),
                 recipient=switch.gainer.participant_id,
-                mpan_core=point.mpan_core,
-                payload=CustomerReading(
-                    mpan_core=point.mpan_core,
-                    meter_id=point.meter_id,
-                    register_id=point.register_id,
-                    reading=format_reading(point.register_on(ssd)),
-                    read_on=ssd,
-                    source=source,
-                ),
+                supply_start_date=ssd,
+                source=source,
             )
         )
     return stimuli
+
+
+def signed_stimulus(
+    point: MeteringPoint, *, at: datetime, recipient: str, customer_name: str, site_postcode: str
+) -> Stimulus:
+    """The customer at ``point`` signs with ``recipient`` at ``at``: the start of every switch."""
+    return Stimulus(
+        at=at,
+        recipient=recipient,
+        mpan_core=point.mpan_core,
+        payload=CustomerSigned(
+            mpan_core=point.mpan_core,
+            customer_name=customer_name,
+            site_postcode=site_postcode,
+            meter_id=point.meter_id,
+            gsp_group_id=point.gsp_group_id,
+            meter_variant=point.variant,
+        ),
+    )
+
+
+def reading_stimulus(
+    point: MeteringPoint, *, at: datetime, recipient: str, supply_start_date: date, source: str
+) -> Stimulus:
+    """The meter's true reading on the supply start date reaches the gaining ``recipient``.
+
+    ``source`` is ``customer`` (the customer reads the meter, T5) or ``DCC`` (the
+    gaining supplier reads a smart meter remotely, S2).
+    """
+    return Stimulus(
+        at=at,
+        recipient=recipient,
+        mpan_core=point.mpan_core,
+        payload=CustomerReading(
+            mpan_core=point.mpan_core,
+            meter_id=point.meter_id,
+            register_id=point.register_id,
+            reading=format_reading(point.register_on(supply_start_date)),
+            read_on=supply_start_date,
+            source=source,
+        ),
+    )
 
 
 def build_market(spec: ScenarioSpec) -> MarketSetup:

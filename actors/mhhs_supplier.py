@@ -20,6 +20,7 @@ from typing import ClassVar
 import attrs
 
 from actors.appointments import appointment_requests
+from actors.support import refuse_unknown_mpan
 from market.compose import dip_submission, dtn_flow
 from market.css import (
     LossNotification,
@@ -170,6 +171,9 @@ class MhhsSupplier(Participant):
 
     def _on_reverse_migration(self, ctx: Context, envelope: DipEnvelope) -> None:
         mpan = envelope.mpan_core
+        if mpan not in self.portfolio:
+            refuse_unknown_mpan(ctx, envelope)
+            return
         custom = envelope.custom
         assert isinstance(custom, ReverseMigNotification)
         loss = self.losses.setdefault(mpan, Loss(point=self.portfolio[mpan]))

@@ -29,6 +29,7 @@ from actors.appointments import (
     provider_of,
     provider_request,
 )
+from actors.support import refuse_unknown_mpan
 from market.compose import dip_submission, dtn_flow
 from market.css import SecuredActive
 from market.dip import (
@@ -135,6 +136,8 @@ class RegistrationService(Participant):
                 self._on_secured(ctx, message)
             case D0205():
                 self._on_agents_registered(ctx, message)
+            case DipEnvelope() if message.mpan_core not in self.registrations:
+                refuse_unknown_mpan(ctx, message)
             case DipEnvelope(custom=DSApp() | MSApp()):
                 self._on_appointment_request(ctx, message)
             case DipEnvelope(custom=DSAppSPResponse() | MSAppSPResponse()):

@@ -24,6 +24,7 @@ from actors.support import (
     SubmitConsumption,
     appointment_response,
     final_consumption,
+    refuse_unknown_mpan,
     schedule_final_consumption,
 )
 from market.compose import dip_submission, dtn_flow
@@ -106,6 +107,8 @@ class SmartDataService(Participant):
     def on_message(self, ctx: Context, message: object) -> None:
         """Handle de-appointments, data requests from legacy DCs and its own timers."""
         match message:
+            case DipEnvelope(custom=DSDeAppRM()) if message.mpan_core not in self.appointments:
+                refuse_unknown_mpan(ctx, message)
             case DipEnvelope(custom=DSDeAppRM()):
                 self._on_deappointed(ctx, message)
             case SendReadingHistory():
@@ -271,6 +274,8 @@ class SmartMeteringService(Participant):
     def on_message(self, ctx: Context, message: object) -> None:
         """Release meter technical details on ``[MSDeAppRM]`` (B095) or on a MOP's D0170."""
         match message:
+            case DipEnvelope(custom=MSDeAppRM()) if message.mpan_core not in self.appointments:
+                refuse_unknown_mpan(ctx, message)
             case DipEnvelope(custom=MSDeAppRM()):
                 self._on_deappointed(ctx, message)
             case D0170():

@@ -207,3 +207,18 @@ def appointment_response(ctx: Context, request: DipEnvelope) -> DipEnvelope:
         m0=request.common.m0,
         correlation_id=d0.initial_correlation_id if d0 is not None else None,
     )
+
+
+def refuse_unknown_mpan(ctx: Context, publication: DipEnvelope) -> None:
+    """Refuse (level 3) a publication about an MPAN this participant does not serve.
+
+    A well-formed message can still be wrong for its recipient (a mistaken or
+    rogue sender, a DIP routing error): the recipient answers ``MSG1014 -
+    Rejected By Recipient`` rather than act on, or crash over, an MPAN it
+    knows nothing of. The DIP journals the refusal and tells the sender.
+    """
+    ctx.reject(
+        publication,
+        rule=f"MPAN {publication.mpan_core} is not served by {ctx.identity.participant_id}; "
+        "check M0.MPANCore and the recipients",
+    )

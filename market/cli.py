@@ -11,7 +11,17 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from market.commands import bench, check, diagram, explain, grade, report, run, validate
+from market.commands import (
+    bench,
+    check,
+    diagram,
+    explain,
+    grade,
+    report,
+    run,
+    sweep,
+    validate,
+)
 from market.commands.common import EXIT_FAILED, EXIT_USAGE, UsageError
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -23,6 +33,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "grade": grade.grade_command,
     "validate": validate.validate,
     "bench": bench.run_bench,
+    "sweep": sweep.sweep_command,
 }
 
 
@@ -45,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_parser(commands)
     grade.add_parser(commands)
     bench.add_parser(commands)
+    sweep.add_parser(commands)
     return parser
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from market.css import CssMessage
-from market.dip import DipEnvelope, DipResponse, render_envelope, render_response, to_wire
+from market.dip import DipEnvelope, DipResponse, render_envelope, to_wire
 from market.dip.status import DipStatusMessage
 from market.dtn import DFlow, render_flow
 
@@ -36,10 +36,8 @@ def render_payload(payload: object) -> tuple[str, Any] | None:
         return "envelope", render_envelope(payload)
     if isinstance(payload, DFlow):
         return "flow", render_flow(payload)
-    if isinstance(payload, DipResponse):
-        return "response", render_response(payload)
-    if isinstance(payload, DipStatusMessage):
-        return "status", to_wire(payload)
+    if isinstance(payload, DipResponse | DipStatusMessage):
+        return ("response" if isinstance(payload, DipResponse) else "status"), to_wire(payload)
     if isinstance(payload, CssMessage):
         return "css", payload.items()
     if attrs.has(type(payload)):

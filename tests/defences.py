@@ -107,9 +107,7 @@ def drain(the_broker: Broker) -> list[Delivery]:
 def responses(deliveries: list[Delivery], pid: str) -> list[DipResponse]:
     """The DIP's synchronous answers among ``deliveries`` to participant ``pid``."""
     return [
-        d.payload
-        for d in deliveries
-        if d.recipient == pid and isinstance(d.payload, DipResponse)
+        d.payload for d in deliveries if d.recipient == pid and isinstance(d.payload, DipResponse)
     ]
 
 

@@ -94,6 +94,9 @@ PURE_MODULES = [
     "broker.py",
     "dip_routing.py",
     "directory.py",
+    "dip_gateway.py",
+    "dip/signing.py",
+    "dip/schema.py",
 ]
 
 

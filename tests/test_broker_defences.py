@@ -63,6 +63,17 @@ CASES: list[tuple[str, str, Callable[[Broker], object], str, int]] = [
 ]
 
 
+def test_a_schema_failure_tells_the_sender_the_json_path() -> None:
+    """The synchronous MSG1001 answer names the failing field's JSON path and its rule."""
+    the_broker = broker()
+    the_broker.accept_outbox("REGS", [Send(_raw_with_short_dip_id(the_broker))])
+    (answer,) = responses(drain(the_broker), "REGS")
+    assert answer.items[0].message == "MSG1001 - Schema Failure"
+    assert answer.items[0].help == (
+        "$[0].payload.CommonBlock.S1.senderDIPID: must be exactly 10 characters, got 9"
+    )
+
+
 @pytest.mark.parametrize(
     ("sender", "make", "code", "status"),
     [case[1:] for case in CASES],
@@ -81,7 +92,8 @@ def test_each_level_one_rule_answers_at_once_and_is_journalled(
     assert facts["rule"]
     (answer,) = responses(drain(the_broker), sender)
     assert answer.items[0].response_code.code == code
-    assert answer.items[0].help == facts["rule"]
+    where = f"{facts['path']}: " if facts["path"] else ""
+    assert answer.items[0].help == where + facts["rule"]
     assert answer.http_status == status
     assert not [e for e in the_broker.journal if e.kind == "accepted"]
 
@@ -165,7 +177,11 @@ def test_a_recipient_rejection_is_journalled_and_the_sender_is_told(level: int) 
     (rejected,) = rejections(the_broker.journal)
     assert (rejected.sender, rejected.recipient, rejected.message) == ("LDSO", "REGS", "PUB-003")
     facts = detail(rejected)
-    assert (facts["status"], facts["stage"], facts["level"]) == ("RejectedByRecipient", "Outbound", level)
+    assert (facts["status"], facts["stage"], facts["level"]) == (
+        "RejectedByRecipient",
+        "Outbound",
+        level,
+    )
     assert (facts["code"], facts["rule"]) == ("REG1024", "B002 date is in the past")
     (status,) = [d.payload for d in drain(the_broker) if d.message == "DIP-STATUS"]
     assert isinstance(status, DipStatusMessage)

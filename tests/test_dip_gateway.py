@@ -175,7 +175,9 @@ def test_a_body_and_hash_changed_together_still_fail_the_signature() -> None:
     ctx = context(broker(), "REGS")
     request = dip_request(ctx, [notification(ctx)])
     body = request.body.replace(b"LGSB", b"LGSC")
-    forged = attrs.evolve(request, body=body).with_headers({CONTENT_HASH_HEADER: content_hash(body)})
+    forged = attrs.evolve(request, body=body).with_headers(
+        {CONTENT_HASH_HEADER: content_hash(body)}
+    )
     rejection = _rejection(_gateway().admit("REGS", forged, at=START))
     assert rejection.code.code == "MSG1009"
     assert "does not verify" in rejection.rule
