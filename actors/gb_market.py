@@ -25,7 +25,8 @@ from actors.central import (
     MarketwideDataService,
     MeterDataRetriever,
 )
-from actors.gb_population import GSP_GROUP_POSTCODES, GbPopulation, GbSwitch, draw_gb_population
+from actors.gb_cast import GSP_GROUP_POSTCODES
+from actors.gb_population import GbPopulation, GbSwitch, draw_gb_population
 from actors.hh_agents import HhDataAggregator, HhDataCollector, HhMeterOperator
 from actors.legacy_agents import NhhDataAggregator, NhhDataCollector, NhhMeterOperator
 from actors.legacy_supplier import LegacySupplier

@@ -263,7 +263,14 @@ class BrokerFaults:
         message = submission.interface_id if isinstance(submission, DipEnvelope) else "IF-???"
         if self.faults.dip_down(self.clock.now) is not None:
             envelope = submission if isinstance(submission, DipEnvelope) else None
-            fields = {"network": DIP, "message": message, "sender": sender, "recipient": "DIP"}
+            fields: dict[str, Any] = {
+                "network": DIP,
+                "message": message,
+                "sender": sender,
+                "recipient": "DIP",
+            }
+            if envelope is not None:
+                fields.update(mpan=envelope.mpan_core, event_code=envelope.event_code)
             self._journal_fault("refused", fields, {"fault": "dip_outage", "code": "MSG5003"})
             self._respond(sender, envelope, DIP_UNAVAILABLE.message, None, help_text="DIP outage")
             return None

@@ -23,8 +23,9 @@ The arithmetic behind each number (brief section g; EST marks an estimate):
   submissions are refused (MSG5003) and resubmitted hourly by their senders,
   publications wait, and the backlog drains when the DIP returns.
 
-Common to all [EST]: 30 suppliers whose portfolio shares fall off as 1/(rank + 2)²
-(the six largest hold ≈ 87 %, as GB's large suppliers do), the smallest 20 % not
+Common to all [EST]: 30 suppliers, the six largest holding 85 % of MPANs (the
+largest ≈ 23 %, as GB's large suppliers do in Ofgem's 2024 market shares) and
+24 smaller ones sharing the rest in a thinning tail; the smallest 20 % are not
 MHHS-qualified; 87.5 % domestic, 10.5 % SME and 2 % I&C customers (ElectraLink,
 July 2024: 225k domestic, 27k SME, 4k I&C); customers sign mostly in working
 hours. ``pre-crisis-peak`` doubles the rate from 17:00 to 19:00 (the submission

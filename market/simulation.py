@@ -60,7 +60,14 @@ def build_mpan_roles(setup: MarketSetup, directory: Directory) -> MpanRoleMap:
 class Simulation:
     """One run of one market setup; build it, subscribe to its journal, then ``run``."""
 
-    def __init__(self, setup: MarketSetup, *, calendar: SettlementCalendar | None = None) -> None:
+    def __init__(
+        self,
+        setup: MarketSetup,
+        *,
+        calendar: SettlementCalendar | None = None,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        """``on_batch`` is called after every batch with the deliveries so far (progress bars)."""
         self.setup = setup
         self._variants = {p.mpan_core: p.variant for p in setup.population if p.migrated}
         self.calendar = calendar or SettlementCalendar()
@@ -96,6 +103,7 @@ class Simulation:
             seed=setup.seed,
             plan=setup.faults,
             real_time_scale=setup.real_time_scale,
+            on_batch=on_batch,
         )
 
     def _variant_of(self, mpan: str) -> str | None:

@@ -178,7 +178,7 @@ class _Shrinker:
         report = self.target.run(self.seed, plan=plan, mpans=mpans)
         if report.passed:
             self.passing.add((plan, mpans))
-            self.progress(f"  {change}: passes, so that stays")
+            self.progress(f"  {change}: passes, so not that")
             return False
         self.plan, self.mpans, self.problem = plan, mpans, _first_problem(report)
         self.progress(f"  {change}: still fails")

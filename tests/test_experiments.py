@@ -10,17 +10,20 @@ import attrs
 import pytest
 
 from market.cli import main
-from market.experiments import (
-    Experiment,
-    ExperimentReport,
+from market.experiment_report import (
     build_report,
     count_faults,
     count_recovery,
+    last_step_dates,
+    touched_mpans,
+    unplanned_crashes,
+)
+from market.experiments import (
+    Experiment,
+    ExperimentReport,
     format_report,
     passes_every_check,
     run_experiment,
-    touched_mpans,
-    unplanned_crashes,
 )
 from market.faults import FaultPlan, Loss, Scope
 from market.journal import digest_lines, read_journal_lines
@@ -129,9 +132,11 @@ def test_a_lost_registration_state_leaves_stuck_mpans_owed_by_regs(tmp_path: Pat
 
 
 def test_faults_recovery_and_crashes_are_read_from_a_hand_written_journal() -> None:
-    """Touched MPANs, fault and recovery counts and unplanned crashes come from journal lines."""
+    """Touched MPANs, counts, last-step dates and unplanned crashes come from journal lines."""
     events: list[dict[str, Any]] = [
+        {"kind": "delivered", "mpan": "A", "step": "C1", "at": "2026-02-26T09:00:01+00:00"},
         {"kind": "retrying", "mpan": "A"},
+        {"kind": "accepted", "mpan": "A", "step": "C7", "at": "2026-02-27T16:00:01+00:00"},
         {"kind": "refused", "mpan": None},
         {
             "kind": "delivered",
@@ -160,6 +165,7 @@ def test_faults_recovery_and_crashes_are_read_from_a_hand_written_journal() -> N
         ("duplicate_ignored", 1),
         ("replay_requested", 1),
     )
+    assert last_step_dates(events) == {"A": "2026-02-27"}
     assert unplanned_crashes(events) == (
         "crash: NHHDC-NDCE raised RuntimeError: boom handling D0010 (MPAN C)",
     )

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from market.byo import describe_replacements, parse_replacement, replace_participants
 from market.checks import format_verdict
-from market.commands import run_teaching
+from market.commands import run_load, run_teaching
 from market.commands.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -57,7 +57,12 @@ def add_parser(commands: Any) -> None:
     )
     run.add_argument("--seed", type=whole_number, help="scenario seed (default 1, or the file's)")
     run.add_argument(
-        "--mpans", type=positive_int, help="how many customers switch (default 3, or the file's)"
+        "--mpans",
+        type=positive_int,
+        help=(
+            "how many customers switch (default 3, or the file's); with --profile, the "
+            "population (caps or scales the load)"
+        ),
     )
     run.add_argument(
         "--variant",
@@ -119,6 +124,7 @@ def add_parser(commands: Any) -> None:
         help="do not sign and verify DIP messages (raw-speed load runs; the journal is the same)",
     )
     run_teaching.add_options(run)
+    run_load.add_options(run)
 
 
 def scenario_from_args(args: argparse.Namespace) -> ScenarioSpec:
@@ -174,6 +180,8 @@ def with_own_participants(setup: MarketSetup, references: Mapping[str, str]) -> 
 
 def run(args: argparse.Namespace) -> int:
     """Run the market the arguments describe; the exit status says whether it passed."""
+    if run_load.wants_profile(args):
+        return run_load.run_profile(args, own_participants=with_own_participants)
     if args.journal is not None and not args.journal.parent.is_dir():
         raise UsageError(f"--journal {args.journal}: folder {args.journal.parent} does not exist")
     run_teaching.check_options(args)

@@ -11,6 +11,7 @@ import attrs
 from market.commands.common import EXIT_FAILED, EXIT_OK, UsageError, positive_int
 from market.commands.run import MARKET_BUILDER, window_anchor
 from market.exceptions import ScenarioError
+from market.experiments import counted
 from market.faults import load_fault_plan
 from market.scenario_spec import ScenarioSpec, load_scenario
 from market.sweep import (
@@ -52,7 +53,10 @@ def add_parser(commands: Any) -> None:
         help=f"TOML fault plan (default: the built-in mixed plan, {MIXED_PLAN.name})",
     )
     parser.add_argument(
-        "--mpans", type=positive_int, help="how many customers switch (default: the scenario's)"
+        "--mpans",
+        type=positive_int,
+        metavar="N",
+        help="how many customers switch (default: the scenario's)",
     )
     parser.add_argument(
         "--output",
@@ -83,8 +87,8 @@ def target_from_args(args: argparse.Namespace) -> SweepTarget:
 def run_sweep(target: SweepTarget, seeds: int, output: Path, progress: Progress) -> int:
     """Sweep seeds 1..``seeds``; shrink the first failure into ``output``; the exit status."""
     progress(
-        f"Sweeping seeds 1..{seeds}: {target.spec.mpans} MPANs each, "
-        f"{len(target.plan.faults)} faults in the plan"
+        f"Sweeping seeds 1..{seeds}: {counted(target.spec.mpans, 'MPAN')} each, "
+        f"{counted(len(target.plan.faults), 'fault')} in the plan"
     )
     outcomes = sweep(target, range(1, seeds + 1), progress=progress)
     failing = [outcome.seed for outcome in outcomes if not outcome.passed]
@@ -110,4 +114,8 @@ def _print_now(line: str) -> None:
 
 def sweep_command(args: argparse.Namespace) -> int:
     """``market sweep``: the exit status is 0 when every seed passed, 1 when some failed."""
-    return run_sweep(target_from_args(args), args.seeds, args.output, _print_now)
+    target = target_from_args(args)
+    try:
+        return run_sweep(target, args.seeds, args.output, _print_now)
+    except ScenarioError as error:  # a plan naming a participant the market does not have
+        raise UsageError(str(error)) from error

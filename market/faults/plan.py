@@ -285,7 +285,13 @@ def _restart(data: Mapping[str, Any], where: str) -> RestartPolicy:
     return RestartPolicy(**fields)
 
 
-def _fault(data: Mapping[str, Any], anchor: WindowAnchor, where: str) -> Fault:
+def _number(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ScenarioError(f"{where} = {value!r}: must be a number")
+    return float(value)
+
+
+def _fault(data: Mapping[str, Any], anchor: WindowAnchor, where: str) -> Fault:  # noqa: PLR0912  (one branch per kind-specific key)
     table = dict(data)
     kind = table.pop("kind", None)
     if kind not in _KINDS:
@@ -303,13 +309,26 @@ def _fault(data: Mapping[str, Any], anchor: WindowAnchor, where: str) -> Fault:
     if kind == "partition":
         fields["side_a"] = frozenset(table.pop("between", ()))
         fields["side_b"] = frozenset(table.pop("and", ()))
+        if not fields["side_a"] or not fields["side_b"]:
+            raise ScenarioError(
+                f'{where}: a partition needs both sides, e.g. between = ["NHHDC-NDCE"] and '
+                'and = ["SUP-LGSB"] (participant ids)'
+            )
+        names = (names - {"side_a", "side_b"}) | {"between", "and"}
     if kind == "crash":
         if "at" not in table:
             raise ScenarioError(f"{where}: a crash needs 'at', e.g. at = \"day 2 10:00\"")
         fields["at"] = parse_instant(str(table.pop("at")), anchor)
         fields["restart"] = _restart(table.pop("restart", {}), f"{where}.restart")
-    if kind == "webhook_down" and "retry_interval_minutes" in table:
-        fields["retry_interval"] = timedelta(minutes=float(table.pop("retry_interval_minutes")))
+    if kind == "webhook_down":
+        if "retry_interval" in table:
+            raise ScenarioError(f"{where}: write retry_interval_minutes = 10 (a number of minutes)")
+        if "retry_interval_minutes" in table:
+            fields["retry_interval"] = timedelta(
+                minutes=_number(
+                    table.pop("retry_interval_minutes"), f"{where}.retry_interval_minutes"
+                )
+            )
     unknown = sorted(set(table) - names)
     if unknown:
         raise ScenarioError(

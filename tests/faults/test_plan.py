@@ -104,6 +104,11 @@ def test_a_toml_plan_builds_typed_faults() -> None:
         ({"kind": "loss", "probability": 0.1, "colour": "red"}, r"unknown key\(s\) \['colour'\]"),
         ({"kind": "crash", "participant": "X"}, r"a crash needs 'at'"),
         ({"kind": "dip_outage", "window": "whenever"}, r"window 'whenever'"),
+        ({"kind": "partition", "between": ["A"]}, r"a partition needs both sides"),
+        (
+            {"kind": "webhook_down", "participant": "X", "retry_interval": 10},
+            r"retry_interval_minutes",
+        ),
     ],
 )
 def test_bad_faults_name_the_fault_and_the_rule(fault: dict[str, object], message: str) -> None:
