@@ -144,6 +144,7 @@ class _Draw:
     taken: set[str] = attrs.field(factory=set)
 
     def core(self, distributor_id: str) -> str:
+        """A fresh MPAN core in the distributor's range (one random draw, not ten digits)."""
         while True:
             body = f"{distributor_id}{self.rng.randrange(_MPAN_SERIALS):010d}"
             core = body + str(mpan_check_digit(body))
@@ -152,6 +153,7 @@ class _Draw:
                 return core
 
     def point(self, index: int) -> tuple[MeteringPoint, str, SupplierCompany]:
+        """The ``index``-th MPAN, its customer segment and the company that supplies it."""
         rng = self.rng
         area = self.areas.pick(rng)
         company = self.companies.pick(rng)
@@ -244,6 +246,7 @@ def draw_gb_population(spec: LoadSpec, calendar: SettlementCalendar | None = Non
     size = max(spec.mpans or 0, len(times))
 
     def picker(items: Sequence[SupplierCompany]) -> Picker[SupplierCompany] | None:
+        """Companies by portfolio share (``None`` when there are none of that kind)."""
         return Picker(items, [c.portfolio_share for c in items]) if items else None
 
     draw = _Draw(

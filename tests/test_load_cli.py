@@ -55,7 +55,8 @@ def test_progress_without_a_terminal_writes_plain_lines_to_stderr(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """--progress on a pipe: a final plain progress line on standard error, none on stdout."""
-    assert main(["run", "--profile", "bau-2024", "--mpans", "30", "--no-signing", "--progress"]) == 0
+    argv = ["run", "--profile", "bau-2024", "--mpans", "30", "--no-signing", "--progress"]
+    assert main(argv) == 0
     captured = capsys.readouterr()
     assert re.search(r"[\d,]+ msgs \(100%\), [\d,]+ msgs/s, simulated", captured.err)
     assert "msgs/s, simulated" not in captured.out

@@ -50,7 +50,8 @@ def expected_deliveries(switches: int, *, dip_outage: bool) -> float:
 
 class _Clock(Protocol):
     @property
-    def now(self) -> datetime: ...
+    def now(self) -> datetime:
+        """The current simulated instant."""
 
 
 class LoadProgress:
@@ -66,6 +67,7 @@ class LoadProgress:
         self.deliveries = 0
         self._clock: _Clock | None = None
         self._shown = self.started
+        self._final = False
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         self._lines = console if console is not None and not console.is_terminal else None
@@ -98,7 +100,10 @@ class LoadProgress:
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        # The run is over: the final figures are those of the last batch (the checkers that
+        # judge the run afterwards are not deliveries).
         self.expected = max(self.deliveries, 1)
+        self._final = True
         if self._progress is not None:
             self._show()
             self._progress.stop()
@@ -125,8 +130,11 @@ class LoadProgress:
         now = self._clock.now if self._clock is not None else self.start_at
         return f"{to_local(now):%a %d %b %H:%M}"
 
+    def _elapsed(self) -> float:
+        return (self.last_batch if self._final else self._shown) - self.started
+
     def _rate(self) -> float:
-        elapsed = self._shown - self.started
+        elapsed = self._elapsed()
         return self.deliveries / elapsed if elapsed > 0 else 0.0
 
     def _show(self) -> None:
@@ -143,7 +151,7 @@ class LoadProgress:
     def _write_line(self) -> None:
         assert self._lines is not None
         self._shown = time.perf_counter()
-        elapsed = self._shown - self.started
+        elapsed = self._elapsed()
         fraction = min(1.0, self.deliveries / self.expected)
         eta = elapsed * (1 - fraction) / fraction if fraction > 0 else None
         self._lines.print(
