@@ -24,10 +24,12 @@ from market.system_messages import Resubmit
 
 #: How a refused submission is retried, per response code: (wait before retrying, attempts).
 #: An outage is waited out hourly for four days (the DIP's 72-hour outage NFR, with margin);
-#: a corrupted submission is resent after a minute, five times at most.
+#: a corrupted submission is resent after a minute, five times at most; a sender the DIP
+#: throttled (429) backs off a minute at a time, for an hour at most.
 RETRY_POLICY: Final = {
     "MSG5003": (timedelta(hours=1), 96),
     "MSG1001": (timedelta(minutes=1), 5),
+    "MSG1011": (timedelta(minutes=1), 60),
 }
 
 

@@ -273,3 +273,19 @@ def test_the_same_plan_and_seed_give_the_same_journal() -> None:
     first, _ = _run(*plan)
     second, _ = _run(*plan)
     assert first.journal.digest() == second.journal.digest()
+
+
+def test_a_throttled_sender_backs_off_and_resubmits() -> None:
+    """429: REGS over its rate gets MSG1011, backs off a minute at a time, and all completes."""
+    from market.dip_gateway import DipDefences, RateLimit
+
+    setup = attrs.evolve(
+        default_market(seed=5, mpans=3),
+        dip_defences=DipDefences(rate_limit=RateLimit(requests=2, per=timedelta(minutes=1))),
+    )
+    result = Simulation(setup).run_sync()
+    events = journal_dicts(result.journal)
+    throttled = [e for e in events if e["kind"] == "rejected" and e["detail"]["code"] == "MSG1011"]
+    assert throttled
+    assert len(_noted(events, "dip_submission_resubmitted")) >= len(throttled)
+    assert result.verdict.ok, result.verdict.problems
