@@ -1,14 +1,16 @@
 """Building blocks of the MHHS change of supply (path COS-M): IF-001 and IF-031..IF-036.
 
-Pure functions that turn one message's content into the next one's, shared by
-the Registration Service, MHHS suppliers and the data and metering services.
-This module is not a participant: it keeps no state and sends nothing.
+Functions that turn one message's content into the next one's, shared by the
+Registration Service, MHHS suppliers and the data and metering services; the
+last two send REGS's answers through the context they are given. This module
+is not a participant: it keeps no state.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from market.compose import dip_submission
 from market.dip import (
     B002,
     B003,
@@ -24,8 +26,11 @@ from market.dip import (
     B026,
     B070,
     B071,
+    M0,
+    R0,
     ChangeOfSupplier,
     CustomBlock,
+    DipEnvelope,
     DSApp,
     DSAppAccepted,
     DSAppActive,
@@ -39,6 +44,7 @@ from market.dip import (
     MSAppSPRequest,
     MSAppSPResponse,
 )
+from market.participant import Context
 from market.population import MeteringPoint, ServiceAppointment
 
 #: Appointment scenario DI-800 for a change of supply.
@@ -214,3 +220,60 @@ def active_notice(response: DSAppSPResponse | MSAppSPResponse) -> DSAppActive | 
 def is_accepted(response: DSAppSPResponse | MSAppSPResponse) -> bool:
     """Whether the provider accepted (B007 response code ``A``)."""
     return response.b007.response_code == "A"
+
+
+def answer_appointment_request(
+    ctx: Context, envelope: DipEnvelope, *, supplier_mpid: str, m0: M0
+) -> None:
+    """REGS's B32 and B33: accept the IF-031 (R0 ``A``), then ask the proposed provider (IF-033)."""
+    custom = envelope.custom
+    assert isinstance(custom, DSApp | MSApp)
+    ctx.send(
+        dip_submission(
+            ctx,
+            initial_response(custom),
+            primary_recipients=(envelope.sender_dip_id,),
+            m0=m0,
+            r0=R0.accepted(),
+        )
+    )
+    ctx.send(
+        dip_submission(
+            ctx,
+            provider_request(custom, supplier=(envelope.sender_dip_id, supplier_mpid)),
+            primary_recipients=(provider_of(custom),),
+            m0=m0,
+        )
+    )
+
+
+def relay_provider_response(
+    ctx: Context, envelope: DipEnvelope, *, m0: M0, also_confirm_to: tuple[str, ...]
+) -> None:
+    """REGS's B35 and B36: relay the IF-034 answer (IF-035); if accepted, confirm it (IF-036)."""
+    custom = envelope.custom
+    assert isinstance(custom, DSAppSPResponse | MSAppSPResponse)
+    supplier_dip_id = custom.b012.service_provider_appointment_requesting_supplier_dip_id
+    provider = envelope.sender_dip_id
+    ctx.send(
+        dip_submission(
+            ctx, accepted_notice(custom), primary_recipients=(supplier_dip_id, provider), m0=m0
+        )
+    )
+    if not is_accepted(custom):
+        ctx.record("service_appointment_refused", mpan=envelope.mpan_core, provider=provider)
+        return
+    ctx.record(
+        "service_appointed",
+        mpan=envelope.mpan_core,
+        provider=provider,
+        event_code=envelope.event_code,
+    )
+    ctx.send(
+        dip_submission(
+            ctx,
+            active_notice(custom),
+            primary_recipients=(supplier_dip_id, provider, *also_confirm_to),
+            m0=m0,
+        )
+    )

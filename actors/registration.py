@@ -21,13 +21,9 @@ from typing import ClassVar
 import attrs
 
 from actors.appointments import (
-    accepted_notice,
-    active_notice,
+    answer_appointment_request,
     change_of_supplier_notice,
-    initial_response,
-    is_accepted,
-    provider_of,
-    provider_request,
+    relay_provider_response,
 )
 from actors.support import refuse_unknown_mpan
 from market.compose import dip_submission, dtn_flow
@@ -226,59 +222,19 @@ class RegistrationService(Participant):
 
     def _on_appointment_request(self, ctx: Context, envelope: DipEnvelope) -> None:
         """B32 and B33: answer the supplier, then ask the proposed provider."""
-        custom = envelope.custom
-        assert isinstance(custom, DSApp | MSApp)
         registration = self.registrations[envelope.mpan_core]
-        supplier = (envelope.sender_dip_id, registration.supplier_mpid)
-        ctx.send(
-            dip_submission(
-                ctx,
-                initial_response(custom),
-                primary_recipients=(envelope.sender_dip_id,),
-                m0=self._m0(registration),
-                r0=R0.accepted(),
-            )
-        )
-        ctx.send(
-            dip_submission(
-                ctx,
-                provider_request(custom, supplier=supplier),
-                primary_recipients=(provider_of(custom),),
-                m0=self._m0(registration),
-            )
+        answer_appointment_request(
+            ctx, envelope, supplier_mpid=registration.supplier_mpid, m0=self._m0(registration)
         )
 
     def _on_provider_response(self, ctx: Context, envelope: DipEnvelope) -> None:
         """B35 and B36: relay the provider's answer; confirm the appointment to all parties."""
-        custom = envelope.custom
-        assert isinstance(custom, DSAppSPResponse | MSAppSPResponse)
         registration = self.registrations[envelope.mpan_core]
-        supplier_dip_id = custom.b012.service_provider_appointment_requesting_supplier_dip_id
-        provider = envelope.sender_dip_id
-        ctx.send(
-            dip_submission(
-                ctx,
-                accepted_notice(custom),
-                primary_recipients=(supplier_dip_id, provider),
-                m0=self._m0(registration),
-            )
-        )
-        if not is_accepted(custom):
-            ctx.record("service_appointment_refused", mpan=envelope.mpan_core, provider=provider)
-            return
-        ctx.record(
-            "service_appointed",
-            mpan=envelope.mpan_core,
-            provider=provider,
-            event_code=envelope.event_code,
-        )
-        ctx.send(
-            dip_submission(
-                ctx,
-                active_notice(custom),
-                primary_recipients=(supplier_dip_id, provider, self.ldso_dip_id, self.mds_dip_id),
-                m0=self._m0(registration),
-            )
+        relay_provider_response(
+            ctx,
+            envelope,
+            m0=self._m0(registration),
+            also_confirm_to=(self.ldso_dip_id, self.mds_dip_id),
         )
 
     # --------------------------------------------------------------- D10
