@@ -18,14 +18,13 @@ from typing import ClassVar, Final
 import attrs
 
 from actors.support import (
-    SubmitConsumption,
     appointment_response,
-    final_consumption,
     refuse_unknown_mpan,
     schedule_final_consumption,
+    serve_as_data_service,
 )
 from market.compose import dtn_flow
-from market.dip import DipEnvelope, DipResponse, DSAppSPRequest, MSAppSPRequest
+from market.dip import DipEnvelope, DipResponse, MSAppSPRequest
 from market.dip.if003 import DSDeAppRM, MSDeAppRM
 from market.dtn import D0010, D0170, D0268
 from market.ids import Role
@@ -210,6 +209,14 @@ class AdvancedDataService(_OutgoingService):
 
     def on_message(self, ctx: Context, message: object) -> None:
         """Hand the final reading to the HHDC in B096, or to one that asks (A2q); fire the timer."""
+        if serve_as_data_service(
+            ctx,
+            message,
+            appointments=self.appointments,
+            mds_dip_id=self.mds_dip_id,
+            distributor_dip_ids=self.distributor_dip_ids,
+        ):
+            return
         match message:
             case DipEnvelope(custom=DSDeAppRM()) if message.mpan_core not in self.appointments:
                 refuse_unknown_mpan(ctx, message)
@@ -219,19 +226,6 @@ class AdvancedDataService(_OutgoingService):
                 self._on_request(ctx, message)
             case SendFinalReading():
                 self._send_final_reading(ctx, message)
-            case SubmitConsumption():
-                ctx.send(
-                    final_consumption(
-                        ctx,
-                        self.appointments[message.mpan_core],
-                        message.settlement_date,
-                        mds_dip_id=self.mds_dip_id,
-                        distributor_dip_id=self.distributor_dip_ids[message.mpan_core[:2]],
-                    )
-                )
-            case DipEnvelope(custom=DSAppSPRequest()):
-                ctx.record("appointment_requested", mpan=message.mpan_core)
-                ctx.send(appointment_response(ctx, message))
             case DipResponse() | DipEnvelope():
                 pass
             case _:

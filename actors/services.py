@@ -21,11 +21,10 @@ from typing import ClassVar
 import attrs
 
 from actors.support import (
-    SubmitConsumption,
     appointment_response,
-    final_consumption,
     refuse_unknown_mpan,
     schedule_final_consumption,
+    serve_as_data_service,
 )
 from market.compose import dip_submission, dtn_flow
 from market.dip import (
@@ -33,7 +32,6 @@ from market.dip import (
     M0,
     DipEnvelope,
     DipResponse,
-    DSAppSPRequest,
     MDRStop,
     MSAppSPRequest,
 )
@@ -106,6 +104,14 @@ class SmartDataService(Participant):
 
     def on_message(self, ctx: Context, message: object) -> None:
         """Handle de-appointments, data requests from legacy DCs and its own timers."""
+        if serve_as_data_service(
+            ctx,
+            message,
+            appointments=self.appointments,
+            mds_dip_id=self.mds_dip_id,
+            distributor_dip_ids=self.distributor_dip_ids,
+        ):
+            return
         match message:
             case DipEnvelope(custom=DSDeAppRM()) if message.mpan_core not in self.appointments:
                 refuse_unknown_mpan(ctx, message)
@@ -119,20 +125,6 @@ class SmartDataService(Participant):
                 self._send_history(ctx, message.mpan_core, message.from_role, message.from_mpid)
             case ShareCosReading():
                 self._share_cos_reading(ctx, message.mpan_core)
-            case SubmitConsumption():
-                point = self.appointments[message.mpan_core]
-                ctx.send(
-                    final_consumption(
-                        ctx,
-                        point,
-                        message.settlement_date,
-                        mds_dip_id=self.mds_dip_id,
-                        distributor_dip_id=self.distributor_dip_ids[message.mpan_core[:2]],
-                    )
-                )
-            case DipEnvelope(custom=DSAppSPRequest()):
-                ctx.record("appointment_requested", mpan=message.mpan_core)
-                ctx.send(appointment_response(ctx, message))
             case DipResponse() | DipEnvelope():
                 pass
             case _:

@@ -7,6 +7,7 @@ participant owns: it defines no role and keeps no state of its own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import ClassVar
 
@@ -222,3 +223,34 @@ def refuse_unknown_mpan(ctx: Context, publication: DipEnvelope) -> None:
         rule=f"MPAN {publication.mpan_core} is not served by {ctx.identity.participant_id}; "
         "check M0.MPANCore and the recipients",
     )
+
+
+def serve_as_data_service(
+    ctx: Context,
+    message: object,
+    *,
+    appointments: Mapping[str, MeteringPoint],
+    mds_dip_id: str,
+    distributor_dip_ids: Mapping[str, str],
+) -> bool:
+    """What every outgoing data service does alike; ``True`` when ``message`` was one of them.
+
+    A :class:`SubmitConsumption` timer sends the day's IF-021 to MDS; an IF-033
+    ``[DSAppSPRequest]`` is accepted with IF-034 (path COS-M).
+    """
+    if isinstance(message, SubmitConsumption):
+        ctx.send(
+            final_consumption(
+                ctx,
+                appointments[message.mpan_core],
+                message.settlement_date,
+                mds_dip_id=mds_dip_id,
+                distributor_dip_id=distributor_dip_ids[message.mpan_core[:2]],
+            )
+        )
+        return True
+    if isinstance(message, DipEnvelope) and isinstance(message.custom, DSAppSPRequest):
+        ctx.record("appointment_requested", mpan=message.mpan_core)
+        ctx.send(appointment_response(ctx, message))
+        return True
+    return False
