@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import IO, Any, Final
 
@@ -94,6 +94,89 @@ def event_to_dict(
             key, value = rendered
             line[key] = value
     return line
+
+
+class EventView(Mapping[str, Any]):
+    """One event read as its journal line's dict, computed on access instead of up front.
+
+    The checkers and reports take journal lines as mappings, so they run on a
+    file read back from disk as well as on a live run. For a live run this view
+    stands in for :func:`event_to_dict`: it holds only the event, formats the
+    instant when asked (and keeps that string) and renders the payload only when
+    its key (``envelope``, ``flow``, ``css`` ...) is read, without keeping it. A large run's
+    checks then cost no copy of the journal (a rendered envelope is kilobytes).
+    Equal to the dict :func:`event_to_dict` gives for the same event.
+    """
+
+    __slots__ = ("_at", "_event", "_render_payload")
+
+    def __init__(self, event: JournalEvent, render_payload: PayloadRenderer | None) -> None:
+        self._event = event
+        self._render_payload = render_payload
+        self._at: str | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        event = self._event
+        if key == "at":
+            if self._at is None:
+                self._at = format_journal_instant(event.at)
+            return self._at
+        if key in _PLAIN_KEYS:
+            return getattr(event, key)
+        if key == "sent_at" and event.sent_at is not None:
+            return format_journal_instant(event.sent_at)
+        if key == "detail" and event.detail:
+            return event.detail
+        if key not in _FIXED_KEYS:
+            rendered = self._rendered()
+            if rendered is not None and rendered[0] == key:
+                return rendered[1]
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """As :meth:`dict.get` (without a ``KeyError`` raised and caught on the plain keys)."""
+        if key in _PLAIN_KEYS:
+            return getattr(self._event, key)
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def _rendered(self) -> tuple[str, Any] | None:
+        payload = self._event.payload
+        if payload is None or self._render_payload is None:
+            return None
+        return self._render_payload(payload)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from JOURNAL_KEYS
+        event = self._event
+        if event.sent_at is not None:
+            yield "sent_at"
+        if event.detail:
+            yield "detail"
+        rendered = self._rendered()
+        if rendered is not None:
+            yield rendered[0]
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"EventView({self._event.seq}, {self._event.kind!r})"
+
+
+#: Keys of :data:`JOURNAL_KEYS` read straight from the event's attribute of the same name.
+_PLAIN_KEYS: Final = frozenset(JOURNAL_KEYS) - {"at"}
+#: Keys that are never a payload's (the payload's key is whatever the renderer names it).
+_FIXED_KEYS: Final = frozenset(JOURNAL_KEYS) | {"sent_at", "detail"}
+
+
+def event_views(
+    events: Iterable[JournalEvent], render_payload: PayloadRenderer | None = None
+) -> Sequence[EventView]:
+    """Every event as an :class:`EventView` (the checkers' input for a live run)."""
+    return [EventView(event, render_payload) for event in events]
 
 
 def event_to_line(event: JournalEvent, render_payload: PayloadRenderer | None = None) -> str:

@@ -20,7 +20,7 @@ from market.dip_routing import MpanRoleMap, default_routes
 from market.directory import Directory
 from market.faults import FaultInjector
 from market.ids import Role
-from market.journal import Journal, JournalEvent, event_to_dict
+from market.journal import Journal, JournalEvent, event_to_dict, event_views
 from market.process_model import step_classifier
 from market.rendering import render_payload
 from market.runtime import RunStatistics, Runtime
@@ -117,7 +117,7 @@ class Simulation:
     async def run(self) -> RunResult:
         """Run until nothing is left to deliver (or the setup's ``until``), then judge each MPAN."""
         statistics = await self.runtime.run(until=self.setup.until)
-        records = journal_dicts(self.journal)
+        records = event_views(self.journal, render_payload)
         mpans = self.setup.switching_mpans
         return RunResult(
             journal=self.journal,
