@@ -61,9 +61,14 @@ def no_steps(**_fields: object) -> str | None:
     return None
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.define(kw_only=True, slots=True)
 class Delivery:
-    """One message on its way to one recipient, due at ``deliver_at``."""
+    """One message on its way to one recipient, due at ``deliver_at``.
+
+    The broker's own queue entry, never changed once made; a plain slotted class
+    rather than a frozen one because frozen attrs instances cost twice as much to
+    build, and the broker builds one per delivery.
+    """
 
     seq: int
     deliver_at: datetime

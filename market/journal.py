@@ -14,9 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import IO, Any, Final
-
-import attrs
+from typing import IO, Any, Final, NamedTuple
 
 from market.local_time import format_journal_instant
 
@@ -39,9 +37,12 @@ JOURNAL_KEYS: Final = (
 PayloadRenderer = Callable[[object], tuple[str, Any] | None]
 
 
-@attrs.frozen(kw_only=True, slots=True)
-class JournalEvent:
+class JournalEvent(NamedTuple):
     """One thing that happened, at one virtual instant, with its place in the run's order.
+
+    An immutable named tuple rather than an attrs class: a run makes about three
+    events per delivered message, and a tuple is built in a fifth of the time of
+    a frozen attrs instance with the same fields (it is also a little smaller).
 
     ``payload`` is the typed message the event concerns, if any; it is rendered
     under ``envelope`` (DIP), ``flow`` (DTN) or ``css`` (CSS) only when the event
@@ -108,12 +109,14 @@ class EventView(Mapping[str, Any]):
     Equal to the dict :func:`event_to_dict` gives for the same event.
     """
 
-    __slots__ = ("_at", "_event", "_render_payload")
+    __slots__ = ("_at", "_event", "_payload_key", "_render_payload")
 
     def __init__(self, event: JournalEvent, render_payload: PayloadRenderer | None) -> None:
         self._event = event
         self._render_payload = render_payload
         self._at: str | None = None
+        #: The payload's key once rendered ("" when nothing is shown), so other keys miss fast.
+        self._payload_key: str | None = None
 
     def __getitem__(self, key: str) -> Any:
         event = self._event
@@ -127,7 +130,7 @@ class EventView(Mapping[str, Any]):
             return format_journal_instant(event.sent_at)
         if key == "detail" and event.detail:
             return event.detail
-        if key not in _FIXED_KEYS:
+        if key not in _FIXED_KEYS and self._payload_key in (None, key):
             rendered = self._rendered()
             if rendered is not None and rendered[0] == key:
                 return rendered[1]
@@ -144,9 +147,13 @@ class EventView(Mapping[str, Any]):
 
     def _rendered(self) -> tuple[str, Any] | None:
         payload = self._event.payload
-        if payload is None or self._render_payload is None:
-            return None
-        return self._render_payload(payload)
+        rendered = (
+            None
+            if payload is None or self._render_payload is None
+            else self._render_payload(payload)
+        )
+        self._payload_key = "" if rendered is None else rendered[0]
+        return rendered
 
     def __iter__(self) -> Iterator[str]:
         yield from JOURNAL_KEYS
@@ -222,9 +229,40 @@ class Journal:
         """Call ``callback`` with every event appended from now on, in order."""
         self._subscribers.append(callback)
 
-    def append(self, **fields: Any) -> JournalEvent:
-        """Append an event built from ``fields``; the journal assigns ``seq``."""
-        event = JournalEvent(seq=self._count, **fields)
+    def append(
+        self,
+        *,
+        at: datetime,
+        kind: str,
+        network: str | None = None,
+        message: str | None = None,
+        event_code: str | None = None,
+        sender: str | None = None,
+        recipient: str | None = None,
+        mpan: str | None = None,
+        step: str | None = None,
+        correlation_id: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+        payload: object = None,
+        sent_at: datetime | None = None,
+    ) -> JournalEvent:
+        """Append an event with these fields (see :class:`JournalEvent`); the journal numbers it."""
+        event = JournalEvent(
+            self._count,
+            at,
+            kind,
+            network,
+            message,
+            event_code,
+            sender,
+            recipient,
+            mpan,
+            step,
+            correlation_id,
+            detail,
+            payload,
+            sent_at,
+        )
         self._count += 1
         if self._keep_events:
             self._events.append(event)
