@@ -164,19 +164,28 @@ class Runtime:
         """The participant object with ``participant_id`` (for tests and reports)."""
         return self._cells[participant_id].participant
 
-    async def run(self, *, until: datetime | None = None) -> RunStatistics:
-        """Start every participant, then deliver batches until the queue empties or ``until``."""
-        with _fewer_gc_passes():
-            return await self._run(until)
+    async def run(
+        self, *, until: datetime | None = None, on_phase: Callable[[str], None] | None = None
+    ) -> RunStatistics:
+        """Start every participant, then deliver batches until the queue empties or ``until``.
 
-    async def _run(self, until: datetime | None) -> RunStatistics:
+        ``on_phase`` is called with ``"started"`` once every participant's task
+        runs, before the first delivery, and with ``"drained"`` when delivery
+        ends, before the tasks are shut down (the benchmark times what lies between).
+        """
+        with _fewer_gc_passes():
+            return await self._run(until, on_phase or _no_phase)
+
+    async def _run(self, until: datetime | None, on_phase: Callable[[str], None]) -> RunStatistics:
         async with trio.open_nursery() as nursery:
             for pid, cell in self._cells.items():
                 await nursery.start(self._participant_task, pid, cell)
+            on_phase("started")
             error: Exception | None = None
             try:
                 if self._collect(self._cells):
                     await self._deliver_until(until)
+                on_phase("drained")
             except Exception as raised:  # re-raised below, outside the nursery's exception group
                 error = raised
             finally:
@@ -422,6 +431,10 @@ def _fewer_gc_passes() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
+
+
+def _no_phase(_phase: str) -> None:
+    """The default ``on_phase``: nobody is timing the run."""
 
 
 def _describe(delivery: Delivery | None) -> str:
