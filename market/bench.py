@@ -18,8 +18,6 @@ load run; signing costs an RSA operation per message) and no narration is attach
 from __future__ import annotations
 
 import math
-import resource
-import sys
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -29,6 +27,7 @@ import attrs
 import trio
 
 from market.dip_gateway import DipDefences
+from market.resources import peak_rss_mb
 from market.scenario import MarketSetup
 from market.scenario_spec import ScenarioSpec
 from market.simulation import Simulation
@@ -78,12 +77,6 @@ def simultaneous(setup: MarketSetup) -> MarketSetup:
         for s in setup.stimuli
     ]
     return attrs.evolve(setup, stimuli=stimuli, dip_defences=DipDefences(signing=False))
-
-
-def peak_rss_mb() -> float:
-    """The process's peak resident memory so far, in MiB (Linux reports KiB)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
 
 
 @attrs.frozen(kw_only=True)

@@ -36,6 +36,8 @@ def test_a_bau_profile_run_writes_a_report_with_the_documented_keys(
     assert document["latency_seconds"]["delivery"]["DIP"]["p50"] == 2.0
     assert document["reverse_migrations"]["started"] > 0
     assert document["verdict"]["ok"] is True
+    memory = document["memory_mb"]
+    assert 0 < memory["after_build"] <= memory["peak"]
     out = capsys.readouterr().out
     assert "Load test bau-2024: 1 working day(s), 300 switches" in out
     assert "Latency in simulated time" in out

@@ -63,6 +63,11 @@ def _overview(document: Mapping[str, Any]) -> Table:
         ),
         ("dead letters", f"{document['dead_letters']:,}"),
         ("journal events", f"{document['runtime']['journal_events']:,}"),
+        (
+            "peak memory: market built / end of run",
+            f"{document['memory_mb']['after_build']:,.0f} MiB / "
+            f"{document['memory_mb']['peak']:,.0f} MiB",
+        ),
     ]
     per_rm = rms["messages_per_reverse_migration"]
     if per_rm["all"] is not None:

@@ -33,6 +33,7 @@ from market.load_profiles import PROFILES, load_profile
 from market.load_spec import LoadSpec
 from market.load_statistics import LoadReport, measure_load
 from market.local_time import settlement_date_of
+from market.resources import peak_rss_mb
 from market.scenario import MarketSetup
 from market.settlement_calendar import SettlementCalendar
 from market.simulation import RunResult, Simulation
@@ -55,6 +56,7 @@ REPORT_KEYS: Final = (
     "mailbox_high_water",
     "dead_letters",
     "runtime",
+    "memory_mb",
     "verdict",
 )
 
@@ -164,6 +166,7 @@ def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) 
     if args.no_signing:
         setup = attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing=False))
     built = time.perf_counter()
+    built_rss = peak_rss_mb()
     show = args.progress or sys.stderr.isatty()
     progress = LoadProgress(
         expected=expected_deliveries(
@@ -191,7 +194,8 @@ def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) 
         "measure": measured - finished,
         "total": measured - started,
     }
-    document = report_document(spec, setup, result, report, phases)
+    memory = {"after_build": round(built_rss, 1), "peak": round(peak_rss_mb(), 1)}
+    document = report_document(spec, setup, result, report, phases, memory=memory)
     if args.report is not None:
         _write(args.report, json.dumps(document, indent=2) + "\n", "--report")
     if args.journal is not None:
@@ -209,8 +213,13 @@ def report_document(
     result: RunResult,
     report: LoadReport,
     phases: Mapping[str, float],
+    *,
+    memory: Mapping[str, float],
 ) -> dict[str, Any]:
-    """The ``--report`` JSON: the profile, wall time per phase, the measurements, the verdict."""
+    """The ``--report`` JSON: the profile, wall time per phase, the measurements, the verdict.
+
+    ``memory`` is the process's peak RSS in MiB once the market was built and at the end.
+    """
     return {
         "profile": {
             "name": spec.name,
@@ -228,6 +237,7 @@ def report_document(
         },
         "wall_seconds": dict(phases),
         **report.to_json(),
+        "memory_mb": dict(memory),
         "verdict": {"ok": result.verdict.ok, "lines": format_verdict(result.verdict)},
     }
 
