@@ -9,6 +9,8 @@ the command line.
 from __future__ import annotations
 
 import enum
+import functools
+import operator
 import random
 import re
 from typing import Final
@@ -110,28 +112,44 @@ def mpan_check_digit(first_twelve: str) -> int:
         raise InvalidIdentifierError(
             f"MPAN core prefix {first_twelve!r}: need exactly 12 digits to compute a check digit"
         )
-    total = sum(int(d) * w for d, w in zip(first_twelve, MPAN_CHECK_WEIGHTS, strict=True))
+    total: int = sum(map(operator.mul, map(int, first_twelve), MPAN_CHECK_WEIGHTS))
     return total % 11 % 10
 
 
 def is_valid_mpan_core(value: str) -> bool:
     """Whether ``value`` is 13 digits whose last digit is the correct check digit."""
-    return bool(_MPAN_CORE.match(value)) and mpan_check_digit(value[:12]) == int(value[12])
+    return isinstance(value, str) and _mpan_core_problem(value) is None
 
 
 def check_mpan_core(value: str) -> str:
     """Return ``value`` if it is a valid MPAN core, else raise saying which rule failed."""
-    if not isinstance(value, str) or not _MPAN_CORE.match(value):
+    if not isinstance(value, str):
         raise InvalidIdentifierError(
             f"MPAN core {value!r}: must be exactly 13 digits (e.g. '1900012345670')"
         )
+    problem = _mpan_core_problem(value)
+    if problem is not None:
+        raise InvalidIdentifierError(problem)
+    return value
+
+
+#: MPAN cores whose verdict is remembered: every message names its MPAN, and a run checks
+#: the same few hundred thousand cores over and over (a pure function, so caching is safe).
+_MPAN_VERDICTS_KEPT: Final = 1 << 18
+
+
+@functools.lru_cache(maxsize=_MPAN_VERDICTS_KEPT)
+def _mpan_core_problem(value: str) -> str | None:
+    """The rule MPAN core ``value`` breaks, or ``None`` when it is valid."""
+    if not _MPAN_CORE.match(value):
+        return f"MPAN core {value!r}: must be exactly 13 digits (e.g. '1900012345670')"
     expected = mpan_check_digit(value[:12])
     if int(value[12]) != expected:
-        raise InvalidIdentifierError(
+        return (
             f"MPAN core {value!r}: check digit is {value[12]}, but the weighted sum of the "
             f"first 12 digits gives {expected}"
         )
-    return value
+    return None
 
 
 def generate_mpan_core(rng: random.Random, distributor_id: str) -> str:

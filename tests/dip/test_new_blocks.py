@@ -28,6 +28,7 @@ from market.dip import (
     from_wire,
     to_wire,
 )
+from market.dip.consumption import SETTLEMENT_PERIOD
 
 from .appointment_builders import b071
 from .builders import at, ds_de_app_rm, m0, regs_s1
@@ -265,3 +266,37 @@ def test_periods_are_typed() -> None:
     [day] = from_wire(type(active_power()), to_wire(active_power())).b900_list
     assert isinstance(day.b047_list[0], B047)
     assert day.b047_list[0].sp.utcoffset() is not None
+
+
+@pytest.mark.parametrize(
+    ("values", "quality", "field"),
+    [
+        (["1.000", "2.000", "12.5"], "A", "B047.v"),
+        (["1.000", None, "3.000"], "A", "B047.v"),
+        (["1.000", "2.000"], "Q", "B047.q"),
+        ([], "A", "B900.b047_list"),
+    ],
+)
+def test_a_day_of_periods_checks_every_value(values: list[Any], quality: str, field: str) -> None:
+    """``B900.for_day`` refuses a bad value in any period, not only the first."""
+    with pytest.raises(FieldRuleError) as caught:
+        B900.for_day(
+            measurement_quantity_id="AI",
+            settlement_day_date=at("2026-03-09T00:00:00+00:00"),
+            values=values,
+            quality_indicator=quality,
+        )
+    assert caught.value.path == field
+
+
+def test_a_day_of_periods_is_the_same_as_one_built_period_by_period() -> None:
+    """Each period of ``for_day`` equals the B047 built (and checked) on its own."""
+    day = at("2026-03-09T00:00:00+00:00")
+    values = [f"{n}.000" for n in range(1, 49)]
+    built = B900.for_day(measurement_quantity_id="AI", settlement_day_date=day, values=values)
+    expected = tuple(
+        B047(sp=day + SETTLEMENT_PERIOD * n, v=value, q="A", e=None, arc=None)
+        for n, value in enumerate(values, start=1)
+    )
+    assert built.b047_list == expected
+    assert built.period_values() == tuple(enumerate(values, start=1))
