@@ -124,8 +124,9 @@ class EventView(Mapping[str, Any]):
             if self._at is None:
                 self._at = format_journal_instant(event.at)
             return self._at
-        if key in _PLAIN_KEYS:
-            return getattr(event, key)
+        index = _PLAIN_INDEX.get(key)
+        if index is not None:
+            return event[index]
         if key == "sent_at" and event.sent_at is not None:
             return format_journal_instant(event.sent_at)
         if key == "detail" and event.detail:
@@ -138,8 +139,9 @@ class EventView(Mapping[str, Any]):
 
     def get(self, key: str, default: Any = None) -> Any:
         """As :meth:`dict.get` (without a ``KeyError`` raised and caught on the plain keys)."""
-        if key in _PLAIN_KEYS:
-            return getattr(self._event, key)
+        index = _PLAIN_INDEX.get(key)
+        if index is not None:
+            return self._event[index]
         try:
             return self[key]
         except KeyError:
@@ -173,8 +175,9 @@ class EventView(Mapping[str, Any]):
         return f"EventView({self._event.seq}, {self._event.kind!r})"
 
 
-#: Keys of :data:`JOURNAL_KEYS` read straight from the event's attribute of the same name.
-_PLAIN_KEYS: Final = frozenset(JOURNAL_KEYS) - {"at"}
+#: Keys of :data:`JOURNAL_KEYS` read straight from the event's field of the same name,
+#: with that field's position in the tuple.
+_PLAIN_INDEX: Final = {key: JournalEvent._fields.index(key) for key in JOURNAL_KEYS if key != "at"}
 #: Keys that are never a payload's (the payload's key is whatever the renderer names it).
 _FIXED_KEYS: Final = frozenset(JOURNAL_KEYS) | {"sent_at", "detail"}
 

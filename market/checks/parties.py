@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Final
+from typing import Final, cast
 
 from market.broker import DIP
 from market.checks.facts import Event
@@ -78,22 +78,35 @@ def _certain_roles(events: list[Event]) -> dict[str, Role]:
     """Rules 1–3 of the module docstring."""
     known: dict[str, Role] = {}
 
+    def unknown(participant: object) -> bool:
+        return (
+            isinstance(participant, str)
+            and participant not in _NOT_PARTICIPANTS
+            and participant not in known
+        )
+
     def learn(participant: object, role: Role | None) -> None:
-        if isinstance(participant, str) and participant not in _NOT_PARTICIPANTS and role:
-            known.setdefault(participant, role)
+        if role and unknown(participant):
+            known[cast(str, participant)] = role
 
     submitters = {
         _publication(e): e.get("recipient") for e in events if e.get("kind") == "accepted"
     }
     for event in events:
-        flow = event.get("flow")
-        if event.get("kind") == "delivered" and isinstance(flow, Mapping):
-            learn(event.get("sender"), _role((flow.get("from") or {}).get("role")))
-            learn(event.get("recipient"), _role((flow.get("to") or {}).get("role")))
-        envelope = event.get("envelope")
-        if isinstance(envelope, Mapping):
-            sender_role = envelope.get("CommonBlock", {}).get("S1", {}).get("senderRoleID")
-            learn(submitters.get(_publication(event)), _role(sender_role))
+        # A message is only read when it could teach something new (``learn`` keeps the
+        # first role found): reading it renders it, and a journal holds millions.
+        sender, recipient = event.get("sender"), event.get("recipient")
+        if event.get("kind") == "delivered" and (unknown(sender) or unknown(recipient)):
+            flow = event.get("flow")
+            if isinstance(flow, Mapping):
+                learn(sender, _role((flow.get("from") or {}).get("role")))
+                learn(recipient, _role((flow.get("to") or {}).get("role")))
+        submitter = submitters.get(_publication(event))
+        if unknown(submitter):
+            envelope = event.get("envelope")
+            if isinstance(envelope, Mapping):
+                sender_role = envelope.get("CommonBlock", {}).get("S1", {}).get("senderRoleID")
+                learn(submitter, _role(sender_role))
         step = observed_step(event)
         if step is None:
             continue
