@@ -104,9 +104,9 @@ class EventView(Mapping[str, Any]):
     file read back from disk as well as on a live run. For a live run this view
     stands in for :func:`event_to_dict`: it holds only the event, formats the
     instant when asked (and keeps that string) and renders the payload only when
-    its key (``envelope``, ``flow``, ``css`` ...) is read, without keeping it. A large run's
-    checks then cost no copy of the journal (a rendered envelope is kilobytes).
-    Equal to the dict :func:`event_to_dict` gives for the same event.
+    its key (``envelope``, ``flow``, ``css`` ...) is read, without keeping it. A
+    large run's checks then cost no copy of the journal (a rendered envelope is
+    kilobytes). Equal to the dict :func:`event_to_dict` gives for the same event.
     """
 
     __slots__ = ("_at", "_event", "_payload_key", "_render_payload")

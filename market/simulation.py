@@ -132,5 +132,10 @@ class Simulation:
 
 
 def journal_dicts(journal: Journal) -> list[dict[str, Any]]:
-    """Every event of ``journal`` as the dict its journal line holds (the checkers' input)."""
+    """Every event of ``journal`` as the dict its journal line holds, payloads rendered.
+
+    For code that needs real dicts (JSON output, tests comparing lines); the
+    checkers of a live run read :func:`market.journal.event_views` instead,
+    which render nothing up front and copy nothing.
+    """
     return [event_to_dict(event, render_payload) for event in journal]

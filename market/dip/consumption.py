@@ -179,7 +179,11 @@ class B900:
         assert check_value is not None  # B047.v carries its wire rule
         for value in values[1:]:
             check_value(first, _PERIOD_VALUE_FIELD, value)
-        with attrs.validators.disabled():
+        # Not attrs.validators.disabled(): that turns validators back on at exit even if
+        # the caller had turned them off.
+        were_disabled = attrs.validators.get_disabled()
+        attrs.validators.set_disabled(True)
+        try:
             later = tuple(
                 B047(
                     sp=settlement_day_date + SETTLEMENT_PERIOD * number,
@@ -190,6 +194,8 @@ class B900:
                 )
                 for number, value in enumerate(values[1:], start=2)
             )
+        finally:
+            attrs.validators.set_disabled(were_disabled)
         return cls(
             b045=B045(measurement_quantity_id=measurement_quantity_id),
             b046=b046,

@@ -300,3 +300,20 @@ def test_a_day_of_periods_is_the_same_as_one_built_period_by_period() -> None:
     )
     assert built.b047_list == expected
     assert built.period_values() == tuple(enumerate(values, start=1))
+
+
+@pytest.mark.parametrize("disabled_before", [False, True])
+def test_a_day_of_periods_leaves_attrs_validators_as_it_found_them(
+    disabled_before: bool,
+) -> None:
+    """Building a day switches validators off only for the later periods, then restores them."""
+    attrs.validators.set_disabled(disabled_before)
+    try:
+        B900.for_day(
+            measurement_quantity_id="AI",
+            settlement_day_date=at("2026-03-09T00:00:00+00:00"),
+            values=["1.000", "2.000"],
+        )
+        assert attrs.validators.get_disabled() is disabled_before
+    finally:
+        attrs.validators.set_disabled(False)
