@@ -52,3 +52,30 @@ def test_bad_levels_are_usage_errors(levels: str, capsys: pytest.CaptureFixture[
         main(["bench", "--levels", levels])
     assert exit_info.value.code == 2
     assert "--levels" in capsys.readouterr().err
+
+
+def test_the_command_benches_a_market_with_the_users_participant(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--participant`` puts the user's class into every market the bench builds."""
+    argv = [
+        "bench",
+        "--json",
+        "--levels",
+        "2",
+        "--participant",
+        "SUP-MHSA=examples.byo.simple_supplier:SimpleOutgoingSupplier",
+    ]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "SimpleOutgoingSupplier" in captured.err
+    level = json.loads(captured.out)["levels"][0]
+    assert level["completed"] == 2 * level["runs"]
+
+
+def test_a_participant_that_cannot_be_loaded_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An unknown module exits 2 and names it."""
+    assert main(["bench", "--levels", "1", "--participant", "SUP-MHSA=no_such_module:X"]) == 2
+    assert "no_such_module" in capsys.readouterr().err

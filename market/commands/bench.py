@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -11,8 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from market.bench import DEFAULT_LEVELS, Level, bench
-from market.commands.common import EXIT_OK, load_object
+from market.byo import describe_replacements, parse_replacement, replace_participants
+from market.commands.common import EXIT_OK, UsageError, load_object
 from market.commands.run import MARKET_BUILDER
+from market.exceptions import ScenarioError
 from market.scenario import MarketSetup
 from market.scenario_spec import ScenarioSpec
 
@@ -59,11 +62,40 @@ def add_parser(commands: Any) -> None:
         default=DEFAULT_LEVELS,
         help="comma-separated concurrency levels (default 1,100,10000)",
     )
+    parser.add_argument(
+        "--participant",
+        action="append",
+        default=[],
+        metavar="TARGET=MODULE:CLASS",
+        help=(
+            "bench the market with your own class playing a participant (by id, e.g. "
+            "SUP-MHSA, or by role), as 'market run --participant' does; compare the ratios "
+            "with and without it to see what your code costs under load; repeatable"
+        ),
+    )
+
+
+def _own_builder(
+    builder: Callable[[ScenarioSpec], MarketSetup], texts: list[str]
+) -> Callable[[ScenarioSpec], MarketSetup]:
+    """``builder`` with the ``--participant`` replacements applied to every market it builds."""
+    if not texts:
+        return builder
+    try:
+        references = dict(parse_replacement(text) for text in texts)
+        classes = {target: load_object(reference) for target, reference in references.items()}
+        sample = builder(ScenarioSpec(seed=1, mpans=1))
+        replaced = replace_participants(sample, classes)
+    except ScenarioError as error:
+        raise UsageError(str(error)) from error
+    for line in describe_replacements(replaced, sample.participants):
+        print(line, file=sys.stderr)
+    return lambda spec: replace_participants(builder(spec), classes)
 
 
 def run_bench(args: argparse.Namespace) -> int:
     """Run the benchmark and print its figures."""
-    builder: Callable[[ScenarioSpec], MarketSetup] = load_object(MARKET_BUILDER)
+    builder = _own_builder(load_object(MARKET_BUILDER), args.participant)
     console = Console(stderr=True, highlight=False)
 
     def progress(level: Level) -> None:
