@@ -7,6 +7,7 @@ summer); settlement days run from local midnight to local midnight.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
@@ -48,7 +49,7 @@ def format_dip_datetime(at: datetime) -> str:
         raise InvalidIdentifierError(
             f"datetime {at!r}: must be timezone-aware to render as a DIP DT-003 value"
         )
-    return at.astimezone(UK).replace(microsecond=0).isoformat()
+    return _uk_iso_seconds(at)
 
 
 def parse_dip_datetime(text: str) -> datetime:
@@ -68,6 +69,18 @@ def parse_dip_datetime(text: str) -> datetime:
 
 def format_journal_instant(at: datetime) -> str:
     """ISO 8601 with UK local offset and no microseconds, as journal lines show instants."""
+    return _uk_iso_seconds(at)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _uk_iso_seconds(at: datetime) -> str:
+    """``at`` in UK local time, whole seconds, ISO 8601 with offset.
+
+    Remembered per instant: a run renders the same few thousand instants (batch
+    times, settlement days) over and over, and the time-zone conversion costs
+    more than the look-up. Equal aware datetimes are the same instant, so they
+    share one rendering whatever their tzinfo.
+    """
     return at.astimezone(UK).replace(microsecond=0).isoformat()
 
 

@@ -133,24 +133,37 @@ _APPOINTMENT_STARTS: Final = {
     "[MSAppActive]": "incomingMeteringServiceEffectiveFromDate",
 }
 _Publication = tuple[str, str | None, object, Mapping[str, object]]
+#: A delivered publication before its envelope is read: message, event code, correlation id.
+_Delivered = tuple[str, str | None, object, Event]
 
 
-def _publications(events: Iterable[Event]) -> list[_Publication]:
-    """``(message, event code, correlation id, envelope)`` per delivered publication, once."""
+def _delivered_publications(events: Iterable[Event]) -> list[_Delivered]:
+    """``(message, event code, correlation id, event)`` per delivered DIP message, once.
+
+    Nothing is rendered here: a journal read live renders an envelope each time
+    it is asked for, so the envelopes are read only for the publications a check needs.
+    """
     seen: set[tuple[object, ...]] = set()
-    publications = []
+    delivered: list[_Delivered] = []
     for event in events:
-        envelope = event.get("envelope")
-        if event.get("kind") != "delivered" or not isinstance(envelope, Mapping):
+        if event.get("kind") != "delivered":
             continue
         correlation = event.get("correlation_id")
         key = (event.get("message"), event.get("event_code"), correlation or event.get("seq"))
         if key not in seen:
             seen.add(key)
-            publications.append(
-                (str(event.get("message")), event.get("event_code"), correlation, envelope)
-            )
-    return publications
+            message, code = str(event.get("message")), event.get("event_code")
+            delivered.append((message, code, correlation, event))
+    return delivered
+
+
+def _with_envelopes(delivered: Iterable[_Delivered]) -> list[_Publication]:
+    """The publications among ``delivered``, each with its envelope (those without one dropped)."""
+    return [
+        (message, code, correlation, envelope)
+        for message, code, correlation, event in delivered
+        if isinstance(envelope := event.get("envelope"), Mapping)
+    ]
 
 
 def _days(envelope: Mapping[str, object], field: str) -> list[date]:
@@ -171,18 +184,20 @@ def check_regime_end(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
     """
     violations: list[InvariantViolation] = []
     for mpan, mpan_events in sorted(events_by_mpan(events).items()):
-        publications = _publications(mpan_events)
+        delivered = _delivered_publications(mpan_events)
         end = min(
             (
                 day
-                for _, code, _, envelope in publications
-                if code == "[ReverseMigNotification]"
+                for _, _, _, envelope in _with_envelopes(
+                    d for d in delivered if d[1] == "[ReverseMigNotification]"
+                )
                 for day in _days(envelope, "MHHSRegimeEndDate")
             ),
             default=None,
         )
         if end is None:
             continue
+        publications = _with_envelopes(delivered)
         rejected_days: set[date] = set()
         rejected_correlations: set[object] = set()
         for message, _, correlation, envelope in publications:
