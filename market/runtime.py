@@ -18,13 +18,11 @@ the plan's restart policy. A crash nobody supervises stops the run with
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import gc
 import inspect
 import math
 import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,6 +35,7 @@ from market.exceptions import ParticipantCrashedError, ScenarioError
 from market.faults import Crash, FaultInjector, FaultPlan, RestartPolicy
 from market.participant import Context, Participant
 from market.participant_adapter import ParticipantAdapter
+from market.resources import fewer_gc_passes
 from market.settlement_calendar import SettlementCalendar
 from market.system_messages import PlannedCrash, RestartDue, Resubmit, WebhookRestored
 
@@ -173,7 +172,7 @@ class Runtime:
         runs, before the first delivery, and with ``"drained"`` when delivery
         ends, before the tasks are shut down (the benchmark times what lies between).
         """
-        with _fewer_gc_passes():
+        with fewer_gc_passes():
             return await self._run(until, on_phase or _no_phase)
 
     async def _run(self, until: datetime | None, on_phase: Callable[[str], None]) -> RunStatistics:
@@ -413,24 +412,6 @@ class Runtime:
                 cell.crashed_on = delivery
                 cell.leftover = deliveries[index + 1 :]
                 return
-
-
-@contextlib.contextmanager
-def _fewer_gc_passes() -> Iterator[None]:
-    """Run with rarer cyclic-GC passes, then restore the thresholds.
-
-    A run allocates hundreds of thousands of small, long-lived, acyclic objects
-    (journal events, messages); CPython's default generation-0 threshold (700)
-    then triggers collections that rescan them over and over, which costs about
-    a quarter of a large run's time. Reference counting still frees everything
-    promptly; only the cycle detector runs less often.
-    """
-    previous = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
 
 
 def _no_phase(_phase: str) -> None:

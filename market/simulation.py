@@ -23,6 +23,7 @@ from market.ids import Role
 from market.journal import Journal, JournalEvent, event_to_dict, event_views
 from market.process_model import step_classifier
 from market.rendering import render_payload
+from market.resources import fewer_gc_passes
 from market.runtime import RunStatistics, Runtime
 from market.scenario import MarketSetup
 from market.settlement_calendar import SettlementCalendar
@@ -117,14 +118,15 @@ class Simulation:
     async def run(self) -> RunResult:
         """Run until nothing is left to deliver (or the setup's ``until``), then judge each MPAN."""
         statistics = await self.runtime.run(until=self.setup.until)
-        records = event_views(self.journal, render_payload)
-        mpans = self.setup.switching_mpans
-        return RunResult(
-            journal=self.journal,
-            outcomes=tuple(mpan_outcomes(records, mpans)),
-            verdict=check_journal(records, mpans=mpans, calendar=self.calendar),
-            statistics=statistics,
-        )
+        with fewer_gc_passes():
+            records = event_views(self.journal, render_payload)
+            mpans = self.setup.switching_mpans
+            return RunResult(
+                journal=self.journal,
+                outcomes=tuple(mpan_outcomes(records, mpans)),
+                verdict=check_journal(records, mpans=mpans, calendar=self.calendar),
+                statistics=statistics,
+            )
 
     def run_sync(self) -> RunResult:
         """:meth:`run` under ``trio.run``, for scripts that are not async themselves."""
