@@ -19,6 +19,8 @@ from market.exceptions import InvalidIdentifierError
 
 #: Weights of the MPAN core check digit over its first twelve digits (MRA rule).
 MPAN_CHECK_WEIGHTS: Final = (3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43)
+#: What the weights add up to when every digit is read as its ASCII code (``ord("0")`` = 48).
+_ZERO_CODE_WEIGHT: Final = ord("0") * sum(MPAN_CHECK_WEIGHTS)
 
 #: Shape of an MPAN core (the check digit is checked separately); shared with the JSON Schemas.
 MPAN_CORE_PATTERN: Final = r"^\d{13}$"
@@ -27,9 +29,11 @@ DIP_ID_PATTERN: Final = r"^[0-9A-Za-z]{10}$"
 #: Shape of a market participant id; shared with the JSON Schemas.
 MPID_PATTERN: Final = r"^[A-Z]{4}$"
 
-_MPAN_CORE = re.compile(MPAN_CORE_PATTERN)
-_DIP_ID = re.compile(DIP_ID_PATTERN)
-_MPID = re.compile(MPID_PATTERN)
+# Matched whole (``fullmatch``: a Python ``$`` also matches before a trailing newline) and
+# ASCII-only (a Python ``\d`` also matches other scripts' digits), as JSON Schema reads them.
+_MPAN_CORE = re.compile(MPAN_CORE_PATTERN, re.ASCII)
+_DIP_ID = re.compile(DIP_ID_PATTERN, re.ASCII)
+_MPID = re.compile(MPID_PATTERN, re.ASCII)
 
 #: Distributor ids (first two MPAN digits) of the fourteen GB DNO areas, by GSP group.
 GSP_GROUP_DISTRIBUTOR: Final = {
@@ -108,11 +112,13 @@ DIP_ROLES: Final = frozenset(
 
 def mpan_check_digit(first_twelve: str) -> int:
     """Return the check digit for the first twelve digits of an MPAN core."""
-    if len(first_twelve) != 12 or not first_twelve.isdigit():
+    if len(first_twelve) != 12 or not (first_twelve.isascii() and first_twelve.isdigit()):
         raise InvalidIdentifierError(
             f"MPAN core prefix {first_twelve!r}: need exactly 12 digits to compute a check digit"
         )
-    total: int = sum(map(operator.mul, map(int, first_twelve), MPAN_CHECK_WEIGHTS))
+    # ASCII digit codes are 48 + the digit: weigh the codes, then take 48 × the weights off.
+    codes = first_twelve.encode("ascii")
+    total: int = sum(map(operator.mul, codes, MPAN_CHECK_WEIGHTS)) - _ZERO_CODE_WEIGHT
     return total % 11 % 10
 
 
@@ -141,7 +147,7 @@ _MPAN_VERDICTS_KEPT: Final = 1 << 18
 @functools.lru_cache(maxsize=_MPAN_VERDICTS_KEPT)
 def _mpan_core_problem(value: str) -> str | None:
     """The rule MPAN core ``value`` breaks, or ``None`` when it is valid."""
-    if not _MPAN_CORE.match(value):
+    if not _MPAN_CORE.fullmatch(value):
         return f"MPAN core {value!r}: must be exactly 13 digits (e.g. '1900012345670')"
     expected = mpan_check_digit(value[:12])
     if int(value[12]) != expected:
@@ -164,7 +170,7 @@ def generate_mpan_core(rng: random.Random, distributor_id: str) -> str:
 
 def check_dip_id(value: str) -> str:
     """Return ``value`` if it is a 10-character DIP ID, else raise."""
-    if not isinstance(value, str) or not _DIP_ID.match(value):
+    if not isinstance(value, str) or not _DIP_ID.fullmatch(value):
         raise InvalidIdentifierError(
             f"DIP ID {value!r}: must be exactly 10 letters or digits (e.g. '2200000019')"
         )
@@ -173,7 +179,7 @@ def check_dip_id(value: str) -> str:
 
 def check_mpid(value: str) -> str:
     """Return ``value`` if it is a market participant id (4 upper-case letters), else raise."""
-    if not isinstance(value, str) or not _MPID.match(value):
+    if not isinstance(value, str) or not _MPID.fullmatch(value):
         raise InvalidIdentifierError(
             f"MPID {value!r}: must be exactly 4 upper-case letters (e.g. 'LGSB')"
         )

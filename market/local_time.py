@@ -20,7 +20,7 @@ UK: Final = ZoneInfo("Europe/London")
 #: Shape of a DT-003 datetime (``YYYY-MM-DDThh:mm:ss±hh:mm``); shared with the JSON Schemas.
 DIP_DATETIME_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$"
 
-_DIP_DATETIME = re.compile(DIP_DATETIME_PATTERN)
+_DIP_DATETIME = re.compile(DIP_DATETIME_PATTERN, re.ASCII)
 
 
 def to_local(at: datetime) -> datetime:

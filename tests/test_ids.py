@@ -70,3 +70,27 @@ def test_dip_id_mpid_and_gsp_group_rules() -> None:
         check_mpid("lgsb")
     with pytest.raises(InvalidIdentifierError, match="one of _A"):
         check_gsp_group("_I")
+
+
+@pytest.mark.parametrize(
+    ("check", "value"),
+    [
+        (check_mpan_core, "1900012345670\n"),
+        (check_mpan_core, "\u0661\u0669" + "0" * 10 + "\u0660"),  # Arabic-Indic digits
+        (check_dip_id, "2200000019\n"),
+        (check_mpid, "LGSB\n"),
+    ],
+)
+def test_identifiers_are_matched_whole_and_in_ascii_digits(check: object, value: str) -> None:
+    """A trailing newline or another script's digits is refused, as the JSON Schemas refuse it."""
+    assert callable(check)
+    with pytest.raises(InvalidIdentifierError):
+        check(value)
+    if check is check_mpan_core:
+        assert not is_valid_mpan_core(value)
+
+
+def test_check_digit_of_other_scripts_digits_is_refused() -> None:
+    """``mpan_check_digit`` needs twelve ASCII digits."""
+    with pytest.raises(InvalidIdentifierError):
+        mpan_check_digit("\u0661" * 12)

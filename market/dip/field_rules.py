@@ -357,7 +357,7 @@ def _text_format(
         min_length=min_length,
         max_length=max_length,
         choices=choices,
-        pattern=re.compile(pattern) if pattern is not None else None,
+        pattern=re.compile(pattern, re.ASCII) if pattern is not None else None,
         shape=shape,
         check=check,
     )

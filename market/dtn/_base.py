@@ -75,7 +75,7 @@ def _decoded_unchanged(value: object, field: str) -> object:
     return value
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def _encode_date(value: date) -> str:

@@ -90,7 +90,7 @@ def text(min_length: int, max_length: int) -> Validator:
 
 def matching(pattern: str, description: str) -> Validator:
     """A string that matches ``pattern`` in full, described to the sender as ``description``."""
-    compiled = re.compile(pattern)
+    compiled = re.compile(pattern, re.ASCII)
     return satisfying(
         lambda value: isinstance(value, str) and compiled.fullmatch(value) is not None,
         description,
@@ -227,9 +227,9 @@ MEASUREMENT_QUANTITIES: Final = MappingProxyType(
 )
 
 _READING = r"-?\d{1,9}\.\d{1,3}"
-_ADVANCE_KWH = re.compile(r"\d{1,9}\.\d{3}")
+_ADVANCE_KWH = re.compile(r"\d{1,9}\.\d{3}", re.ASCII)
 _REGISTER_ID = re.compile(r"[0-9A-Z]{2}")
-_TIME_PATTERN_REGIME = re.compile(r"\d{5}")
+_TIME_PATTERN_REGIME = re.compile(r"\d{5}", re.ASCII)
 
 
 def _is_register_id(value: object) -> bool:
