@@ -8,9 +8,10 @@ their fields. Rendering happens only when a journal line is written or digested.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -46,3 +47,44 @@ def render_payload(payload: object) -> tuple[str, Any] | None:
             for name, value in attrs.asdict(payload, recurse=False).items()  # type: ignore[arg-type]
         }
     return None
+
+
+class LazyEnvelope(Mapping[str, Any]):
+    """A DIP envelope read as its JSON ``payload`` object, one block rendered per access.
+
+    ``envelope["CommonBlock"]`` renders the CommonBlock only: the checkers that
+    want a transaction id or a sender role then never render a CustomBlock (an
+    IF-021's holds 48 periods). Equal to :func:`render_envelope`'s dict.
+    """
+
+    __slots__ = ("_envelope",)
+
+    def __init__(self, envelope: DipEnvelope) -> None:
+        self._envelope = envelope
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "CommonBlock":
+            return to_wire(self._envelope.common)
+        if key == "CustomBlock":
+            return to_wire(self._envelope.custom)
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_ENVELOPE_KEYS)
+
+    def __len__(self) -> int:
+        return len(_ENVELOPE_KEYS)
+
+
+_ENVELOPE_KEYS: Final = ("CommonBlock", "CustomBlock")
+
+
+def render_payload_lazily(payload: object) -> tuple[str, Any] | None:
+    """As :func:`render_payload`, but a DIP envelope comes as a :class:`LazyEnvelope`.
+
+    For reading a live journal (:func:`market.journal.event_views`); a journal
+    line written out uses :func:`render_payload`.
+    """
+    if isinstance(payload, DipEnvelope):
+        return "envelope", LazyEnvelope(payload)
+    return render_payload(payload)

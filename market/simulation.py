@@ -22,7 +22,7 @@ from market.faults import FaultInjector
 from market.ids import Role
 from market.journal import Journal, JournalEvent, event_to_dict, event_views
 from market.process_model import step_classifier
-from market.rendering import render_payload
+from market.rendering import render_payload, render_payload_lazily
 from market.resources import fewer_gc_passes
 from market.runtime import RunStatistics, Runtime
 from market.scenario import MarketSetup
@@ -119,7 +119,7 @@ class Simulation:
         """Run until nothing is left to deliver (or the setup's ``until``), then judge each MPAN."""
         statistics = await self.runtime.run(until=self.setup.until)
         with fewer_gc_passes():
-            records = event_views(self.journal, render_payload)
+            records = event_views(self.journal, render_payload_lazily)
             mpans = self.setup.switching_mpans
             return RunResult(
                 journal=self.journal,

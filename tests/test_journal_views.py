@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from market.journal import EventView, event_to_dict, event_views
-from market.rendering import render_payload
+from market.journal import EventView, PayloadRenderer, event_to_dict, event_views
+from market.rendering import LazyEnvelope, render_payload, render_payload_lazily
 from market.simulation import RunResult
 
 
-def test_every_view_equals_its_journal_line(default_run: RunResult) -> None:
+@pytest.mark.parametrize("renderer", [render_payload, render_payload_lazily])
+def test_every_view_equals_its_journal_line(
+    default_run: RunResult, renderer: PayloadRenderer
+) -> None:
     """Each view compares equal to event_to_dict's dict: keys, order, values, payloads."""
-    views = event_views(default_run.journal, render_payload)
+    views = event_views(default_run.journal, renderer)
     assert len(views) == len(default_run.journal)
     for event, view in zip(default_run.journal, views, strict=True):
         line = event_to_dict(event, render_payload)
@@ -44,3 +47,22 @@ def test_views_keep_no_rendered_payload(default_run: RunResult) -> None:
     again = view["flow"]
     assert first == again
     assert first is not again
+
+
+def test_a_lazy_envelope_renders_one_block_at_a_time(default_run: RunResult) -> None:
+    """``CommonBlock`` and ``CustomBlock`` are the rendered envelope's, read separately."""
+    delivered = next(
+        e
+        for e in default_run.journal
+        if e.kind == "delivered" and (e.message or "").startswith("PUB-")
+    )
+    view = EventView(delivered, render_payload_lazily)
+    envelope = view["envelope"]
+    assert isinstance(envelope, LazyEnvelope)
+    full = event_to_dict(delivered, render_payload)["envelope"]
+    assert list(envelope) == list(full)
+    assert envelope["CommonBlock"] == full["CommonBlock"]
+    assert envelope["CustomBlock"] == full["CustomBlock"]
+    assert len(envelope) == 2
+    with pytest.raises(KeyError):
+        envelope["R0"]
