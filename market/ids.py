@@ -129,14 +129,14 @@ def is_valid_mpan_core(value: str) -> bool:
 
 def check_mpan_core(value: str) -> str:
     """Return ``value`` if it is a valid MPAN core, else raise saying which rule failed."""
-    if not isinstance(value, str):
-        raise InvalidIdentifierError(
-            f"MPAN core {value!r}: must be exactly 13 digits (e.g. '1900012345670')"
-        )
-    problem = _mpan_core_problem(value)
+    problem = _mpan_core_problem(value) if isinstance(value, str) else _mpan_shape_rule(value)
     if problem is not None:
         raise InvalidIdentifierError(problem)
     return value
+
+
+def _mpan_shape_rule(value: object) -> str:
+    return f"MPAN core {value!r}: must be exactly 13 digits (e.g. '1900012345670')"
 
 
 #: MPAN cores whose verdict is remembered: every message names its MPAN, and a run checks
@@ -148,7 +148,7 @@ _MPAN_VERDICTS_KEPT: Final = 1 << 18
 def _mpan_core_problem(value: str) -> str | None:
     """The rule MPAN core ``value`` breaks, or ``None`` when it is valid."""
     if not _MPAN_CORE.fullmatch(value):
-        return f"MPAN core {value!r}: must be exactly 13 digits (e.g. '1900012345670')"
+        return _mpan_shape_rule(value)
     expected = mpan_check_digit(value[:12])
     if int(value[12]) != expected:
         return (

@@ -185,19 +185,20 @@ def check_regime_end(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
     violations: list[InvariantViolation] = []
     for mpan, mpan_events in sorted(events_by_mpan(events).items()):
         delivered = _delivered_publications(mpan_events)
+        if not any(code == "[ReverseMigNotification]" for _, code, _, _ in delivered):
+            continue  # not a reverse migration: no envelope of it needs reading
+        publications = _with_envelopes(delivered)
         end = min(
             (
                 day
-                for _, _, _, envelope in _with_envelopes(
-                    d for d in delivered if d[1] == "[ReverseMigNotification]"
-                )
+                for _, code, _, envelope in publications
+                if code == "[ReverseMigNotification]"
                 for day in _days(envelope, "MHHSRegimeEndDate")
             ),
             default=None,
         )
         if end is None:
             continue
-        publications = _with_envelopes(delivered)
         rejected_days: set[date] = set()
         rejected_correlations: set[object] = set()
         for message, _, correlation, envelope in publications:

@@ -131,6 +131,38 @@ class B047:
 _PERIOD_VALUE_FIELD: Final = attrs.fields(B047).v
 
 
+def _day_periods(
+    day: datetime, values: Sequence[str], quality: str, reason: str | None
+) -> tuple[B047, ...]:
+    """Periods 1, 2, … of UTC day ``day`` with ``values``, each rule checked once per value.
+
+    The first period is built with all its validators; each later value is
+    checked by B047's ``v`` rule; the later periods are then built without the
+    rest (their ``q``, ``e`` and ``arc`` are the first's, their ``sp`` whole
+    periods after the day start).
+    """
+
+    def period(number: int, value: str) -> B047:
+        return B047(sp=day + SETTLEMENT_PERIOD * number, v=value, q=quality, e=reason, arc=None)
+
+    if not values:
+        return ()
+    first = period(1, values[0])
+    check_value = _PERIOD_VALUE_FIELD.validator
+    assert check_value is not None  # B047.v carries its wire rule
+    for value in values[1:]:
+        check_value(first, _PERIOD_VALUE_FIELD, value)
+    # Not attrs.validators.disabled(): that turns validators back on at exit even if
+    # the caller had turned them off.
+    were_disabled = attrs.validators.get_disabled()
+    attrs.validators.set_disabled(True)
+    try:
+        later = tuple(period(number, value) for number, value in enumerate(values[1:], start=2))
+    finally:
+        attrs.validators.set_disabled(were_disabled)
+    return (first, *later)
+
+
 @attrs.frozen(kw_only=True)
 class B900:
     """One settlement day of one measurement quantity: B045, B046 and its periods."""
@@ -153,53 +185,16 @@ class B900:
     ) -> B900:
         """Periods 1, 2, … of ``settlement_day_date`` with ``values``, all of one quality.
 
-        Every rule is checked once per value rather than once per period: the
-        first period is built with all its validators (``sp``, ``q``, ``e``,
-        ``arc`` are then known good, and every later ``sp`` is a whole number of
-        periods after a checked UTC day start); each later ``v`` is checked by
-        B047's own ``v`` rule; the later periods are then built without
-        re-checking. A day holds 48 periods, and a run builds one day per
+        Every rule is checked once per value rather than once per period (see
+        ``_day_periods``): a day holds 48 periods, and a run builds one day per
         reverse migration, so this matters under load.
         """
         b046 = B046(settlement_day_date=settlement_day_date)
-        if not values:
-            return cls(
-                b045=B045(measurement_quantity_id=measurement_quantity_id),
-                b046=b046,
-                b047_list=(),
-            )
-        first = B047(
-            sp=settlement_day_date + SETTLEMENT_PERIOD,
-            v=values[0],
-            q=quality_indicator,
-            e=estimation_reason,
-            arc=None,
-        )
-        check_value = _PERIOD_VALUE_FIELD.validator
-        assert check_value is not None  # B047.v carries its wire rule
-        for value in values[1:]:
-            check_value(first, _PERIOD_VALUE_FIELD, value)
-        # Not attrs.validators.disabled(): that turns validators back on at exit even if
-        # the caller had turned them off.
-        were_disabled = attrs.validators.get_disabled()
-        attrs.validators.set_disabled(True)
-        try:
-            later = tuple(
-                B047(
-                    sp=settlement_day_date + SETTLEMENT_PERIOD * number,
-                    v=value,
-                    q=quality_indicator,
-                    e=estimation_reason,
-                    arc=None,
-                )
-                for number, value in enumerate(values[1:], start=2)
-            )
-        finally:
-            attrs.validators.set_disabled(were_disabled)
+        periods = _day_periods(settlement_day_date, values, quality_indicator, estimation_reason)
         return cls(
             b045=B045(measurement_quantity_id=measurement_quantity_id),
             b046=b046,
-            b047_list=(first, *later),
+            b047_list=periods,
         )
 
     @property
