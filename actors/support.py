@@ -14,7 +14,10 @@ from typing import ClassVar
 import attrs
 
 from market.compose import dip_submission, dtn_flow
-from market.dip import (
+from market.kernel.ids import Role
+from market.kernel.local_time import local_instant
+from market.kernel.settlement_calendar import settlement_periods
+from market.messages.dip import (
     B007,
     B044,
     B067,
@@ -28,12 +31,9 @@ from market.dip import (
     MSAppSPRequest,
     MSAppSPResponse,
 )
-from market.dtn import D0011, D0153, D0155, D0261
-from market.ids import Role
-from market.local_time import local_instant
+from market.messages.dtn import D0011, D0153, D0155, D0261
 from market.participant import Context, Participant, ParticipantIdentity
-from market.population import MeteringPoint, format_reading
-from market.settlement_calendar import settlement_periods
+from market.process.population import MeteringPoint, format_reading
 
 
 class LegacyAgent(Participant):

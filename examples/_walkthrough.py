@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from actors.markets import build_market
-from market.scenario_spec import ScenarioSpec
-from market.simulation import Simulation, journal_dicts
+from actors.markets.default import build_market
+from market.process.scenario_spec import ScenarioSpec
+from market.runtime.simulation import Simulation, journal_dicts
 from market.teaching import explain_lines, journey_of
 
 

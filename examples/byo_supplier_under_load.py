@@ -14,12 +14,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from actors.markets import build_market
+from actors.markets.default import build_market
 from examples.byo.simple_supplier import SimpleOutgoingSupplier
-from market.byo import replace_participants
+from market.byo.replace import replace_participants
 from market.checks import format_verdict
-from market.scenario_spec import ScenarioSpec
-from market.simulation import Simulation
+from market.process.scenario_spec import ScenarioSpec
+from market.runtime.simulation import Simulation
 
 SEED = 2026
 

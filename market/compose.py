@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from market.dip import (
+from market.kernel.exceptions import ScenarioError
+from market.kernel.ids import Role
+from market.messages.dip import (
     A0,
     M0,
     R0,
@@ -24,11 +26,9 @@ from market.dip import (
     render_body,
     sender_unique_reference,
 )
-from market.dip.signing import KeyRing, shared_key_ring, sign_request
-from market.dip.transport import channel_url
-from market.dtn import DFlow
-from market.exceptions import ScenarioError
-from market.ids import Role
+from market.messages.dip.signing import KeyRing, shared_key_ring, sign_request
+from market.messages.dip.transport import channel_url
+from market.messages.dtn import DFlow
 from market.participant import Context
 
 FlowT = TypeVar("FlowT", bound=DFlow)

@@ -24,13 +24,13 @@ from typing import Any, ClassVar, Literal, Protocol
 
 import attrs
 
-from market.dip.codes import REJECTED_BY_RECIPIENT, ResponseCode
-from market.dip.envelope import DipEnvelope
-from market.dip.status import RecipientRejection
-from market.ids import Role, check_dip_id, check_mpid
-from market.local_time import settlement_date_of
-from market.settlement_calendar import SettlementCalendar
-from market.system_messages import ReplayRequest, WebhookRestored
+from market.kernel.ids import Role, check_dip_id, check_mpid
+from market.kernel.local_time import settlement_date_of
+from market.kernel.settlement_calendar import SettlementCalendar
+from market.messages.dip.codes import REJECTED_BY_RECIPIENT, ResponseCode
+from market.messages.dip.envelope import DipEnvelope
+from market.messages.dip.status import RecipientRejection
+from market.messages.system import ReplayRequest, WebhookRestored
 
 
 def _optional(check: Callable[[str], str]) -> Callable[[object, object, str | None], None]:

@@ -7,8 +7,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from actors.markets import default_market
-from market.simulation import RunResult, Simulation
+from actors.markets.default import default_market
+from market.runtime.simulation import RunResult, Simulation
 
 #: Examples per property test. Fixed and derandomized, so every CI run tries the same
 #: inputs and costs the same (see README, Security); `HYPOTHESIS_PROFILE=dev` for a

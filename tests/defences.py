@@ -6,9 +6,13 @@ import random
 from datetime import UTC, datetime
 from typing import Any
 
-from market.broker import Broker, Delivery, VirtualClock
 from market.compose import dip_submission
-from market.dip import (
+from market.kernel.broker import Broker, Delivery, VirtualClock
+from market.kernel.directory import Directory
+from market.kernel.ids import Role
+from market.kernel.journal import Journal, JournalEvent
+from market.kernel.settlement_calendar import SettlementCalendar
+from market.messages.dip import (
     B002,
     B013,
     B094,
@@ -17,13 +21,9 @@ from market.dip import (
     DipResponse,
     ReverseMigNotification,
 )
-from market.dip_gateway import DEFAULT_DEFENCES, DipDefences, DipGateway
-from market.dip_routing import MpanRoleMap, default_routes
-from market.directory import Directory
-from market.ids import Role
-from market.journal import Journal, JournalEvent
+from market.networks.dip_gateway import DEFAULT_DEFENCES, DipDefences, DipGateway
+from market.networks.dip_routing import MpanRoleMap, default_routes
 from market.participant import Context, ParticipantIdentity
-from market.settlement_calendar import SettlementCalendar
 
 MPAN = "1900012345670"
 UNKNOWN_MPAN = "1900000000013"

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from actors.markets import build_market
-from market.bench import MIN_TIMED_SECONDS, bench, run_level
-from market.cli import main
+from actors.markets.default import build_market
+from market.cli.main import main
+from market.tools.bench import MIN_TIMED_SECONDS, bench, run_level
 
 #: Deliveries of one built-in variant-T reverse migration (the default market's path).
 DELIVERIES_PER_RM = 55

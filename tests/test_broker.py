@@ -7,9 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from market.broker import Broker, VirtualClock
 from market.compose import dip_submission, dtn_flow
-from market.dip import (
+from market.kernel.broker import Broker, VirtualClock
+from market.kernel.directory import Directory
+from market.kernel.ids import Role
+from market.kernel.journal import Journal
+from market.kernel.settlement_calendar import SettlementCalendar
+from market.messages.dip import (
     B002,
     B013,
     B094,
@@ -19,13 +23,9 @@ from market.dip import (
     ReverseMigNotification,
     render_body,
 )
-from market.dip_routing import MpanRoleMap, default_routes
-from market.directory import Directory
-from market.dtn import D0217
-from market.ids import Role
-from market.journal import Journal
+from market.messages.dtn import D0217
+from market.networks.dip_routing import MpanRoleMap, default_routes
 from market.participant import CancelTimer, Context, ParticipantIdentity, Send, SetTimer
-from market.settlement_calendar import SettlementCalendar
 
 MPAN = "1900012345670"
 START = datetime(2026, 2, 27, 16, 0, tzinfo=UTC)

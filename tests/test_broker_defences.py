@@ -8,20 +8,20 @@ from datetime import timedelta
 import attrs
 import pytest
 
-from actors.markets import default_market
-from market.broker import Broker
+from actors.markets.default import default_market
 from market.compose import dip_request
-from market.dip import (
+from market.kernel.broker import Broker
+from market.messages.dip import (
     EFFECTIVE_DATE_RETROSPECTIVE,
     DipEnvelope,
     DipStatusMessage,
     render_body,
 )
-from market.dip.signing import SigningKey
-from market.dip_gateway import DipDefences, DipGateway, RateLimit
-from market.dip_routing import default_routes
+from market.messages.dip.signing import SigningKey
+from market.networks.dip_gateway import DipDefences, DipGateway, RateLimit
+from market.networks.dip_routing import default_routes
 from market.participant import Send
-from market.simulation import Simulation
+from market.runtime.simulation import Simulation
 from tests.defences import (
     MPAN,
     START,

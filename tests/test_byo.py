@@ -7,18 +7,18 @@ from typing import Any, ClassVar
 
 import pytest
 
-from actors.markets import build_market, default_market
-from market.adapters import DipJsonParticipant
-from market.byo import describe_replacements, parse_replacement, replace_participants
+from actors.markets.default import build_market, default_market
+from market.byo.dip_json import DipJsonParticipant
+from market.byo.replace import describe_replacements, parse_replacement, replace_participants
 from market.checks import format_verdict
-from market.cli import main
+from market.cli.main import main
 from market.compose import dtn_flow
-from market.dtn import D0011, D0155
-from market.exceptions import ScenarioError
-from market.ids import Role
+from market.kernel.exceptions import ScenarioError
+from market.kernel.ids import Role
+from market.messages.dtn import D0011, D0155
 from market.participant import Context, Participant
-from market.scenario_spec import ScenarioSpec
-from market.simulation import Simulation, journal_dicts
+from market.process.scenario_spec import ScenarioSpec
+from market.runtime.simulation import Simulation, journal_dicts
 
 
 class LazyCollector(Participant):

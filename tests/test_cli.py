@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from market.cli import main
-from market.journal import JOURNAL_KEYS
+from market.cli.main import main
+from market.kernel.journal import JOURNAL_KEYS
 
 
 def test_run_narrates_the_flow_and_reports_every_mpan_completed(

@@ -6,8 +6,8 @@ import attrs
 import trio
 import trio.testing
 
-from actors.markets import default_market
-from market.simulation import Simulation, journal_dicts
+from actors.markets.default import default_market
+from market.runtime.simulation import Simulation, journal_dicts
 
 
 def _order(seed: int, explore: bool) -> list[tuple[str | None, str | None]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import attrs
 
-from actors.markets import default_market
-from market.simulation import Simulation
-from market.testing import SchedulePerturbingParticipant
+from actors.markets.default import default_market
+from market.byo.testing import SchedulePerturbingParticipant
+from market.runtime.simulation import Simulation
 
 
 def _digest(seed: int, mpans: int = 4, perturbation: int | None = None) -> str:

@@ -8,8 +8,9 @@ import attrs
 import pytest
 
 from market.compose import dip_request
-from market.dip import DipEnvelope, render_body
-from market.dip.signing import (
+from market.kernel.exceptions import ScenarioError
+from market.messages.dip import DipEnvelope, render_body
+from market.messages.dip.signing import (
     CONTENT_HASH_HEADER,
     SIGNATURE_HEADER,
     KeyRing,
@@ -17,8 +18,8 @@ from market.dip.signing import (
     content_hash,
     shared_key_ring,
 )
-from market.dip.transport import DipRequest, channel_url
-from market.dip_gateway import (
+from market.messages.dip.transport import DipRequest, channel_url
+from market.networks.dip_gateway import (
     DEFAULT_DEFENCES,
     Admission,
     DipDefences,
@@ -26,8 +27,7 @@ from market.dip_gateway import (
     GatewayRejection,
     RateLimit,
 )
-from market.dip_routing import default_routes
-from market.exceptions import ScenarioError
+from market.networks.dip_routing import default_routes
 from tests.defences import MPAN, START, UNKNOWN_MPAN, broker, context, directory, notification
 
 

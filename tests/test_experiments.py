@@ -9,8 +9,15 @@ from typing import Any
 import attrs
 import pytest
 
-from market.cli import main
-from market.experiment_report import (
+from market.cli.main import main
+from market.experiments.experiment import (
+    Experiment,
+    ExperimentReport,
+    format_report,
+    passes_every_check,
+    run_experiment,
+)
+from market.experiments.report import (
     build_report,
     count_faults,
     count_recovery,
@@ -18,16 +25,9 @@ from market.experiment_report import (
     touched_mpans,
     unplanned_crashes,
 )
-from market.experiments import (
-    Experiment,
-    ExperimentReport,
-    format_report,
-    passes_every_check,
-    run_experiment,
-)
 from market.faults import FaultPlan, Loss, Scope
-from market.journal import digest_lines, read_journal_lines
-from market.scenario_spec import VARIANT_MIXES, ScenarioSpec
+from market.kernel.journal import digest_lines, read_journal_lines
+from market.process.scenario_spec import VARIANT_MIXES, ScenarioSpec
 
 LOSSY_DIP = """
 [[fault]]
@@ -70,7 +70,7 @@ def test_same_experiment_and_seed_give_identical_reports(tmp_path: Path) -> None
 def test_the_replay_command_reproduces_the_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Running the report's command through market.cli gives the same journal and report."""
+    """Running the report's command through market.cli.main gives the same journal and report."""
     experiment = _experiment(tmp_path, LOSSY_DIP)
     report = run_experiment(experiment, seed=3, root=tmp_path)
     assert report.replay_command == "market run --mpans 3 --faults plan.toml --seed 3"

@@ -8,22 +8,22 @@ from collections import Counter
 import attrs
 import pytest
 
-from actors.gb_market import build_gb_market, setup_from_population
-from actors.gb_population import (
+from actors.central.registration import RegistrationService
+from actors.markets.gb import build_gb_market, setup_from_population
+from actors.markets.gb_population import (
     GbPopulation,
     arrival_times,
     draw_gb_population,
     run_working_days,
 )
-from actors.registration import RegistrationService
-from market.exceptions import ScenarioError
 from market.faults import DipOutage
-from market.ids import GSP_GROUP_DISTRIBUTOR, GSP_GROUPS
-from market.load_profiles import PROFILES, load_profile
-from market.load_spec import LoadSpec
-from market.local_time import to_local
-from market.settlement_calendar import SettlementCalendar
-from market.simulation import Simulation
+from market.kernel.exceptions import ScenarioError
+from market.kernel.ids import GSP_GROUP_DISTRIBUTOR, GSP_GROUPS
+from market.kernel.local_time import to_local
+from market.kernel.settlement_calendar import SettlementCalendar
+from market.load.profiles import PROFILES, load_profile
+from market.load.spec import LoadSpec
+from market.runtime.simulation import Simulation
 
 #: A large population drawn once (no run) for the statistical shape tests.
 SHAPE_MPANS = 20_000

@@ -35,7 +35,7 @@ def run_command(command: str) -> str:
     """Run one guide command in the current folder; its standard output and error, as shown."""
     argv = shlex.split(command)
     if argv[0] == "market":
-        from market.cli import main
+        from market.cli.main import main
 
         out = io.StringIO()
         with (

@@ -18,9 +18,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actors.markets import default_market
-from market.broker import Broker, Delivery
-from market.dip import (
+from actors.markets.default import default_market
+from market.kernel.broker import Broker, Delivery
+from market.kernel.settlement_calendar import SettlementCalendar
+from market.messages.dip import (
     RESPONSE_CODES,
     DipEnvelope,
     DipResponse,
@@ -31,10 +32,9 @@ from market.dip import (
     parse_body,
     render_body,
 )
-from market.dip_gateway import DipDefences
+from market.networks.dip_gateway import DipDefences
 from market.participant import Context, Send
-from market.settlement_calendar import SettlementCalendar
-from market.simulation import Simulation
+from market.runtime.simulation import Simulation
 from tests.defences import broker, context, detail, drain, notification, rejections, responses
 from tests.dip.test_schema import every_event_envelope, published_copy
 from tests.strategies import JSON_VALUES, mutated, truncated

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from market.exceptions import InvalidIdentifierError
-from market.ids import (
+from market.kernel.exceptions import InvalidIdentifierError
+from market.kernel.ids import (
     GSP_GROUP_DISTRIBUTOR,
     check_dip_id,
     check_gsp_group,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from market.journal import EventView, PayloadRenderer, event_to_dict, event_views
-from market.rendering import LazyEnvelope, render_payload, render_payload_lazily
-from market.simulation import RunResult
+from market.kernel.journal import EventView, PayloadRenderer, event_to_dict, event_views
+from market.messages.rendering import LazyEnvelope, render_payload, render_payload_lazily
+from market.runtime.simulation import RunResult
 
 
 @pytest.mark.parametrize("renderer", [render_payload, render_payload_lazily])

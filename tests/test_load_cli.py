@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from market.cli import main
-from market.commands.run_load import REPORT_KEYS
+from market.cli.main import main
+from market.cli.run_load import REPORT_KEYS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

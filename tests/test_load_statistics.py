@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from market.checks.progress import MpanOutcome
-from market.journal import JournalEvent
-from market.load_statistics import Latency, measure_load
-from market.runtime import RunStatistics
+from market.kernel.journal import JournalEvent
+from market.load.statistics import Latency, measure_load
+from market.runtime.runtime import RunStatistics
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RM_MPAN = "1900000000001"

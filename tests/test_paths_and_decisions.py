@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from actors.markets import build_market
-from market.options import ProcessOptions
-from market.scenario_spec import DecisionRates, ScenarioSpec, load_scenario
-from market.simulation import RunResult, Simulation, journal_dicts
+from actors.markets.default import build_market
+from market.process.options import ProcessOptions
+from market.process.scenario_spec import DecisionRates, ScenarioSpec, load_scenario
+from market.runtime.simulation import RunResult, Simulation, journal_dicts
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "examples" / "scenarios"
 

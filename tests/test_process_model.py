@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from market.checks.progress import meter_variant, mpan_outcomes, observed_step, path_of
-from market.ids import Role
-from market.process_model import (
+from market.kernel.ids import Role
+from market.process.model import (
     PATH_STEPS,
     PATHS,
     STEPS_BY_ID,

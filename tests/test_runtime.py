@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 import attrs
 import pytest
 
-from market.broker import Broker, VirtualClock
-from market.dip_routing import MpanRoleMap, default_routes
-from market.directory import Directory
-from market.exceptions import ParticipantCrashedError
-from market.ids import Role
-from market.journal import Journal
+from market.kernel.broker import Broker, VirtualClock
+from market.kernel.directory import Directory
+from market.kernel.exceptions import ParticipantCrashedError
+from market.kernel.ids import Role
+from market.kernel.journal import Journal
+from market.kernel.settlement_calendar import SettlementCalendar
+from market.networks.dip_routing import MpanRoleMap, default_routes
 from market.participant import Context, Participant, ParticipantIdentity
-from market.runtime import Runtime
-from market.settlement_calendar import SettlementCalendar
+from market.runtime.runtime import Runtime
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from market.exceptions import ScenarioError
-from market.scenario_spec import ScenarioSpec, load_scenario, spec_from_mapping
+from market.kernel.exceptions import ScenarioError
+from market.process.scenario_spec import ScenarioSpec, load_scenario, spec_from_mapping
 
 
 def test_an_empty_file_gives_the_default_market(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from market.exceptions import ScenarioError
-from market.settlement_calendar import (
+from market.kernel.exceptions import ScenarioError
+from market.kernel.settlement_calendar import (
     EXTRA_HOLIDAY_NAME,
     SettlementCalendar,
     days_between,

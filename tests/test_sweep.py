@@ -11,18 +11,12 @@ from typing import Any, ClassVar
 import attrs
 import pytest
 
-from actors.legacy_agents import NhhDataCollector
-from actors.markets import build_market
-from market.cli import main
-from market.commands.run import window_anchor
-from market.dtn import D0010
-from market.experiments import Experiment, passes_every_check, run_experiment
-from market.faults import Duplicate, FaultPlan, Partition, Scope, Window
-from market.faults.plan_toml import fault_plan_to_toml
-from market.participant import Context
-from market.scenario import MarketSetup
-from market.scenario_spec import ScenarioSpec
-from market.sweep import (
+from actors.legacy.nhh_agents import NhhDataCollector
+from actors.markets.default import build_market
+from market.cli.main import main
+from market.cli.run import window_anchor
+from market.experiments.experiment import Experiment, passes_every_check, run_experiment
+from market.experiments.sweep import (
     SeedOutcome,
     Shrunk,
     SweepTarget,
@@ -31,6 +25,12 @@ from market.sweep import (
     sweep,
     write_repro,
 )
+from market.faults import Duplicate, FaultPlan, Partition, Scope, Window
+from market.faults.plan_toml import fault_plan_to_toml
+from market.messages.dtn import D0010
+from market.participant import Context
+from market.process.scenario import MarketSetup
+from market.process.scenario_spec import ScenarioSpec
 
 TESTS = Path(__file__).resolve().parent
 COLLECTOR = "NHHDC-NDCE"
@@ -163,7 +163,7 @@ def test_the_written_repro_runs_and_fails_while_the_bug_persists(
 
 def test_the_built_in_market_passes_the_mixed_plan_and_there_is_nothing_to_shrink() -> None:
     """The healthy market survives the built-in mixed plan; shrinking a passing seed is refused."""
-    target = _target(mpans=4, market="actors.markets:build_market")
+    target = _target(mpans=4, market="actors.markets.default:build_market")
     assert all(outcome.passed for outcome in sweep(target, [1, 2]))
     with pytest.raises(ValueError, match="seed 1 passes"):
         shrink(target, 1)

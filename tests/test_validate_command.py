@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from market.cli import main
+from market.cli.main import main
 from tests.dip import examples
 
 

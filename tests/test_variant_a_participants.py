@@ -16,14 +16,18 @@ from typing import Any, TypeVar
 
 import pytest
 
-from actors.advanced import AdvancedDataService, AdvancedMeteringService
-from actors.hh_agents import HhDataAggregator, HhDataCollector, HhMeterOperator
-from market.broker import Broker, VirtualClock
+from actors.legacy.hh_agents import HhDataAggregator, HhDataCollector, HhMeterOperator
+from actors.mhhs.advanced_services import AdvancedDataService, AdvancedMeteringService
+from market.byo.testing import RecordingParticipant
 from market.compose import dip_submission
-from market.dip import B002, B008, B009, B013, B095, B096, M0, DSDeAppRM, MSDeAppRM
-from market.dip_routing import MpanRoleMap, default_routes
-from market.directory import Directory
-from market.dtn import (
+from market.kernel.broker import Broker, VirtualClock
+from market.kernel.directory import Directory
+from market.kernel.ids import Role
+from market.kernel.journal import Journal
+from market.kernel.local_time import local_instant, local_midnight
+from market.kernel.settlement_calendar import SettlementCalendar
+from market.messages.dip import B002, B008, B009, B013, B095, B096, M0, DSDeAppRM, MSDeAppRM
+from market.messages.dtn import (
     D0010,
     D0011,
     D0036,
@@ -36,15 +40,11 @@ from market.dtn import (
     D0275,
     DFlow,
 )
-from market.ids import Role
-from market.journal import Journal
-from market.local_time import local_instant, local_midnight
+from market.messages.rendering import render_payload
+from market.networks.dip_routing import MpanRoleMap, default_routes
 from market.participant import Context, Participant, ParticipantIdentity
-from market.population import MeteringPoint, ServiceAppointment
-from market.rendering import render_payload
-from market.runtime import Runtime
-from market.settlement_calendar import SettlementCalendar
-from market.testing import RecordingParticipant
+from market.process.population import MeteringPoint, ServiceAppointment
+from market.runtime.runtime import Runtime
 
 MPAN = "1900012345670"
 #: The Sunday the clocks go back: a 25-hour settlement day of 50 periods.

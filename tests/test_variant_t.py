@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from market.process_model import STEPS_BY_ID, VARIANT_T_STEPS
-from market.simulation import RunResult, journal_dicts
-from market.testing import steps_in_order
+from market.byo.testing import steps_in_order
+from market.process.model import STEPS_BY_ID, VARIANT_T_STEPS
+from market.runtime.simulation import RunResult, journal_dicts
 
 #: What one MPAN's variant-T reverse migration must show, message by message (brief c.6).
 EXPECTED_MESSAGES = [

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from market.css import LossNotification, SecuredActive
-from market.dip import DipEnvelope, DipResponse, ReverseMigNotification
-from market.dtn import D0086
-from market.ids import Role
+from market.kernel.ids import Role
+from market.messages.css import LossNotification, SecuredActive
+from market.messages.dip import DipEnvelope, DipResponse, ReverseMigNotification
+from market.messages.dtn import D0086
 from market.participant import Context, Participant
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from market.experiments import Experiment, ExperimentReport, run_and_report
+from market.experiments.experiment import Experiment, ExperimentReport, run_and_report
 
 HERE = Path(__file__).resolve().parent
 

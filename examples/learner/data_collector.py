@@ -27,8 +27,8 @@ from typing import ClassVar
 
 import attrs
 
-from market.dtn import D0010, D0148, D0149, D0150, D0155, D0302
-from market.ids import Role
+from market.kernel.ids import Role
+from market.messages.dtn import D0010, D0148, D0149, D0150, D0155, D0302
 from market.participant import Context, Participant, ParticipantIdentity
 
 #: Working days after the supply start date by which a reading must be settled (D9).

@@ -5,7 +5,7 @@ Try the exercises in ``data_collector.py`` first; compare afterwards. Grade it:
     market grade examples/learner/model_answer.py:DataCollector
 
 It uses only the participant API (``market.participant``, ``market.compose``,
-``market.dtn``), like any participant a user writes.
+``market.messages.dtn``), like any participant a user writes.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import ClassVar
 import attrs
 
 from market.compose import dtn_flow
-from market.dtn import D0010, D0011, D0019, D0086, D0148, D0149, D0150, D0155, D0170, D0302
-from market.ids import Role
+from market.kernel.ids import Role
+from market.messages.dtn import D0010, D0011, D0019, D0086, D0148, D0149, D0150, D0155, D0170, D0302
 from market.participant import Context, Participant, ParticipantIdentity
-from market.population import format_reading
+from market.process.population import format_reading
 
 #: Working days after the supply start date by which a reading must be settled (D9).
 CUTOFF_WORKING_DAYS = 5

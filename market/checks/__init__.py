@@ -7,7 +7,7 @@ alone: :func:`check_conformance` (each MPAN against its path of
 done within N working days of its SSD), :func:`check_invariants` (one supplier
 per day, no MHHS service after MHHSRegimeEndDate, legacy agents from the SSD)
 and :func:`open_disputes`. Input is journal lines as dicts, as
-:func:`market.journal.read_journal_lines` reads a written journal (envelopes,
+:func:`market.kernel.journal.read_journal_lines` reads a written journal (envelopes,
 D-flow items and CSS fields included), so every check is tested on small
 hand-written journals.
 """

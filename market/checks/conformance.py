@@ -1,6 +1,6 @@
 """Does each MPAN's journal follow its path of ``docs/message-flows.md``?
 
-Per MPAN: which path it took (:func:`market.process_model.path_of`), which
+Per MPAN: which path it took (:func:`market.process.model.path_of`), which
 required steps are missing, which observed steps its path does not have
 (*unexpected*), which came before a step they must follow (*out of order*),
 and, when it did not complete, the last step it reached, what it waits for and
@@ -16,8 +16,8 @@ import attrs
 from market.checks.facts import Event, events_by_mpan
 from market.checks.parties import owed_by, participant_roles
 from market.checks.progress import observed_steps, path_of, performed_at, progress_of
-from market.ids import Role
-from market.process_model import PATH_STEPS, STEPS_BY_ID, Step, step_by_id
+from market.kernel.ids import Role
+from market.process.model import PATH_STEPS, STEPS_BY_ID, Step, step_by_id
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -1,6 +1,6 @@
 """Facts the checks read off journal lines: per-MPAN events, payload fields, dates.
 
-Journal lines are dicts as :func:`market.journal.read_journal_lines` returns
+Journal lines are dicts as :func:`market.kernel.journal.read_journal_lines` returns
 them. A delivered DIP publication carries its envelope under ``envelope``, a
 D-flow its data items under ``flow.items``, a CSS event its fields under
 ``css``. Every helper here answers "not there" with ``None`` or an empty
@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from market.checks.progress import flow_items
-from market.local_time import settlement_date_of
+from market.kernel.local_time import settlement_date_of
 
 #: One journal line as a dict.
 Event = Mapping[str, Any]

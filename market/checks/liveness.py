@@ -3,7 +3,7 @@
 The legacy side must be settling the MPAN soon after the supply start date
 (SSD): the D0019 (or, for variant A, the D0036) to the legacy aggregator is
 the last step, and it is due by the SSD plus ``working_days`` England & Wales
-working days (default 10; :class:`~market.settlement_calendar.SettlementCalendar`).
+working days (default 10; :class:`~market.kernel.settlement_calendar.SettlementCalendar`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import attrs
 
 from market.checks.facts import Event, events_by_mpan, settlement_day_at, supply_start_date
 from market.checks.progress import observed_step, path_of
-from market.process_model import TERMINAL_STEPS, VARIANT_PATHS
-from market.settlement_calendar import SettlementCalendar
+from market.kernel.settlement_calendar import SettlementCalendar
+from market.process.model import TERMINAL_STEPS, VARIANT_PATHS
 
 #: Working days after the SSD by which a reverse migration must have reached its last step.
 DEFAULT_WORKING_DAYS: Final = 10

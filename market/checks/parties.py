@@ -24,11 +24,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Final, cast
 
-from market.broker import DIP
 from market.checks.facts import Event
 from market.checks.progress import observed_step
-from market.ids import Role
-from market.process_model import OLD_NHHDC, OLD_NHHMOA, PATH_STEPS, SUP_IN, SUP_OUT, Step
+from market.kernel.broker import DIP
+from market.kernel.ids import Role
+from market.process.model import OLD_NHHDC, OLD_NHHMOA, PATH_STEPS, SUP_IN, SUP_OUT, Step
 
 #: Parties found from the steps they take part in: ``(step id, "sender" | "recipient")``.
 #: A DIP step's submitter is the recipient of its ``accepted`` event.

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import attrs
 
-from market.process_model import (
+from market.process.model import (
     PATH_STEPS,
     TERMINAL_STEPS,
     UNDECIDED_STEPS,

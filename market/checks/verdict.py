@@ -16,8 +16,8 @@ from market.checks.invariants import (
     open_disputes,
 )
 from market.checks.liveness import DEFAULT_WORKING_DAYS, LivenessViolation, check_liveness
-from market.process_model import PATHS
-from market.settlement_calendar import SettlementCalendar
+from market.kernel.settlement_calendar import SettlementCalendar
+from market.process.model import PATHS
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -19,8 +19,8 @@ from typing import Any, ClassVar, Final, Literal
 
 import attrs
 
-from market.exceptions import ScenarioError
 from market.faults.windows import BEGINNING, END, WindowAnchor, parse_instant, parse_window
+from market.kernel.exceptions import ScenarioError
 
 
 @attrs.frozen(kw_only=True, slots=True)

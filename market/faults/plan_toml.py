@@ -26,7 +26,7 @@ from market.faults.plan import (
     WebhookDown,
     Window,
 )
-from market.local_time import UK
+from market.kernel.local_time import UK
 
 #: Fields written in their own way (or not at all) rather than as ``name = value``.
 _SPECIAL: Final = frozenset(

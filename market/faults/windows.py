@@ -18,8 +18,8 @@ from typing import Final
 
 import attrs
 
-from market.exceptions import ScenarioError
-from market.local_time import UK
+from market.kernel.exceptions import ScenarioError
+from market.kernel.local_time import UK
 
 #: The far past and future, for faults active for the whole run.
 BEGINNING: Final = datetime(1900, 1, 1, tzinfo=UTC)

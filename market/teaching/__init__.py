@@ -1,7 +1,7 @@
 """Teaching views of a run: journeys, explanations, sequence diagrams, step mode, the HTML report.
 
 Every function here is a pure function of journal lines (dicts, as
-:func:`market.journal.read_journal_lines` returns them), so each is tested on
+:func:`market.kernel.journal.read_journal_lines` returns them), so each is tested on
 small hand-written journals and agrees with the checkers in :mod:`market.checks`.
 No trio: these run on a journal written earlier as well as on a live run.
 """

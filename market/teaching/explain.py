@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Final
 
 from market.checks.conformance import format_conformance
-from market.local_time import to_local
+from market.kernel.local_time import to_local
 from market.teaching.journey import (
     LOST,
     PATH_DESCRIPTIONS,

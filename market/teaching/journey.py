@@ -2,14 +2,14 @@
 
 A :class:`Journey` is the teaching view of one MPAN: the messages that moved
 between participants (each with its network, interface or D-flow, DIP event
-code, BPM step and the step's one-line meaning from :mod:`market.process_model`),
+code, BPM step and the step's one-line meaning from :mod:`market.process.model`),
 what happened to participants on the way (state changes, timers, crashes,
 restarts, dead letters) and, for an MPAN that did not finish, what it waits for
 and who owes it. Explanations, sequence diagrams and the HTML report are all
 renderings of journeys, so they agree with each other and with the checkers.
 
 Everything here is a pure function of journal lines (dicts, as
-:func:`market.journal.read_journal_lines` returns them).
+:func:`market.kernel.journal.read_journal_lines` returns them).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from market.checks.conformance import MpanConformance, check_conformance
 from market.checks.facts import events_by_mpan
 from market.checks.parties import participant_roles
 from market.checks.progress import observed_step, path_of
-from market.local_time import to_local
-from market.process_model import step_by_id
+from market.kernel.local_time import to_local
+from market.process.model import step_by_id
 
 #: The platform itself, as a lane: submissions go to it and publications come from it.
 DIP_PLATFORM: Final = "DIP"

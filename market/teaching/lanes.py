@@ -16,7 +16,7 @@ from typing import Final
 
 import attrs
 
-from market.ids import Role
+from market.kernel.ids import Role
 from market.teaching.journey import CUSTOMER, DIP_PLATFORM, Journey
 
 OUTSIDE: Final = "Outside"

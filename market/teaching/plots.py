@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any, Final
 
-from market.local_time import to_local
+from market.kernel.local_time import to_local
 from market.teaching.svg import FONT, STYLES
 from market.teaching.tallies import NETWORKS, Latency, is_delivery, latencies
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from typing import Any, Final, TextIO
 
 from market.checks.progress import path_of
-from market.exceptions import MarketError
-from market.journal import JournalEvent, PayloadRenderer, event_to_dict
-from market.process_model import step_by_id
+from market.kernel.exceptions import MarketError
+from market.kernel.journal import JournalEvent, PayloadRenderer, event_to_dict
+from market.process.model import step_by_id
 from market.teaching.explain import format_entry
 from market.teaching.journey import (
     PATH_DESCRIPTIONS,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from market.checks import check_conformance, format_conformance, participant_roles
-from market.ids import Role
+from market.kernel.ids import Role
 from tests.checks.builders import (
     DA,
     DC,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from market.dip import (
+from market.messages.dip import (
     B007,
     B012,
     B014,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from market.dip import (
+from market.messages.dip import (
     A0,
     B002,
     B008,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from market.dip import (
+from market.messages.dip import (
     A0,
     B013,
     D0,

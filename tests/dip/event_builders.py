@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from market.dip import (
+from market.messages.dip import (
     B002,
     B003,
     B004,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from market.dip import (
+from market.kernel.exceptions import MarketError
+from market.messages.dip import (
     PROPOSED_APPOINTMENT_ACCEPTED,
     RESPONSE_CODES,
     SCHEMA_FAILURE,
@@ -15,7 +16,6 @@ from market.dip import (
     response_code,
     response_code_of,
 )
-from market.exceptions import MarketError
 
 
 def test_lookup_returns_the_registered_code() -> None:
@@ -98,7 +98,7 @@ def test_only_success_codes_are_not_definite() -> None:
 
 def test_unknown_code_raises_a_lookup_error_saying_where_to_add_it() -> None:
     """An unregistered code raises ``UnknownResponseCodeError``, also a ``LookupError``."""
-    with pytest.raises(UnknownResponseCodeError, match=r"market/dip/codes\.py") as caught:
+    with pytest.raises(UnknownResponseCodeError, match=r"market/messages/dip/codes\.py") as caught:
         response_code("MSG9999")
     assert isinstance(caught.value, LookupError)
     assert isinstance(caught.value, MarketError)

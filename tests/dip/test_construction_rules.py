@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import pytest
 
-from market.dip import (
+from market.messages.dip import (
     A0,
     B064,
     B096,

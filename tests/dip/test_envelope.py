@@ -8,7 +8,7 @@ import attrs
 import msgspec
 import pytest
 
-from market.dip import (
+from market.messages.dip import (
     A0,
     B064,
     CUSTOM_BLOCKS,

@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 import pytest
 
-from market.dip import (
+from market.messages.dip import (
     B007,
     B012,
     B013,
@@ -28,7 +28,7 @@ from market.dip import (
     from_wire,
     to_wire,
 )
-from market.dip.consumption import SETTLEMENT_PERIOD
+from market.messages.dip.consumption import SETTLEMENT_PERIOD
 
 from .appointment_builders import b071
 from .builders import at, ds_de_app_rm, m0, regs_s1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from market.dip import (
+from market.messages.dip import (
     CUSTOM_BLOCKS,
     R0_INTERFACES,
     DipEnvelope,

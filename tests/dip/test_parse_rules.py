@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from market.dip import EnvelopeError, ReadingCOS, parse_body, render_body
+from market.messages.dip import EnvelopeError, ReadingCOS, parse_body, render_body
 
 from .builders import OUTGOING_MSS, OUTGOING_SDS, ds_de_app_rm, ms_de_app_rm, submitted
 from .edits import Edit, drop, put, rename

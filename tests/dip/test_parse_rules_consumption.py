@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from market.dip import EnvelopeError, parse_body, render_body
-from market.dip.consumption import QUALITY_INDICATORS
+from market.messages.dip import EnvelopeError, parse_body, render_body
+from market.messages.dip.consumption import QUALITY_INDICATORS
 
 from .edits import Edit, drop, put, rename
 from .event_builders import all_new_envelopes

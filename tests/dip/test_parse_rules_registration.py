@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from market.dip import EnvelopeError, parse_body, render_body
+from market.messages.dip import EnvelopeError, parse_body, render_body
 
 from .edits import Edit, drop, put, rename
 from .event_builders import all_new_envelopes

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from market.dip import correlation_id, sender_unique_reference, transaction_id
-from market.dip.references import SENDER_UNIQUE_REFERENCE_PATTERN
-from market.exceptions import InvalidIdentifierError
-from market.ids import Role
+from market.kernel.exceptions import InvalidIdentifierError
+from market.kernel.ids import Role
+from market.messages.dip import correlation_id, sender_unique_reference, transaction_id
+from market.messages.dip.references import SENDER_UNIQUE_REFERENCE_PATTERN
 
 from .builders import d0, regs_s1
 

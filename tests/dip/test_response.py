@@ -7,7 +7,7 @@ import json
 import attrs
 import pytest
 
-from market.dip import (
+from market.messages.dip import (
     SCHEMA_FAILURE,
     SUCCESS,
     DipResponse,

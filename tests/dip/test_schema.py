@@ -12,7 +12,7 @@ from hypothesis import given
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from market.dip import (
+from market.messages.dip import (
     CUSTOM_BLOCKS,
     DipEnvelope,
     EnvelopeError,
@@ -20,8 +20,8 @@ from market.dip import (
     render_body,
     transaction_id,
 )
-from market.dip.if041 import IF041_EVENTS
-from market.dip.schema import (
+from market.messages.dip.if041 import IF041_EVENTS
+from market.messages.dip.schema import (
     ENVELOPE_FILE,
     PUBLICATION_FILE,
     SUBMISSION_FILE,
@@ -88,7 +88,7 @@ def published_copy(envelope: DipEnvelope) -> DipEnvelope:
 
 
 def test_the_shipped_files_are_exactly_what_the_wire_rules_generate() -> None:
-    """The schema files cannot drift: regenerate them with ``python -m market.dip.schema``."""
+    """Schema files cannot drift; regenerate them with ``python -m market.messages.dip.schema``."""
     generated = {name: render_schema(schema) for name, schema in generate_schemas().items()}
     assert shipped_schema_texts() == generated
 
@@ -196,7 +196,7 @@ def test_r0_is_required_exactly_where_the_interface_carries_it() -> None:
 
 # ------------------------------------------------------------ schema vs parser
 
-#: Rules only the simulator checks: a schema can say neither (see market.dip.schema).
+#: Rules only the simulator checks: a schema can say neither (see market.messages.dip.schema).
 BEYOND_SCHEMA = ("check digit", "not a real date")
 
 GOOD_BODIES = [json.loads(render_body([envelope])) for envelope in every_event_envelope()]

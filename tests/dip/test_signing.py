@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from market.dip import RESPONSE_CODES, response_code
-from market.dip.signing import (
+from market.messages.dip import RESPONSE_CODES, response_code
+from market.messages.dip.signing import (
     CERTIFICATE_HEADER,
     SIGNING_HEADERS,
     KeyRing,
@@ -19,7 +19,7 @@ from market.dip.signing import (
     string_to_sign,
     verification_problem,
 )
-from market.dip.transport import DipRequest, callback_url, channel_of, channel_url
+from market.messages.dip.transport import DipRequest, callback_url, channel_of, channel_url
 
 AT = datetime(2026, 2, 27, 18, 5, 12, 345000, tzinfo=UTC)
 

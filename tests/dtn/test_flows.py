@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 import attrs
 import pytest
 
-from market.dtn import (
+from market.kernel.exceptions import MarketError
+from market.kernel.ids import Role
+from market.messages.dtn import (
     D0004,
     D0010,
     D0011,
@@ -38,8 +40,6 @@ from market.dtn import (
     parse_flow,
     render_flow,
 )
-from market.exceptions import MarketError
-from market.ids import Role
 
 MPAN = "1900012345670"
 SSD = date(2025, 3, 7)

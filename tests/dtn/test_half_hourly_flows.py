@@ -7,8 +7,8 @@ from datetime import date
 import attrs
 import pytest
 
-from market.dtn import D0036, D0148, D0275, D0311, FlowError, parse_flow, render_flow
-from market.ids import Role
+from market.kernel.ids import Role
+from market.messages.dtn import D0036, D0148, D0275, D0311, FlowError, parse_flow, render_flow
 
 from .test_flows import sample
 

@@ -9,9 +9,8 @@ from typing import Any
 import attrs
 import pytest
 
-from actors.markets import default_market
+from actors.markets.default import default_market
 from market.checks import format_conformance
-from market.exceptions import ParticipantCrashedError
 from market.faults import (
     ClockSkew,
     Corrupt,
@@ -29,7 +28,8 @@ from market.faults import (
     WebhookDown,
     Window,
 )
-from market.simulation import RunResult, Simulation, journal_dicts
+from market.kernel.exceptions import ParticipantCrashedError
+from market.runtime.simulation import RunResult, Simulation, journal_dicts
 
 #: The default market's key instants (Thu 26 Feb 2026 start; switch secured Fri 27 Feb 16:00).
 SECURED = datetime(2026, 2, 27, 16, 0, tzinfo=UTC)
@@ -277,7 +277,7 @@ def test_the_same_plan_and_seed_give_the_same_journal() -> None:
 
 def test_a_throttled_sender_backs_off_and_resubmits() -> None:
     """429: REGS over its rate gets MSG1011, backs off a minute at a time, and all completes."""
-    from market.dip_gateway import DipDefences, RateLimit
+    from market.networks.dip_gateway import DipDefences, RateLimit
 
     setup = attrs.evolve(
         default_market(seed=5, mpans=3),

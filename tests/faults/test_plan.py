@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from market.exceptions import ScenarioError
 from market.faults import (
     Crash,
     Loss,
@@ -17,6 +16,7 @@ from market.faults import (
     parse_window,
     plan_from_mapping,
 )
+from market.kernel.exceptions import ScenarioError
 
 ANCHOR = WindowAnchor(start_day=date(2026, 3, 26), first_supply_start_date=date(2026, 3, 30))
 

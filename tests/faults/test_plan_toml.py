@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date, timedelta
 
+from market.experiments.sweep import MIXED_PLAN, load_mixed_plan
 from market.faults import (
     ClockSkew,
     Corrupt,
@@ -26,7 +27,6 @@ from market.faults import (
     plan_from_mapping,
 )
 from market.faults.plan_toml import fault_plan_to_toml
-from market.sweep import MIXED_PLAN, load_mixed_plan
 
 ANCHOR = WindowAnchor(start_day=date(2026, 2, 26), first_supply_start_date=date(2026, 3, 2))
 

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 RECORDED = Path(__file__).with_name("digests.json")
 HOOK = Path(__file__).with_name("hook.py")
-MARKET = ["-m", "market.cli"]
+MARKET = ["-m", "market.cli.main"]
 
 
 def targets() -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from market.journal import Journal
+from market.kernel.journal import Journal
 
 _built: list[Journal] = []
 _init = Journal.__init__

@@ -7,15 +7,15 @@ from typing import ClassVar
 
 import pytest
 
-from actors.markets import build_market
-from market.cli import main
-from market.commands.common import UsageError
-from market.commands.grade import load_participant_class
+from actors.markets.default import build_market
+from market.cli.common import UsageError
+from market.cli.grade import load_participant_class
+from market.cli.main import main
 from market.compose import dtn_flow
-from market.dtn import D0011, D0155
-from market.grading import SCENARIOS, grade
-from market.ids import Role
+from market.kernel.ids import Role
+from market.messages.dtn import D0011, D0155
 from market.participant import Context, Participant
+from market.tools.grading import SCENARIOS, grade
 
 LEARNER = Path(__file__).resolve().parents[2] / "examples" / "learner"
 
@@ -100,6 +100,6 @@ def test_skeleton_fails_with_the_first_exercise(capsys: pytest.CaptureFixture[st
 def test_loading_something_that_is_not_a_participant_is_a_usage_error() -> None:
     """A name that is not a Participant subclass, or a missing file, is refused with advice."""
     with pytest.raises(UsageError, match=r"subclass market\.participant\.Participant"):
-        load_participant_class("market.grading:grade")
+        load_participant_class("market.tools.grading:grade")
     with pytest.raises(UsageError, match="there is no file"):
         load_participant_class("missing.py:DataCollector")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from market.cli import main
+from market.cli.main import main
 from market.teaching import render_report
 from tests.teaching.journals import with_faults
 

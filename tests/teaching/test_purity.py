@@ -20,4 +20,4 @@ def test_teaching_module_imports_neither_trio_nor_actors(module: Path) -> None:
         elif isinstance(node, ast.Import):
             imported.update(alias.name for alias in node.names)
     assert not {name for name in imported if name.split(".")[0] in ("trio", "actors")}
-    assert "market.simulation" not in imported and "market.runtime" not in imported
+    assert "market.runtime.simulation" not in imported and "market.runtime.runtime" not in imported

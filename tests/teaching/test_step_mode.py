@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from market.cli import main
-from market.journal import JournalEvent
+from market.cli.main import main
+from market.kernel.journal import JournalEvent
 from market.teaching import QuitRequestedError, Stepper
 
 AT = datetime(2026, 2, 27, 16, 0, 3, tzinfo=UTC)

@@ -1,0 +1,473 @@
+"""The Registration Service (REGS): who serves each MPAN, and the decider of reverse migration.
+
+REGS hears of a secured switch from CSS (C4) and decides, per switch, which
+change of supply it is (C5, decisions D1/D2):
+
+* the MPAN never migrated → a plain legacy change of supply (``COS-L``): D0217
+  and D0311 to the gaining supplier, then D0205 / D0209 as for any legacy switch;
+* the gaining supplier is MHHS-qualified → an MHHS change of supply (``COS-M``);
+* a migrated MPAN won by a supplier that is not qualified → a reverse migration
+  (``RM``): D0217 (C6), IF-003 ``[ReverseMigNotification]`` (C7) and, once the
+  incoming supplier registers its legacy agents (C12, D0205), IF-003
+  ``[MSDeAppRM]`` / ``[DSDeAppRM]`` (C14, C15) naming the incoming MOP and DC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import ClassVar
+
+import attrs
+
+from actors.central.registration_appointments import (
+    answer_appointment_request,
+    change_of_supplier_notice,
+    relay_provider_response,
+)
+from actors.support import refuse_unknown_mpan
+from market.compose import dip_submission, dtn_flow
+from market.kernel.ids import Role
+from market.kernel.local_time import local_midnight
+from market.messages.css import SecuredActive
+from market.messages.dip import (
+    M0,
+    R0,
+    SUPPLIER_DATA_ITEMS_UNMIGRATED,
+    DipEnvelope,
+    DipResponse,
+    DSApp,
+    DSAppSPResponse,
+    MSApp,
+    MSAppSPResponse,
+    SSCandProfileClassNotification,
+    SSCandProfileClassRequest,
+)
+from market.messages.dip.if003 import (
+    B002,
+    B008,
+    B009,
+    B013,
+    B094,
+    B095,
+    B096,
+    DSDeAppRM,
+    MSDeAppRM,
+    ReverseMigNotification,
+)
+from market.messages.dtn import D0205, D0209, D0217, D0311
+from market.participant import Context, Participant, ParticipantIdentity
+from market.process.options import ProcessOptions
+from market.process.population import MeteringPoint, ServiceAppointment
+
+REVERSE_MIGRATION = "RM"
+LEGACY_CHANGE_OF_SUPPLY = "COS-L"
+MHHS_CHANGE_OF_SUPPLY = "COS-M"
+
+
+@attrs.define(kw_only=True)
+class ChangeOfSupply:
+    """REGS's record of one change of supply in progress, on one of the three paths."""
+
+    path: str
+    css_registration_id: str
+    incoming_supplier_mpid: str
+    supply_start_date: date
+    outgoing_supplier_mpid: str
+    regime_end_date: date | None = None
+    data_collector_mpid: str | None = None
+    meter_operator_mpid: str | None = None
+    data_aggregator_mpid: str | None = None
+    deappointed: bool = False
+
+
+@attrs.define(kw_only=True)
+class Registration:
+    """What REGS holds for one MPAN: regime, registrant and appointed services."""
+
+    point: MeteringPoint
+    regime: str
+    supplier_mpid: str
+    data_service: ServiceAppointment | None
+    metering_service: ServiceAppointment | None
+    change: ChangeOfSupply | None = None
+
+
+class RegistrationService(Participant):
+    """REGS for one distribution area: registrations, the reverse-migration decision, IF-003."""
+
+    role: ClassVar[Role] = Role.REGISTRATION_SERVICE
+
+    def __init__(
+        self,
+        identity: ParticipantIdentity,
+        *,
+        points: Mapping[str, MeteringPoint],
+        qualified_suppliers: Mapping[str, str],
+        mds_dip_id: str,
+        ldso_dip_id: str,
+        options: ProcessOptions,
+    ) -> None:
+        super().__init__(identity)
+        self.registrations = {
+            mpan: Registration(
+                point=point,
+                regime="MHHS" if point.migrated else "LEGACY",
+                supplier_mpid=point.supplier_mpid,
+                data_service=point.data_service,
+                metering_service=point.metering_service,
+            )
+            for mpan, point in points.items()
+        }
+        #: MHHS-qualified suppliers (ISD/MDD): MPID → DIP ID.
+        self.qualified_suppliers = dict(qualified_suppliers)
+        self.mds_dip_id = mds_dip_id
+        self.ldso_dip_id = ldso_dip_id
+        self.options = options
+
+    def on_message(self, ctx: Context, message: object) -> None:
+        """React to CSS securing a switch, to D0205 registrations and to DIP responses."""
+        match message:
+            case SecuredActive():
+                self._on_secured(ctx, message)
+            case D0205():
+                self._on_agents_registered(ctx, message)
+            case DipEnvelope() if message.mpan_core not in self.registrations:
+                refuse_unknown_mpan(ctx, message)
+            case DipEnvelope(custom=DSApp() | MSApp()):
+                self._on_appointment_request(ctx, message)
+            case DipEnvelope(custom=DSAppSPResponse() | MSAppSPResponse()):
+                self._on_provider_response(ctx, message)
+            case DipEnvelope(custom=SSCandProfileClassRequest()):
+                self._on_supplier_data_update(ctx, message)
+            case DipResponse():
+                self._on_dip_response(ctx, message)
+            case _:
+                ctx.record("message_ignored", kind=type(message).__name__)
+
+    def _m0(self, registration: Registration) -> M0:
+        return M0(
+            mpan_core=registration.point.mpan_core,
+            distributor_dip_id=self.ldso_dip_id,
+            gsp_group_id=registration.point.gsp_group_id,
+        )
+
+    # ------------------------------------------------------------ C4 / C5
+
+    def _on_secured(self, ctx: Context, secured: SecuredActive) -> None:
+        registration = self.registrations[secured.mpan_core]
+        gaining = secured.gaining_supplier_mpid
+        if registration.regime != "MHHS":
+            path = LEGACY_CHANGE_OF_SUPPLY
+        elif gaining in self.qualified_suppliers:
+            path = MHHS_CHANGE_OF_SUPPLY
+        else:
+            path = REVERSE_MIGRATION
+        change = ChangeOfSupply(
+            path=path,
+            css_registration_id=secured.css_registration_id,
+            incoming_supplier_mpid=gaining,
+            supply_start_date=secured.supply_start_date,
+            outgoing_supplier_mpid=registration.supplier_mpid,
+        )
+        registration.change = change
+        if path == REVERSE_MIGRATION:
+            self._decide_reverse_migration(ctx, registration, change)
+        elif path == LEGACY_CHANGE_OF_SUPPLY:
+            ctx.record(
+                "switch_registered",
+                mpan=secured.mpan_core,
+                path=path,
+                supplier=gaining,
+                supply_start_date=change.supply_start_date.isoformat(),
+            )
+            self._confirm_to_legacy_supplier(ctx, registration, change)
+        else:
+            ctx.record(
+                "switch_registered",
+                mpan=secured.mpan_core,
+                path=path,
+                supplier=gaining,
+                supply_start_date=change.supply_start_date.isoformat(),
+            )
+            self._notify_mhhs_change_of_supply(ctx, registration, change)
+            registration.supplier_mpid = gaining
+
+    # ------------------------------------------------------------- COS-M
+
+    def _notify_mhhs_change_of_supply(
+        self, ctx: Context, registration: Registration, change: ChangeOfSupply
+    ) -> None:
+        """B1: IF-001 [ChangeOfSupplier] to the incoming supplier, MDS and the LDSO."""
+        incoming_dip_id = self.qualified_suppliers[change.incoming_supplier_mpid]
+        ssd = local_midnight(change.supply_start_date)
+        ctx.send(
+            dip_submission(
+                ctx,
+                change_of_supplier_notice(
+                    registration.point,
+                    css_registration_id=change.css_registration_id,
+                    incoming=(incoming_dip_id, change.incoming_supplier_mpid),
+                    outgoing=(
+                        self.qualified_suppliers[change.outgoing_supplier_mpid],
+                        change.outgoing_supplier_mpid,
+                    ),
+                    supply_start=ssd,
+                    supply_end=local_midnight(change.supply_start_date - timedelta(days=1)),
+                ),
+                primary_recipients=(incoming_dip_id, self.mds_dip_id, self.ldso_dip_id),
+                m0=self._m0(registration),
+            )
+        )
+
+    def _on_appointment_request(self, ctx: Context, envelope: DipEnvelope) -> None:
+        """B32 and B33: answer the supplier, then ask the proposed provider."""
+        registration = self.registrations[envelope.mpan_core]
+        answer_appointment_request(
+            ctx, envelope, supplier_mpid=registration.supplier_mpid, m0=self._m0(registration)
+        )
+
+    def _on_provider_response(self, ctx: Context, envelope: DipEnvelope) -> None:
+        """B35 and B36: relay the provider's answer; confirm the appointment to all parties."""
+        registration = self.registrations[envelope.mpan_core]
+        relay_provider_response(
+            ctx,
+            envelope,
+            m0=self._m0(registration),
+            also_confirm_to=(self.ldso_dip_id, self.mds_dip_id),
+        )
+
+    # --------------------------------------------------------------- D10
+
+    def _on_supplier_data_update(self, ctx: Context, envelope: DipEnvelope) -> None:
+        """IF-025 answered by IF-026: rejected with REG9002 while the MPAN is reverse-migrating."""
+        custom = envelope.custom
+        assert isinstance(custom, SSCandProfileClassRequest)
+        registration = self.registrations[envelope.mpan_core]
+        change = registration.change
+        migrating = change is not None and change.path == REVERSE_MIGRATION
+        outcome = R0.rejected(SUPPLIER_DATA_ITEMS_UNMIGRATED) if migrating else R0.accepted()
+        ctx.record(
+            "supplier_data_update_rejected" if migrating else "supplier_data_update_accepted",
+            mpan=envelope.mpan_core,
+            supplier=envelope.sender_dip_id,
+        )
+        ctx.send(
+            dip_submission(
+                ctx,
+                SSCandProfileClassNotification(b032=custom.b032, b013=custom.b013),
+                primary_recipients=(envelope.sender_dip_id,),
+                m0=self._m0(registration),
+                r0=outcome,
+            )
+        )
+
+    def _decide_reverse_migration(
+        self, ctx: Context, registration: Registration, change: ChangeOfSupply
+    ) -> None:
+        mpan = registration.point.mpan_core
+        change.regime_end_date = change.supply_start_date - timedelta(
+            days=self.options.regime_end_days_before_ssd
+        )
+        ctx.record(
+            "reverse_migration_decided",
+            mpan=mpan,
+            incoming_supplier=change.incoming_supplier_mpid,
+            supply_start_date=change.supply_start_date.isoformat(),
+            mhhs_regime_end_date=change.regime_end_date.isoformat(),
+        )
+        self._confirm_to_legacy_supplier(ctx, registration, change)
+        ctx.send(
+            dip_submission(
+                ctx,
+                ReverseMigNotification(
+                    b013=B013(css_registration_id=change.css_registration_id),
+                    b094=B094(mhhs_regime_end_date=local_midnight(change.regime_end_date)),
+                    b002=self._b002(change),
+                ),
+                primary_recipients=(self.mds_dip_id, self.ldso_dip_id),
+                m0=self._m0(registration),
+            )
+        )
+        if not self.options.deappoint_waits_for_legacy_agents:
+            self._deappoint(ctx, registration, change)
+
+    def _confirm_to_legacy_supplier(
+        self, ctx: Context, registration: Registration, change: ChangeOfSupply
+    ) -> None:
+        """C6: D0217, and D0311 naming the old supplier and who the new agents ask for data.
+
+        The old agents are named only where no IF-003 will name the new ones: a
+        legacy MPAN's legacy agents, or (when REGS de-appoints without waiting for
+        the legacy agents) the outgoing MHHS metering and data services.
+        """
+        mpan = registration.point.mpan_core
+        gaining = change.incoming_supplier_mpid
+        ctx.send(
+            dtn_flow(
+                ctx,
+                D0217,
+                to_role=Role.SUPPLIER,
+                to_mpid=gaining,
+                mpan_core=mpan,
+                supply_start_date=change.supply_start_date,
+                supplier_mpid=gaining,
+                gsp_group_id=registration.point.gsp_group_id,
+                css_registration_id=change.css_registration_id,
+            )
+        )
+        old: dict[str, object] = {}
+        legacy = registration.point.legacy_agents
+        if change.path == LEGACY_CHANGE_OF_SUPPLY and legacy is not None:
+            old = {
+                "old_meter_operator_mpid": legacy.meter_operator_mpid,
+                "old_meter_operator_role": Role.NHH_METER_OPERATOR,
+                "old_data_collector_mpid": legacy.data_collector_mpid,
+                "old_data_collector_role": Role.NHH_DATA_COLLECTOR,
+            }
+        elif not self.options.deappoint_waits_for_legacy_agents:
+            metering, data = registration.metering_service, registration.data_service
+            if metering is not None:
+                old["old_meter_operator_mpid"] = metering.mpid
+                old["old_meter_operator_role"] = metering.role
+            if data is not None:
+                old["old_data_collector_mpid"] = data.mpid
+                old["old_data_collector_role"] = data.role
+        ctx.send(
+            dtn_flow(
+                ctx,
+                D0311,
+                to_role=Role.SUPPLIER,
+                to_mpid=gaining,
+                mpan_core=mpan,
+                old_supplier_mpid=change.outgoing_supplier_mpid,
+                old_supplier_dip_id=None,
+                supply_start_date=change.supply_start_date,
+                **old,
+            )
+        )
+
+    def _b002(self, change: ChangeOfSupply) -> B002:
+        return B002(
+            incoming_supplier_dip_id=self.options.placeholder_incoming_supplier_dip_id,
+            incoming_supplier_mpid=change.incoming_supplier_mpid,
+            supplier_effective_from_date=local_midnight(change.supply_start_date),
+        )
+
+    # ---------------------------------------------------------- C12 / C13
+
+    def _on_agents_registered(self, ctx: Context, update: D0205) -> None:
+        mpan = update.mpan_core
+        registration = self.registrations[mpan]
+        change = registration.change
+        if change is None or update.from_mpid != change.incoming_supplier_mpid:
+            ctx.record("registration_update_refused", mpan=mpan, sender=update.from_mpid)
+            return
+        change.data_collector_mpid = update.data_collector_mpid
+        change.meter_operator_mpid = update.meter_operator_mpid
+        change.data_aggregator_mpid = update.data_aggregator_mpid
+        registration.regime = "LEGACY"
+        registration.supplier_mpid = change.incoming_supplier_mpid
+        ctx.record(
+            "legacy_agents_registered",
+            mpan=mpan,
+            path=change.path,
+            supplier=change.incoming_supplier_mpid,
+            data_collector=update.data_collector_mpid,
+            meter_operator=update.meter_operator_mpid,
+            data_aggregator=update.data_aggregator_mpid,
+            effective_from=update.effective_from_date.isoformat(),
+        )
+        ctx.send(
+            dtn_flow(
+                ctx,
+                D0209,
+                to_role=update.data_aggregator_role,
+                to_mpid=update.data_aggregator_mpid,
+                mpan_core=mpan,
+                supply_start_date=change.supply_start_date,
+                supplier_mpid=change.incoming_supplier_mpid,
+                data_collector_mpid=update.data_collector_mpid,
+                profile_class=update.profile_class,
+                standard_settlement_configuration=update.standard_settlement_configuration,
+                instruction="NEW",
+            )
+        )
+        if change.path == REVERSE_MIGRATION and not change.deappointed:
+            self._deappoint(ctx, registration, change)
+
+    # ---------------------------------------------------------- C14 / C15
+
+    def _deappoint(self, ctx: Context, registration: Registration, change: ChangeOfSupply) -> None:
+        assert change.regime_end_date is not None  # set when the reverse migration was decided
+        change.deappointed = True
+        ssd_midnight = local_midnight(change.supply_start_date)
+        regime_end = local_midnight(change.regime_end_date)
+        b013 = B013(css_registration_id=change.css_registration_id)
+        b002 = self._b002(change)
+        metering = registration.metering_service
+        if metering is not None:
+            ctx.send(
+                dip_submission(
+                    ctx,
+                    MSDeAppRM(
+                        b013=b013,
+                        b008=B008(
+                            de_appointed_metering_service_dip_id=metering.dip_id,
+                            de_appointed_metering_service_mpid=metering.mpid,
+                            metering_service_effective_from_date=local_midnight(
+                                metering.effective_from
+                            ),
+                            metering_service_effective_to_date=regime_end,
+                            de_appointment_reason_code="CSUPP",
+                        ),
+                        b002=b002,
+                        b095=None
+                        if change.meter_operator_mpid is None
+                        else B095(
+                            reverse_migration_incoming_mop_mpid=change.meter_operator_mpid,
+                            reverse_migration_incoming_mop_effective_from_date=ssd_midnight,
+                        ),
+                    ),
+                    primary_recipients=(metering.dip_id,),
+                    m0=self._m0(registration),
+                )
+            )
+            registration.metering_service = None
+        data = registration.data_service
+        if data is not None:
+            ctx.send(
+                dip_submission(
+                    ctx,
+                    DSDeAppRM(
+                        b013=b013,
+                        b009=B009(
+                            de_appointed_data_service_dip_id=data.dip_id,
+                            de_appointed_data_service_mpid=data.mpid,
+                            data_service_effective_from_date=local_midnight(data.effective_from),
+                            data_service_effective_to_date=regime_end,
+                            de_appointment_reason_code="CSUPP",
+                        ),
+                        b002=b002,
+                        b096=None
+                        if change.data_collector_mpid is None
+                        else B096(
+                            reverse_migration_incoming_dc_mpid=change.data_collector_mpid,
+                            reverse_migration_incoming_dc_effective_from_date=ssd_midnight,
+                        ),
+                    ),
+                    primary_recipients=(data.dip_id,),
+                    m0=self._m0(registration),
+                )
+            )
+            registration.data_service = None
+
+    def _on_dip_response(self, ctx: Context, response: DipResponse) -> None:
+        for item in response.items:
+            if not item.response_code.is_success:
+                ctx.record(
+                    "dip_submission_rejected",
+                    reference=item.sender_unique_reference,
+                    response=item.message,
+                    help=item.help,
+                )

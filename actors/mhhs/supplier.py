@@ -1,0 +1,330 @@
+"""The MHHS-qualified supplier: outgoing in a reverse migration, gaining in an MHHS CoS.
+
+As the outgoing supplier it may object to a loss (C3, D3), stops MHHS billing
+when PUB-003 announces the regime end (C16), shares a smart meter's
+change-of-supply read with IF-041 when the option says so (S3), may try to
+update supplier data items it no longer may (IF-025, D10), and checks the
+legacy DC's change-of-supply reading against its own closing read, disputing it
+with D0300 beyond the tolerance (T8, D8). As the gaining supplier of an MHHS
+change of supply it asks REGS to appoint its data and metering services
+(IF-031, path COS-M).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import ClassVar
+
+import attrs
+
+from actors.central.registration_appointments import appointment_requests
+from actors.support import refuse_unknown_mpan
+from market.compose import dip_submission, dtn_flow
+from market.kernel.ids import Role
+from market.kernel.local_time import local_instant, local_midnight, settlement_date_of
+from market.messages.css import (
+    LossNotification,
+    Objection,
+    RegistrationObjected,
+    RegistrationRequest,
+    SecuredActive,
+)
+from market.messages.dip import (
+    B032,
+    M0,
+    ChangeOfSupplier,
+    DipEnvelope,
+    DipResponse,
+    SSCandProfileClassRequest,
+)
+from market.messages.dip.if003 import ReverseMigNotification
+from market.messages.dip.if041 import B064, ReadingCOS
+from market.messages.dtn import D0086, D0300, DFlow
+from market.participant import Context, Participant, ParticipantIdentity
+from market.process.options import ProcessOptions
+from market.process.population import MeteringPoint, ServiceAppointment, format_reading
+from market.process.stimuli import CustomerSigned
+
+
+@attrs.define(kw_only=True)
+class Loss:
+    """The outgoing supplier's record of one MPAN it is losing."""
+
+    point: MeteringPoint
+    supply_start_date: date | None = None
+    closing_reading: Decimal | None = None
+    correlation_id: str | None = None
+    dispute_reference: str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ShareCosReading:
+    """Timer: on the supply start date, share the smart meter's midnight read with IF-041 (S3)."""
+
+    mpan_core: str
+
+
+class MhhsSupplier(Participant):
+    """An MHHS-qualified supplier; in a reverse migration, the outgoing supplier.
+
+    It may object to a loss (D3, with ``objection_probability``), stops MHHS
+    billing when PUB-003 announces the regime end (C16), shares a smart meter's
+    change-of-supply read with IF-041 when the option says so (S3), and checks the
+    legacy DC's change-of-supply reading (D0086) against its own closing read,
+    raising D0300 when they differ by more than the tolerance (T8, D8).
+    """
+
+    role: ClassVar[Role] = Role.SUPPLIER
+
+    def __init__(
+        self,
+        identity: ParticipantIdentity,
+        *,
+        portfolio: Mapping[str, MeteringPoint],
+        distributor_dip_ids: Mapping[str, str],
+        objection_probability: float,
+        options: ProcessOptions,
+        preferred_services: Mapping[str, tuple[ServiceAppointment, ServiceAppointment]]
+        | None = None,
+        data_update_probability: float = 0.0,
+    ) -> None:
+        super().__init__(identity)
+        self.portfolio = dict(portfolio)
+        #: The LDSO's DIP ID per distributor id (first two MPAN digits), for M0.
+        self.distributor_dip_ids = dict(distributor_dip_ids)
+        self.objection_probability = objection_probability
+        #: The data and metering service it appoints on a gain, per market segment (S / A).
+        self.preferred_services = dict(preferred_services or {})
+        #: Chance it tries to update supplier data items (IF-025) during a reverse migration.
+        self.data_update_probability = data_update_probability
+        self.options = options
+        self.losses: dict[str, Loss] = {}
+
+    def on_message(self, ctx: Context, message: object) -> None:
+        """Handle loss notifications, PUB-003, D0086, D0300 answers and the IF-041 timer."""
+        match message:
+            case CustomerSigned():
+                self._on_signed(ctx, message)
+            case RegistrationObjected():
+                ctx.record("switch_failed", mpan=message.mpan_core, reason=message.reason)
+            case LossNotification():
+                self._on_loss_notified(ctx, message)
+            case SecuredActive():
+                ctx.record("loss_secured", mpan=message.mpan_core)
+            case DipEnvelope(custom=ReverseMigNotification()):
+                self._on_reverse_migration(ctx, message)
+            case DipEnvelope(custom=ChangeOfSupplier()):
+                self._on_change_of_supplier(ctx, message)
+            case ShareCosReading():
+                self._share_cos_reading(ctx, message.mpan_core)
+            case D0086():
+                self._on_cos_reading(ctx, message)
+            case D0300():
+                ctx.record(
+                    "dispute_resolved",
+                    mpan=message.mpan_core,
+                    dispute_reference=message.dispute_reference,
+                    resolution=message.resolution,
+                )
+            case DipResponse():
+                self._on_dip_response(ctx, message)
+            case DipEnvelope() | DFlow():
+                ctx.record("details_received", mpan=message.mpan_core, kind=type(message).__name__)
+            case _:
+                ctx.record("message_ignored", kind=type(message).__name__)
+
+    def _on_signed(self, ctx: Context, signed: CustomerSigned) -> None:
+        """C1 as the gaining supplier of an MHHS change of supply."""
+        ssd = ctx.calendar.add_working_days(ctx.today, self.options.supply_start_lead_working_days)
+        ctx.record("customer_signed", mpan=signed.mpan_core, supply_start_date=ssd.isoformat())
+        assert self.identity.mpid is not None  # a supplier always has an MPID
+        ctx.send(
+            RegistrationRequest(
+                mpan_core=signed.mpan_core,
+                to_role=Role.CENTRAL_SWITCHING_SERVICE,
+                gaining_supplier_mpid=self.identity.mpid,
+                requested_supply_start_date=ssd,
+                request_reference=f"RR{ctx.next_reference():08d}",
+            )
+        )
+
+    def _on_loss_notified(self, ctx: Context, notice: LossNotification) -> None:
+        mpan = notice.mpan_core
+        point = self.portfolio[mpan]
+        self.losses[mpan] = Loss(point=point, supply_start_date=notice.supply_start_date)
+        if ctx.rng.random() < self.objection_probability:
+            assert self.identity.mpid is not None
+            ctx.record("loss_objected", mpan=mpan, reason="DEBT")
+            ctx.send(
+                Objection(
+                    mpan_core=mpan,
+                    to_role=Role.CENTRAL_SWITCHING_SERVICE,
+                    css_registration_id=notice.css_registration_id,
+                    losing_supplier_mpid=self.identity.mpid,
+                    reason="DEBT",
+                )
+            )
+            return
+        ctx.record("loss_accepted", mpan=mpan)
+
+    def _on_reverse_migration(self, ctx: Context, envelope: DipEnvelope) -> None:
+        mpan = envelope.mpan_core
+        if mpan not in self.portfolio:
+            refuse_unknown_mpan(ctx, envelope)
+            return
+        custom = envelope.custom
+        assert isinstance(custom, ReverseMigNotification)
+        loss = self.losses.setdefault(mpan, Loss(point=self.portfolio[mpan]))
+        ssd = settlement_date_of(custom.b002.supplier_effective_from_date)
+        loss.supply_start_date = ssd
+        loss.closing_reading = loss.point.register_on(ssd) + loss.point.supplier_read_offset_kwh
+        d0 = envelope.common.d0
+        loss.correlation_id = d0.initial_correlation_id if d0 is not None else None
+        ctx.record(
+            "mhhs_billing_stopped",
+            mpan=mpan,
+            mhhs_regime_end_date=custom.b094.mhhs_regime_end_date.isoformat(),
+            closing_reading=format_reading(loss.closing_reading),
+        )
+        if self.data_update_probability and ctx.rng.random() < self.data_update_probability:
+            self._update_supplier_data(ctx, envelope, ssd)
+        if loss.point.variant == "S" and self.options.smart_if041_sender == "OUTGOING_SUPPLIER":
+            ctx.set_timer(
+                max(local_instant(ssd, 9), ctx.now), ShareCosReading(mpan_core=mpan), mpan=mpan
+            )
+
+    def _update_supplier_data(self, ctx: Context, notice: DipEnvelope, ssd: date) -> None:
+        """D10: an SSC change requested while the MPAN leaves MHHS; REGS must refuse it."""
+        effective = local_midnight(ssd - timedelta(days=1))
+        ctx.record("supplier_data_update_requested", mpan=notice.mpan_core)
+        ctx.send(
+            dip_submission(
+                ctx,
+                SSCandProfileClassRequest(
+                    b032=B032(
+                        profile_class="1",
+                        profile_class_effective_from_date=effective,
+                        ssc="0393",
+                        ssc_effective_from_date=effective,
+                    )
+                ),
+                primary_recipients=(notice.sender_dip_id,),
+                m0=notice.common.m0,
+            )
+        )
+
+    def _on_change_of_supplier(self, ctx: Context, envelope: DipEnvelope) -> None:
+        """B1 received: as the gaining supplier, ask REGS to appoint DS and MS (B31d, B31m)."""
+        custom = envelope.custom
+        assert isinstance(custom, ChangeOfSupplier)
+        mpan = envelope.mpan_core
+        if custom.b002.incoming_supplier_mpid != self.identity.mpid:
+            ctx.record("loss_confirmed", mpan=mpan)
+            return
+        segment = custom.b026.market_segment_indicator
+        services = self.preferred_services.get(segment)
+        ctx.record("gain_confirmed", mpan=mpan, market_segment=segment)
+        if services is None:
+            ctx.record("no_service_provider_for_segment", mpan=mpan, market_segment=segment)
+            return
+        for request in appointment_requests(
+            css_registration_id=custom.b013.css_registration_id,
+            data_service=services[0],
+            metering_service=services[1],
+            effective_from=custom.b002.supplier_effective_from_date,
+        ):
+            ctx.send(
+                dip_submission(
+                    ctx,
+                    request,
+                    primary_recipients=(envelope.sender_dip_id,),
+                    m0=envelope.common.m0,
+                )
+            )
+
+    def _share_cos_reading(self, ctx: Context, mpan: str) -> None:
+        """S3: IF-041 [ReadingCOS] to the outgoing SDS; the DIP copies the LDSO."""
+        loss = self.losses[mpan]
+        point = loss.point
+        assert loss.supply_start_date is not None and loss.closing_reading is not None
+        if point.data_service is None:
+            ctx.record("cos_reading_not_shared", mpan=mpan, reason="no data service known")
+            return
+        ctx.send(
+            dip_submission(
+                ctx,
+                ReadingCOS(
+                    b064_list=(
+                        B064(
+                            meter_id=point.meter_id,
+                            cumulative_register_reading=format_reading(loss.closing_reading),
+                            cumulative_register_reading_date_time=local_midnight(
+                                loss.supply_start_date
+                            ),
+                            reading_method="A",
+                            site_visit_check_code=None,
+                        ),
+                    )
+                ),
+                primary_recipients=(point.data_service.dip_id,),
+                m0=M0(
+                    mpan_core=mpan,
+                    distributor_dip_id=self.distributor_dip_ids[mpan[:2]],
+                    gsp_group_id=point.gsp_group_id,
+                ),
+                correlation_id=loss.correlation_id,
+            )
+        )
+
+    def _on_cos_reading(self, ctx: Context, reading: D0086) -> None:
+        """T6 received: agree, or raise D0300 if the reads differ beyond the tolerance (T8)."""
+        loss = self.losses.get(reading.mpan_core)
+        if loss is None or loss.closing_reading is None or loss.supply_start_date is None:
+            ctx.record("cos_reading_unexpected", mpan=reading.mpan_core)
+            return
+        difference = abs(Decimal(reading.reading) - loss.closing_reading)
+        if difference <= self.options.dispute_tolerance_kwh:
+            ctx.record(
+                "cos_reading_agreed",
+                mpan=reading.mpan_core,
+                reading=reading.reading,
+                own_reading=format_reading(loss.closing_reading),
+            )
+            return
+        loss.dispute_reference = f"DSP{ctx.next_reference():08d}"
+        ctx.record(
+            "cos_reading_disputed",
+            mpan=reading.mpan_core,
+            reading=reading.reading,
+            own_reading=format_reading(loss.closing_reading),
+            dispute_reference=loss.dispute_reference,
+        )
+        ctx.send(
+            dtn_flow(
+                ctx,
+                D0300,
+                to_role=Role.SUPPLIER,
+                to_mpid=reading.incoming_supplier_mpid,
+                mpan_core=reading.mpan_core,
+                supply_start_date=loss.supply_start_date,
+                meter_id=reading.meter_id,
+                register_id=reading.register_id,
+                disputed_reading=reading.reading,
+                proposed_reading=format_reading(loss.closing_reading),
+                dispute_reason=f"differs by {format_reading(difference)} kWh",
+                dispute_reference=loss.dispute_reference,
+                resolution=None,
+            )
+        )
+
+    def _on_dip_response(self, ctx: Context, response: DipResponse) -> None:
+        for item in response.items:
+            if not item.response_code.is_success:
+                ctx.record(
+                    "dip_submission_rejected",
+                    reference=item.sender_unique_reference,
+                    response=item.message,
+                    help=item.help,
+                )

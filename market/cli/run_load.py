@@ -1,0 +1,257 @@
+"""The load-test options of ``market run``: ``--profile NAME --days N --mpans N``.
+
+Kept apart from :mod:`market.cli.run` (which stays about narrated runs):
+``run`` adds these options and hands a run with ``--profile`` to
+:func:`run_profile`. A profile run builds a GB-shaped market
+(``actors.markets.gb:build_gb_market``, loaded by name so that ``market`` never
+imports ``actors``), runs it without narration under a progress bar, then
+prints the load statistics (:mod:`market.load.statistics`) as tables, or as
+JSON with ``--log-format json``, and writes them to ``--report PATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+from rich.console import Console
+
+from market.byo.replace import parse_replacement
+from market.checks import format_verdict
+from market.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_object, positive_int
+from market.cli.load_progress import LoadProgress, expected_deliveries
+from market.cli.load_tables import print_load_report
+from market.faults import WindowAnchor, load_fault_plan
+from market.kernel.exceptions import ScenarioError
+from market.kernel.local_time import settlement_date_of
+from market.kernel.resources import peak_rss_mb
+from market.kernel.settlement_calendar import SettlementCalendar
+from market.load.profiles import PROFILES, load_profile
+from market.load.spec import LoadSpec
+from market.load.statistics import LoadReport, measure_load
+from market.process.scenario import MarketSetup
+from market.runtime.simulation import RunResult, Simulation
+
+#: ``module:function`` turning a LoadSpec into a MarketSetup.
+GB_MARKET_BUILDER: Final = "actors.markets.gb:build_gb_market"
+#: Options a profile run refuses: the profile builds its own market and nobody reads a
+#: narration of millions of messages.
+_NOT_WITH_PROFILE: Final = ("scenario", "variant", "step", "html")
+
+#: Top-level keys of the ``--report`` JSON (the README's Load testing section documents each).
+REPORT_KEYS: Final = (
+    "profile",
+    "wall_seconds",
+    "throughput",
+    "messages",
+    "outcomes",
+    "reverse_migrations",
+    "latency_seconds",
+    "mailbox_high_water",
+    "dead_letters",
+    "runtime",
+    "memory_mb",
+    "verdict",
+)
+
+#: Replaces the targeted participants with the user's classes (``run.with_own_participants``).
+OwnParticipants = Callable[[MarketSetup, Mapping[str, str]], MarketSetup]
+
+
+def add_options(run: argparse.ArgumentParser) -> None:
+    """Add ``--profile``, ``--days``, ``--progress`` and ``--report`` to ``market run``."""
+    run.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        help=(
+            "load test: run a GB-shaped market under a named load profile (see README, "
+            "Load testing); --mpans then caps or scales the population"
+        ),
+    )
+    run.add_argument(
+        "--days",
+        type=positive_int,
+        help="with --profile: working days of switches (default 1)",
+    )
+    run.add_argument(
+        "--progress",
+        action="store_true",
+        help="with --profile: show the progress bar even when standard error is not a terminal",
+    )
+    run.add_argument(
+        "--report",
+        type=Path,
+        metavar="PATH",
+        help="with --profile: also write the load statistics as JSON to PATH",
+    )
+
+
+def wants_profile(args: argparse.Namespace) -> bool:
+    """Whether the command line asks for a load test (or for one of its options)."""
+    return any(
+        getattr(args, name) not in (None, False)
+        for name in ("profile", "days", "progress", "report")
+    )
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    if args.profile is None:
+        given = [f"--{n}" for n in ("days", "progress", "report") if getattr(args, n)]
+        raise UsageError(
+            f"{', '.join(given)} only make(s) sense with --profile NAME "
+            f"(one of {', '.join(sorted(PROFILES))})"
+        )
+    for name in _NOT_WITH_PROFILE:
+        if getattr(args, name, None) not in (None, False):
+            raise UsageError(
+                f"--{name} cannot be combined with --profile: a profile builds its own GB-shaped "
+                "market and is not narrated; drop one of them"
+            )
+    for option, path in (("--report", args.report), ("--journal", args.journal)):
+        if path is not None and not path.parent.is_dir():
+            raise UsageError(f"{option} {path}: folder {path.parent} does not exist")
+
+
+def profile_spec(args: argparse.Namespace) -> LoadSpec:
+    """The named profile with ``--days``, ``--mpans`` and ``--seed`` applied."""
+    try:
+        return load_profile(args.profile, working_days=args.days, mpans=args.mpans, seed=args.seed)
+    except ScenarioError as error:
+        raise UsageError(str(error)) from error
+
+
+def _with_faults(setup: MarketSetup, spec: LoadSpec, path: Path | None) -> MarketSetup:
+    """The profile's own faults (a DIP outage) plus those of ``--faults FILE``."""
+    if path is None:
+        return setup
+    calendar = SettlementCalendar()
+    first_day = settlement_date_of(setup.start_at)
+    anchor = WindowAnchor(
+        start_day=first_day,
+        first_supply_start_date=calendar.add_working_days(
+            first_day, spec.options.supply_start_lead_working_days
+        ),
+    )
+    try:
+        plan = load_fault_plan(path, anchor)
+    except ScenarioError as error:
+        raise UsageError(str(error)) from error
+    return attrs.evolve(setup, faults=attrs.evolve(plan, faults=setup.faults.faults + plan.faults))
+
+
+def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) -> int:
+    """Run a load test as the arguments describe; exit 0 when every check passed."""
+    _check_options(args)
+    spec = profile_spec(args)
+    started = time.perf_counter()
+    builder: Callable[[LoadSpec], MarketSetup] = load_object(GB_MARKET_BUILDER)
+    setup = _with_faults(builder(spec), spec, args.faults)
+    try:
+        targets = dict(parse_replacement(text) for text in args.participant)
+    except ScenarioError as error:
+        raise UsageError(str(error)) from error
+    setup = own_participants(setup, targets)
+    if args.explore_schedule or args.real_time is not None:
+        if args.real_time is not None and args.real_time <= 0:
+            raise UsageError(f"--real-time {args.real_time}: the scale must be positive")
+        setup = attrs.evolve(
+            setup, explore_schedule=args.explore_schedule, real_time_scale=args.real_time
+        )
+    if args.no_signing:
+        setup = attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing=False))
+    built = time.perf_counter()
+    built_rss = peak_rss_mb()
+    show = args.progress or sys.stderr.isatty()
+    progress = LoadProgress(
+        expected=expected_deliveries(
+            len(setup.switching_mpans), dip_outage=bool(setup.faults.of_kind("dip_outage"))
+        ),
+        start_at=setup.start_at,
+        console=Console(file=sys.stderr) if show else None,
+    )
+    simulation = Simulation(setup, on_batch=progress.on_batch)
+    progress.watch(simulation.broker.clock)
+    with progress:
+        result = simulation.run_sync()
+    finished = time.perf_counter()
+    report = measure_load(
+        result.journal.events,
+        result.statistics,
+        wall_seconds=progress.delivery_seconds,
+        outcomes=result.outcomes,
+    )
+    measured = time.perf_counter()
+    phases = {
+        "build": built - started,
+        "run": progress.delivery_seconds,
+        "judge": finished - progress.last_batch,
+        "measure": measured - finished,
+        "total": measured - started,
+    }
+    memory = {"after_build": round(built_rss, 1), "peak": round(peak_rss_mb(), 1)}
+    document = report_document(spec, setup, result, report, phases, memory=memory)
+    if args.report is not None:
+        _write(args.report, json.dumps(document, indent=2) + "\n", "--report")
+    if args.journal is not None:
+        _write_journal(result, args.journal)
+    if args.log_format == "json":
+        print(json.dumps(document))
+    else:
+        print_load_report(Console(highlight=False), document, format_verdict(result.verdict))
+    return EXIT_OK if result.verdict.ok else EXIT_FAILED
+
+
+def report_document(
+    spec: LoadSpec,
+    setup: MarketSetup,
+    result: RunResult,
+    report: LoadReport,
+    phases: Mapping[str, float],
+    *,
+    memory: Mapping[str, float],
+) -> dict[str, Any]:
+    """The ``--report`` JSON: the profile, wall time per phase, the measurements, the verdict.
+
+    ``memory`` is the process's peak RSS in MiB once the market was built and at the end.
+    """
+    return {
+        "profile": {
+            "name": spec.name,
+            "description": spec.description,
+            "seed": spec.seed,
+            "working_days": spec.working_days,
+            "switches_per_working_day": spec.switches_per_working_day,
+            "scale": spec.scale,
+            "population": len(setup.population),
+            "switches": len(setup.switching_mpans),
+            "participants": len(setup.participants),
+            "forward_migrations_per_working_day_not_simulated": (
+                spec.forward_migrations_per_working_day
+            ),
+        },
+        "wall_seconds": dict(phases),
+        **report.to_json(),
+        "memory_mb": dict(memory),
+        "verdict": {"ok": result.verdict.ok, "lines": format_verdict(result.verdict)},
+    }
+
+
+def _write(path: Path, text: str, option: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{option} {path}: cannot write ({error.strerror})") from error
+
+
+def _write_journal(result: RunResult, path: Path) -> None:
+    try:
+        with path.open("w", encoding="utf-8") as stream:
+            result.journal.write(stream)
+    except OSError as error:
+        raise UsageError(f"--journal {path}: cannot write ({error.strerror})") from error

@@ -1,1 +1,0 @@
-"""One module per ``market`` subcommand; :mod:`market.cli` parses and dispatches."""

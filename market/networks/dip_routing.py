@@ -1,0 +1,192 @@
+"""The DIP's routing rules: who may send each interface, and who else receives it.
+
+Primary recipients are chosen by the sender; the DIP adds *secondary*
+recipients by looking up which DIP IDs currently hold given roles for the MPAN,
+and *always* recipients fixed per interface (brief e.3). The role-level routing
+is documented; the split into primary / secondary / always is a reconstruction
+(RECON) and lives here as data so it can be changed in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import attrs
+
+from market.kernel.ids import Role
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Route:
+    """How the DIP routes one interface and event code."""
+
+    interface_id: str
+    event_code: str
+    sender_roles: frozenset[Role]
+    secondary_roles: tuple[Role, ...] = ()
+    always_roles: tuple[Role, ...] = ()
+
+    @property
+    def publication_id(self) -> str:
+        """The PUB-nnn id the DIP publishes this interface under."""
+        return "PUB-" + self.interface_id.removeprefix("IF-")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RoutingDecision:
+    """The recipients of one accepted submission, in the order the DIP delivers to them."""
+
+    primary: tuple[str, ...]
+    secondary: tuple[str, ...]
+    always: tuple[str, ...]
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """Every recipient DIP ID once, primary first."""
+        seen: dict[str, None] = {}
+        for dip_id in (*self.primary, *self.secondary, *self.always):
+            seen.setdefault(dip_id, None)
+        return tuple(seen)
+
+
+def default_routes(*, ees_always_on_if003: bool = True) -> dict[tuple[str, str], Route]:
+    """The routing table for the interfaces the simulator implements.
+
+    ``ees_always_on_if003`` is the RECON answer to the brief's open question 4
+    (how does EES learn of a reverse migration?): by default the DIP copies every
+    IF-003 publication (and IF-036, which the catalogue sends to EES) to EES as an
+    *always* recipient. The split of each interface's catalogue recipients into
+    primary (named by the sender), secondary and always is RECON.
+    """
+    regs = frozenset({Role.REGISTRATION_SERVICE})
+    suppliers = frozenset({Role.SUPPLIER})
+    data_services = frozenset({Role.SMART_DATA_SERVICE, Role.ADVANCED_DATA_SERVICE})
+    metering_services = frozenset({Role.SMART_METERING_SERVICE, Role.ADVANCED_METERING_SERVICE})
+    ees = (Role.ELECTRICITY_ENQUIRY_SERVICE,) if ees_always_on_if003 else ()
+    routes = [
+        Route(
+            interface_id="IF-003",
+            event_code="[ReverseMigNotification]",
+            sender_roles=regs,
+            secondary_roles=(Role.SUPPLIER,),
+            always_roles=ees,
+        ),
+        Route(interface_id="IF-003", event_code="[MSDeAppRM]", sender_roles=regs, always_roles=ees),
+        Route(interface_id="IF-003", event_code="[DSDeAppRM]", sender_roles=regs, always_roles=ees),
+        # IF-001: REGS names the incoming supplier, MDS and LDSO itself.
+        Route(interface_id="IF-001", event_code="[ChangeOfSupplier]", sender_roles=regs),
+        # IF-021: to MDS; the DIP copies the MPAN's supplier and LDSO.
+        Route(
+            interface_id="IF-021",
+            event_code="[ActivePower]",
+            sender_roles=data_services,
+            secondary_roles=(Role.SUPPLIER, Role.LDSO),
+        ),
+        Route(
+            interface_id="IF-014",
+            event_code="[ActivePowerRejected]",
+            sender_roles=frozenset({Role.MARKETWIDE_DATA_SERVICE}),
+            secondary_roles=(Role.SUPPLIER,),
+        ),
+        Route(interface_id="IF-025", event_code="[SSCandProfileClass]", sender_roles=suppliers),
+        Route(interface_id="IF-026", event_code="[SSCandProfileClass]", sender_roles=regs),
+        Route(
+            interface_id="IF-041",
+            event_code="[ReadingCOS]",
+            sender_roles=suppliers | data_services,
+            secondary_roles=(Role.LDSO,),
+        ),
+        Route(
+            interface_id="IF-063",
+            event_code="[MDRStop]",
+            sender_roles=frozenset({Role.SMART_DATA_SERVICE}),
+        ),
+    ]
+    for service, providers in (("DS", data_services), ("MS", metering_services)):
+        routes += [
+            Route(interface_id="IF-031", event_code=f"[{service}App]", sender_roles=suppliers),
+            Route(
+                interface_id="IF-032", event_code=f"[{service}AppInitialResp]", sender_roles=regs
+            ),
+            Route(interface_id="IF-033", event_code=f"[{service}AppSPRequest]", sender_roles=regs),
+            Route(
+                interface_id="IF-034",
+                event_code=f"[{service}AppSPResponse]",
+                sender_roles=providers,
+            ),
+            Route(interface_id="IF-035", event_code=f"[{service}AppAccepted]", sender_roles=regs),
+            Route(
+                interface_id="IF-036",
+                event_code=f"[{service}AppActive]",
+                sender_roles=regs,
+                always_roles=ees,
+            ),
+        ]
+    return {(r.interface_id, r.event_code): r for r in routes}
+
+
+class MpanRoleMap:
+    """The DIP's own MPAN → (role → DIP ID) map, used to resolve secondary recipients.
+
+    The real DIP feeds it from registration publications (journal stage
+    ``MPANUpdateQueue``); the simulator seeds it from the scenario's population.
+    """
+
+    def __init__(self, entries: Mapping[str, Mapping[Role, str]] | None = None) -> None:
+        self._map: dict[str, dict[Role, str]] = {
+            mpan: dict(roles) for mpan, roles in (entries or {}).items()
+        }
+
+    def set(self, mpan_core: str, role: Role, dip_id: str) -> None:
+        """Record that ``dip_id`` now holds ``role`` for ``mpan_core``."""
+        self._map.setdefault(mpan_core, {})[role] = dip_id
+
+    def holder(self, mpan_core: str, role: Role) -> str | None:
+        """The DIP ID holding ``role`` for ``mpan_core``, if the DIP knows one."""
+        return self._map.get(mpan_core, {}).get(role)
+
+    def __contains__(self, mpan_core: object) -> bool:
+        return mpan_core in self._map
+
+
+def decide_recipients(
+    route: Route,
+    *,
+    primary: Iterable[str],
+    mpan_core: str,
+    distributor_dip_id: str,
+    mpan_roles: MpanRoleMap,
+    holders_of_role: Callable[[Role], Iterable[str]],
+) -> RoutingDecision:
+    """Resolve the full recipient list of one submission (a pure function of the tables).
+
+    The LDSO of an MPAN is the distributor the message's M0 names; other
+    secondary roles come from the DIP's MPAN map.
+    """
+    secondary = tuple(
+        dip_id
+        for role in route.secondary_roles
+        if (
+            dip_id := distributor_dip_id
+            if role == Role.LDSO
+            else mpan_roles.holder(mpan_core, role)
+        )
+        is not None
+    )
+    always = tuple(dip_id for role in route.always_roles for dip_id in holders_of_role(role))
+    return RoutingDecision(primary=tuple(primary), secondary=secondary, always=always)
+
+
+def routing_map_text(decision: RoutingDecision, role_of_dip_id: Callable[[str], str]) -> str:
+    """The DIP journal's routing string, ``Primary:[SUP:2300000185];Secondary:[];Always:[]``."""
+
+    def part(label: str, ids: tuple[str, ...]) -> str:
+        return f"{label}:[" + ",".join(f"{role_of_dip_id(i)}:{i}" for i in ids) + "]"
+
+    return ";".join(
+        (
+            part("Primary", decision.primary),
+            part("Secondary", decision.secondary),
+            part("Always", decision.always),
+        )
+    )

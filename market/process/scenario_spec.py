@@ -1,0 +1,194 @@
+"""Scenario specifications: the population, the mix of meter variants and decision outcomes.
+
+A :class:`ScenarioSpec` is what a scenario file (TOML) says. It is pure data,
+validated on load with errors that name the field, the rule and what to write
+instead; market builders (``actors.markets.default.build_market``) turn it into a
+:class:`~market.process.scenario.MarketSetup`.
+
+Decision probabilities are of two kinds, both reproducible from the seed:
+facts of the world the generator draws per MPAN (the MPAN never migrated, the
+customer picks an MHHS-qualified supplier, the customer gives no reading, the
+outgoing supplier's closing read is off), and behaviours of participants that
+each draws from its own ``ctx.rng`` (the outgoing supplier objects, an agent
+rejects its appointment, a supplier updates data it may not, a data service
+submits consumption too late).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from market.kernel.exceptions import ScenarioError
+from market.process.options import ProcessOptions
+
+VARIANTS: Final = ("T", "A", "S")
+
+
+def _rate(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ScenarioError(
+            f"decisions.{attribute.name} = {value}: must be a probability between 0 and 1"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class DecisionRates:
+    """How often each decision point (brief section d) takes its exceptional branch."""
+
+    #: D1: the MPAN never migrated, so the switch is a plain legacy change of supply.
+    legacy_mpan: float = attrs.field(default=0.0, validator=_rate)
+    #: D2: the customer picks an MHHS-qualified supplier, so the switch is an MHHS CoS.
+    qualified_gainer: float = attrs.field(default=0.0, validator=_rate)
+    #: D3: the outgoing supplier objects; no switch, no reverse migration.
+    objection: float = attrs.field(default=0.0, validator=_rate)
+    #: D6: a legacy agent rejects its appointment (D0261); the supplier appoints another.
+    agent_rejection: float = attrs.field(default=0.0, validator=_rate)
+    #: D8: the outgoing supplier's closing read disagrees beyond tolerance → D0300.
+    reads_disagree: float = attrs.field(default=0.0, validator=_rate)
+    #: D9: the customer gives no reading, so the DC deems one at the cut-off.
+    no_customer_read: float = attrs.field(default=0.0, validator=_rate)
+    #: D10: the outgoing supplier tries to update supplier data items (IF-025) → REG9002.
+    supplier_data_update: float = attrs.field(default=0.0, validator=_rate)
+    #: D11: the outgoing data service submits IF-021 after MHHSRegimeEndDate → ECS1001.
+    late_consumption: float = attrs.field(default=0.0, validator=_rate)
+
+
+def _variants(
+    instance: object, attribute: attrs.Attribute[Mapping[str, float]], value: Mapping[str, float]
+) -> None:
+    unknown = set(value) - set(VARIANTS)
+    if unknown:
+        raise ScenarioError(
+            f"market.variants: unknown variant(s) {sorted(unknown)}; use T, A and/or S"
+        )
+    if any(share < 0 for share in value.values()) or sum(value.values()) <= 0:
+        raise ScenarioError(
+            f"market.variants = {dict(value)}: shares must be non-negative and not all zero"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ScenarioSpec:
+    """Everything a scenario file can set; every field has a sensible default."""
+
+    seed: int = 1
+    mpans: int = attrs.field(default=3)
+    start_day: date = date(2026, 2, 26)
+    #: Customers sign over this many working days from ``start_day``.
+    switch_days: int = 1
+    variants: Mapping[str, float] = attrs.field(factory=lambda: {"T": 1.0}, validator=_variants)
+    decisions: DecisionRates = attrs.field(factory=DecisionRates)
+    options: ProcessOptions = attrs.field(factory=ProcessOptions)
+    #: Your own classes playing participants: target (id or role) → ``package.module:Class``.
+    participants: Mapping[str, str] = attrs.field(factory=dict)
+
+    @mpans.validator
+    def _positive(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if value < 1:
+            raise ScenarioError(f"market.mpans = {value}: at least one MPAN must switch")
+
+
+#: ``--variant`` choices: one variant, or ``mixed`` (T 50 %, A 20 %, S 30 %).
+VARIANT_MIXES: Final[Mapping[str, Mapping[str, float]]] = {
+    "T": {"T": 1.0},
+    "A": {"A": 1.0},
+    "S": {"S": 1.0},
+    "mixed": {"T": 0.5, "A": 0.2, "S": 0.3},
+}
+
+_SECTIONS: Final = {"market", "decisions", "options", "participants"}
+_MARKET_KEYS: Final = {"seed", "mpans", "start", "switch_days", "variants"}
+
+
+def _check_keys(table: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ScenarioError(
+            f"{where}: unknown key(s) {unknown}; allowed: {', '.join(sorted(allowed))}"
+        )
+
+
+def _typed(value: object, kind: type, where: str) -> Any:
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind is Decimal and isinstance(value, int | float | str) and not isinstance(value, bool):
+        return Decimal(str(value))
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ScenarioError(f"{where} = {value!r}: must be {kind.__name__}")
+    return value
+
+
+def spec_from_mapping(data: Mapping[str, Any]) -> ScenarioSpec:
+    """Build and validate a spec from parsed TOML (``[market]``, ``[decisions]``, ``[options]``)."""
+    _check_keys(data, _SECTIONS, "scenario")
+    market = data.get("market", {})
+    _check_keys(market, _MARKET_KEYS, "[market]")
+    fields: dict[str, Any] = {}
+    market_fields: tuple[tuple[str, str, type], ...] = (
+        ("seed", "seed", int),
+        ("mpans", "mpans", int),
+        ("start", "start_day", date),
+        ("switch_days", "switch_days", int),
+    )
+    for key, name, field_type in market_fields:
+        if key in market:
+            fields[name] = _typed(market[key], field_type, f"market.{key}")
+    if "variants" in market:
+        variants = market["variants"]
+        if isinstance(variants, str):
+            if variants not in VARIANT_MIXES:
+                raise ScenarioError(
+                    f"market.variants = {variants!r}: use one of {', '.join(VARIANT_MIXES)} "
+                    "or a table such as {{ T = 0.5, A = 0.2, S = 0.3 }}"
+                )
+            fields["variants"] = VARIANT_MIXES[variants]
+        else:
+            fields["variants"] = {
+                k: _typed(v, float, f"market.variants.{k}") for k, v in dict(variants).items()
+            }
+    decisions = data.get("decisions", {})
+    rate_names = {a.name for a in attrs.fields(DecisionRates)}
+    _check_keys(decisions, rate_names, "[decisions]")
+    fields["decisions"] = DecisionRates(
+        **{k: _typed(v, float, f"decisions.{k}") for k, v in decisions.items()}
+    )
+    options = data.get("options", {})
+    option_fields = {a.name: a for a in attrs.fields(ProcessOptions)}
+    _check_keys(options, set(option_fields), "[options]")
+    converted: dict[str, Any] = {}
+    for key, value in options.items():
+        kind: type = type(option_fields[key].default)
+        converted[key] = _typed(value, kind, f"options.{key}")
+    participants = data.get("participants", {})
+    for target, reference in participants.items():
+        if not isinstance(reference, str) or ":" not in reference:
+            raise ScenarioError(
+                f'participants.{target} = {reference!r}: write "package.module:Class"'
+            )
+    fields["participants"] = dict(participants)
+    try:
+        fields["options"] = ProcessOptions(**converted)
+    except ValueError as error:
+        raise ScenarioError(f"[options]: {error}") from error
+    return ScenarioSpec(**fields)
+
+
+def load_scenario(path: Path) -> ScenarioSpec:
+    """Read a TOML scenario file; errors name the file, the field and the rule."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot read ({error.strerror})") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{path}: not valid TOML ({error})") from error
+    try:
+        return spec_from_mapping(data)
+    except ScenarioError as error:
+        raise ScenarioError(f"{path}: {error}") from error
