@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from market.compose import dip_submission
-from market.kernel.broker import Broker, Delivery, VirtualClock
+from market.kernel.broker import Broker
 from market.kernel.directory import Directory
 from market.kernel.ids import Role
 from market.kernel.journal import Journal, JournalEvent
+from market.kernel.queue import Delivery, VirtualClock
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.messages.dip import (
     B002,

@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from market.compose import dip_submission, dtn_flow
-from market.kernel.broker import Broker, VirtualClock
+from market.kernel.broker import Broker
 from market.kernel.directory import Directory
 from market.kernel.ids import Role
 from market.kernel.journal import Journal
+from market.kernel.queue import VirtualClock
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.messages.dip import (
     B002,

@@ -19,7 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from actors.markets.default import default_market
-from market.kernel.broker import Broker, Delivery
+from market.kernel.broker import Broker
+from market.kernel.queue import Delivery
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.messages.dip import (
     RESPONSE_CODES,

@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 import attrs
 import pytest
 
-from market.kernel.broker import Broker, VirtualClock
+from market.kernel.broker import Broker
 from market.kernel.directory import Directory
 from market.kernel.exceptions import ParticipantCrashedError
 from market.kernel.ids import Role
 from market.kernel.journal import Journal
+from market.kernel.queue import VirtualClock
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.networks.dip_routing import MpanRoleMap, default_routes
 from market.participant import Context, Participant, ParticipantIdentity

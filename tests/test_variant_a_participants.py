@@ -20,11 +20,12 @@ from actors.legacy.hh_agents import HhDataAggregator, HhDataCollector, HhMeterOp
 from actors.mhhs.advanced_services import AdvancedDataService, AdvancedMeteringService
 from market.byo.testing import RecordingParticipant
 from market.compose import dip_submission
-from market.kernel.broker import Broker, VirtualClock
+from market.kernel.broker import Broker
 from market.kernel.directory import Directory
 from market.kernel.ids import Role
 from market.kernel.journal import Journal
 from market.kernel.local_time import local_instant, local_midnight
+from market.kernel.queue import VirtualClock
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.messages.dip import B002, B008, B009, B013, B095, B096, M0, DSDeAppRM, MSDeAppRM
 from market.messages.dtn import (

@@ -26,8 +26,8 @@ from typing import Final, cast
 
 from market.checks.facts import Event
 from market.checks.progress import observed_step
-from market.kernel.broker import DIP
 from market.kernel.ids import Role
+from market.kernel.vocabulary import DIP
 from market.process.model import OLD_NHHDC, OLD_NHHMOA, PATH_STEPS, SUP_IN, SUP_OUT, Step
 
 #: Parties found from the steps they take part in: ``(step id, "sender" | "recipient")``.

@@ -1,320 +1,347 @@
-"""The broker's fault handling: what a fault plan does to messages on their way.
+"""Faults applied to messages on their way: the broker's one fault component.
 
-A mixin of :class:`market.kernel.broker.Broker`: transmission through the fault
-injector (loss with DIP retries, delay, duplication, reordering, partitions,
-slow recipients), availability at delivery time (outages, webhooks down,
-crashed recipients), replays, and faults on DIP submissions (outage, corruption).
+The broker hands every transmission, every DIP submission and every delivery
+leaving the queue to one of these. :class:`InjectedFaults` applies a fault plan
+through its :class:`~market.faults.injector.FaultInjector` (which only
+*decides*): loss with DIP retries, delay, duplication, reordering, partitions,
+slow recipients at transmission; outages, webhooks down and replays at
+delivery; outage refusals and corruption of submissions. :class:`NoFaults` is
+the null object of a run without a plan: messages go straight to the queue.
+
+Both own the one record of *who is down*: the runtime takes a crashed
+participant down here and brings it back here, and deliveries to it wait (or
+are dead-lettered) here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from market.faults.injector import Dropped, FaultInjector
+from market.faults.plan import Crash, WebhookDown
 from market.kernel.journal import Journal
-from market.kernel.vocabulary import DIP, Delivery, Latencies, VirtualClock
-from market.messages.dip import (
-    DIP_UNAVAILABLE,
-    SCHEMA_FAILURE,
-    DipEnvelope,
-    EnvelopeError,
-    parse_body,
-    render_body,
-)
+from market.kernel.queue import Delivery, DeliveryQueue, Parcel, unqueued
+from market.kernel.vocabulary import DIP, Latencies
+from market.messages.dip import DIP_UNAVAILABLE, DipEnvelope, render_body
 from market.messages.system import ReplayRequest
-from market.networks.dip_gateway import (
-    GatewayRejection,
-)
-
-if TYPE_CHECKING:
-    from market.networks.dip_gateway import GatewayRejection as _GatewayRejection
 
 
-class BrokerFaults:
-    """Fault handling, mixed into the broker (uses its queue and journal)."""
+@attrs.frozen(slots=True)
+class Refused:
+    """The DIP was down: the submission is refused with MSG5003 before anything reads it."""
 
-    clock: VirtualClock
-    journal: Journal
-    latencies: Latencies
-    faults: FaultInjector | None
-    undelivered: dict[str, list[Delivery]]
-    published_to: dict[str, list[Delivery]]
-    down: dict[str, datetime | None]
-    dead_letters: list[Delivery]
-    _attempts: dict[int, int]
+    envelope: DipEnvelope | None
 
-    if TYPE_CHECKING:
 
-        def _enqueue(self, **fields: Any) -> Delivery: ...
+@attrs.frozen(slots=True)
+class Garbled:
+    """The submission was corrupted on the wire: ``text`` is what reached the DIP."""
 
-        def _reject(self, sender: str, rejection: _GatewayRejection) -> None: ...
+    original: DipEnvelope
+    text: str
 
-        def _respond(
-            self,
-            sender: str,
-            envelope: DipEnvelope | None,
-            message: str,
-            transaction: str | None,
-            *,
-            help_text: str | None = None,
-        ) -> None: ...
 
-    def _transmit(self, *, latency: timedelta, **fields: Any) -> None:
-        """Put a network message on its way, through the fault plan when there is one."""
-        now = self.clock.now
-        fields["sent_at"] = now
-        if self.faults is None:
-            self._enqueue(deliver_at=now + latency, **fields)
-            return
-        # The DIP pushes a publication until the webhook acknowledges it: a lost attempt
-        # is retried (journal ``retrying``) until the retries run out (``retries_exhausted``).
-        publication = fields["sender"] == "DIP" and str(fields["message"]).startswith("PUB-")
+class Faults:
+    """The fault component's common part: who is down, and what waits for them."""
+
+    def __init__(
+        self,
+        *,
+        queue: DeliveryQueue,
+        journal: Journal,
+        latencies: Latencies,
+        dead_letters: list[Delivery],
+    ) -> None:
+        self.queue = queue
+        self.journal = journal
+        self.latencies = latencies
+        self.dead_letters = dead_letters
+        #: Participants that are down: ``None`` for good, else until when deliveries wait.
+        self._down: dict[str, datetime | None] = {}
+
+    # -------------------------------------------------------------- the plan
+
+    def skew_of(self, participant: str) -> timedelta:
+        """How far ``participant``'s clock is off."""
+        return timedelta(0)
+
+    def crashes(self) -> tuple[Crash, ...]:
+        """The planned crashes, in plan order."""
+        return ()
+
+    def webhook_faults(self) -> tuple[WebhookDown, ...]:
+        """The planned webhook outages, in plan order."""
+        return ()
+
+    # ------------------------------------------------------------- downtime
+
+    def take_down(self, participant: str, until: datetime | None) -> None:
+        """``participant`` crashed: deliveries to it wait until ``until`` (``None``: for good)."""
+        self._down[participant] = until
+
+    def bring_back(self, participant: str) -> None:
+        """``participant`` restarted: deliveries reach it again."""
+        self._down.pop(participant, None)
+
+    def is_down(self, participant: str) -> bool:
+        """Whether ``participant`` is down now."""
+        return participant in self._down
+
+    def hold(self, delivery: Delivery, until: datetime | None) -> None:
+        """A delivery its crashed recipient did not get to: it waits for the restart (or dies)."""
+        if until is None:
+            self.dead_letter(delivery, f"{delivery.recipient} crashed for good")
+        else:
+            self.requeue(delivery, until, "delayed", {"fault": "crash", "reason": "recipient down"})
+
+    def _held_for_downtime(self, delivery: Delivery) -> bool:
+        """Hold or dead-letter a delivery to a participant that is down; ``True`` if it was."""
+        if delivery.sender == "runtime" or delivery.recipient not in self._down:
+            return False  # restarts, planned crashes and webhook news always reach the runtime
+        until = self._down[delivery.recipient]
+        if until is None:
+            self.dead_letter(delivery, f"{delivery.recipient} is stopped (crashed, no restart)")
+            return True
+        if until > self.queue.clock.now:
+            self.requeue(delivery, until, "delayed", {"fault": "crash", "reason": "recipient down"})
+            return True
+        return False  # due now: the participant restarts in this very batch
+
+    # ------------------------------------------------------------ journal
+
+    def requeue(
+        self, delivery: Delivery, at: datetime, kind: str, detail: dict[str, Any]
+    ) -> Delivery:
+        """Queue ``delivery`` again for ``at`` and journal why (``kind``, ``detail``)."""
+        again = self.queue.push(
+            delivery.parcel, at, sent_at=delivery.sent_at, priority=delivery.priority
+        )
+        self.journal_delivery(delivery, kind, {**detail, "deliver_at": at.isoformat()})
+        return again
+
+    def dead_letter(self, delivery: Delivery, reason: str) -> None:
+        """Nobody will ever be given ``delivery``: keep it and journal why."""
+        self.dead_letters.append(delivery)
+        self.journal_delivery(delivery, "dead_lettered", {"reason": reason})
+
+    def journal_delivery(self, delivery: Delivery, kind: str, detail: dict[str, Any]) -> None:
+        """Journal what happened to a queued delivery."""
+        self.journal_parcel(kind, delivery.parcel, detail)
+
+    def journal_parcel(self, kind: str, parcel: Parcel, detail: dict[str, Any]) -> None:
+        """Journal what happened to a parcel, with its labels and payload."""
+        self.journal.append(
+            at=self.queue.clock.now,
+            kind=kind,
+            network=parcel.network,
+            message=parcel.message,
+            event_code=parcel.event_code,
+            sender=parcel.sender,
+            recipient=parcel.recipient,
+            mpan=parcel.mpan,
+            step=parcel.step,
+            correlation_id=parcel.correlation_id,
+            detail=detail,
+            payload=parcel.payload,
+        )
+
+    # ------------------------------------------------------ what subclasses do
+
+    def transmit(self, parcel: Parcel, latency: timedelta) -> None:
+        """Put a network message on its way."""
+        now = self.queue.clock.now
+        self.queue.push(parcel, now + latency, sent_at=now)
+
+    def on_submission(
+        self, sender: str, submission: DipEnvelope | bytes | str
+    ) -> DipEnvelope | bytes | str | Refused | Garbled:
+        """What of a DIP submission reaches the DIP."""
+        return submission
+
+    def available(self, delivery: Delivery) -> bool:
+        """Whether ``delivery`` can be handed over now; if not, it was held, retried or dropped."""
+        return True
+
+    def replay(self, participant: str, request: ReplayRequest) -> None:
+        """Redeliver what ``participant`` missed: nothing was missed without a fault plan."""
+        self._journal_replay(participant, missed=0, replayed=0)
+
+    def _journal_replay(self, participant: str, *, missed: int, replayed: int) -> None:
+        self.journal.append(
+            at=self.queue.clock.now,
+            kind="replay_requested",
+            network=DIP,
+            sender=participant,
+            recipient="DIP",
+            detail={"missed": missed, "replayed": replayed},
+        )
+
+
+class NoFaults(Faults):
+    """The fault component of a run without a fault plan: nothing is injected."""
+
+
+class InjectedFaults(Faults):
+    """The fault component of a run under a fault plan (see the module docstring)."""
+
+    def __init__(
+        self,
+        injector: FaultInjector,
+        *,
+        queue: DeliveryQueue,
+        journal: Journal,
+        latencies: Latencies,
+        dead_letters: list[Delivery],
+    ) -> None:
+        super().__init__(
+            queue=queue, journal=journal, latencies=latencies, dead_letters=dead_letters
+        )
+        self.injector = injector
+        #: DIP publications the DIP gave up delivering (RetriesExhausted), per recipient.
+        self.undelivered: dict[str, list[Delivery]] = {}
+        #: DIP publications delivered, per recipient, kept for replays.
+        self.published_to: dict[str, list[Delivery]] = {}
+        self._attempts: dict[int, int] = {}
+
+    def skew_of(self, participant: str) -> timedelta:
+        """How far ``participant``'s clock is off under the plan."""
+        return self.injector.skew_of(participant)
+
+    def crashes(self) -> tuple[Crash, ...]:
+        """The plan's crashes, in plan order."""
+        return self.injector.crashes()
+
+    def webhook_faults(self) -> tuple[WebhookDown, ...]:
+        """The plan's webhook outages, in plan order."""
+        return tuple(self.injector.webhook_faults())
+
+    def transmit(self, parcel: Parcel, latency: timedelta) -> None:
+        """Transmit through the plan; the DIP pushes a lost publication again until it gives up.
+
+        A lost attempt is journalled ``retrying`` until the retries run out
+        (``retries_exhausted``); the publication is then kept for a replay.
+        """
+        assert parcel.network is not None  # timers and runtime messages are never transmitted
+        now = self.queue.clock.now
+        publication = parcel.sender == "DIP" and parcel.message.startswith("PUB-")
         attempts = self.latencies.dip_retries + 1 if publication else 1
         for attempt in range(1, attempts + 1):
             sent_at = now + self.latencies.dip_retry_interval * (attempt - 1)
-            outcome = self.faults.transmit(
-                network=fields["network"],
-                message=fields["message"],
-                sender=fields["sender"],
-                recipient=fields["recipient"],
+            outcome = self.injector.transmit(
+                network=parcel.network,
+                message=parcel.message,
+                sender=parcel.sender,
+                recipient=parcel.recipient,
                 sent_at=sent_at,
                 latency=latency,
             )
             if not isinstance(outcome, Dropped):
                 break
-            detail = {"fault": outcome.fault, "reason": outcome.reason}
+            detail: dict[str, Any] = {"fault": outcome.fault, "reason": outcome.reason}
             if not publication:
-                self._journal_fault("dropped", fields, detail)
+                self.journal_parcel("dropped", parcel, detail)
                 return
             if attempt == attempts:
-                self._journal_fault("retries_exhausted", fields, {**detail, "attempts": attempt})
-                self._park_undelivered(fields, now + latency)
+                self.journal_parcel("retries_exhausted", parcel, {**detail, "attempts": attempt})
+                kept = unqueued(parcel, now + latency)
+                self.undelivered.setdefault(parcel.recipient, []).append(kept)
                 return
             retry_at = sent_at + self.latencies.dip_retry_interval
-            self._journal_fault(
-                "retrying", fields, {**detail, "attempt": attempt, "retry_at": retry_at.isoformat()}
-            )
+            detail.update(attempt=attempt, retry_at=retry_at.isoformat())
+            self.journal_parcel("retrying", parcel, detail)
         assert not isinstance(outcome, Dropped)  # the loop returned on every drop
         for transmission in outcome:
-            delivery = self._enqueue(deliver_at=transmission.deliver_at, **fields)
+            delivery = self.queue.push(parcel, transmission.deliver_at, sent_at=now)
             if transmission.fault is not None:
                 detail = {**transmission.detail, "deliver_at": transmission.deliver_at.isoformat()}
-                self._journal_fault(transmission.fault, fields, detail, seq=delivery.seq)
-
-    def _park_undelivered(self, fields: Mapping[str, Any], at: datetime) -> None:
-        """Keep a publication the DIP gave up on, for the recipient to replay or requeue."""
-        delivery = Delivery(seq=-1, deliver_at=at, **fields)
-        self.undelivered.setdefault(delivery.recipient, []).append(delivery)
-
-    def _journal_fault(
-        self,
-        kind: str,
-        fields: Mapping[str, Any],
-        detail: dict[str, Any],
-        *,
-        seq: int | None = None,
-    ) -> None:
-        self.journal.append(
-            at=self.clock.now,
-            kind=kind,
-            network=fields["network"],
-            message=fields["message"],
-            event_code=fields.get("event_code"),
-            sender=fields["sender"],
-            recipient=fields["recipient"],
-            mpan=fields.get("mpan"),
-            step=fields.get("step"),
-            correlation_id=fields.get("correlation_id"),
-            detail=detail if seq is None else {**detail, "queue_seq": seq},
-            payload=fields.get("payload"),
-        )
-
-    def _available(self, delivery: Delivery) -> bool:  # noqa: PLR0911  (one exit per fault)
-        """Whether ``delivery`` can be handed over now; if not, hold, retry or dead-letter it."""
-        assert self.faults is not None
-        now = self.clock.now
-        recipient = delivery.recipient
-        if delivery.sender == "runtime":
-            return True  # restarts, planned crashes and webhook news always reach the runtime
-        if recipient in self.down:
-            until = self.down[recipient]
-            if until is None:
-                self.dead_letter_delivery(delivery, f"{recipient} is stopped (crashed, no restart)")
-                return False
-            if until > now:
-                self.requeue(
-                    delivery, until, "delayed", {"fault": "crash", "reason": "recipient down"}
+                self.journal_parcel(
+                    transmission.fault, parcel, {**detail, "queue_seq": delivery.seq}
                 )
-                return False
-            # Due now: the participant restarts in this very batch (its RestartDue comes first).
+
+    def on_submission(
+        self, sender: str, submission: DipEnvelope | bytes | str
+    ) -> DipEnvelope | bytes | str | Refused | Garbled:
+        """A DIP outage refuses the submission; corruption garbles it on the wire."""
+        now = self.queue.clock.now
+        envelope = submission if isinstance(submission, DipEnvelope) else None
+        message = envelope.interface_id if envelope is not None else "IF-???"
+        mpan = envelope.mpan_core if envelope is not None else None
+        event_code = envelope.event_code if envelope is not None else None
+        parcel = Parcel("DIP", sender, DIP, message, event_code, mpan, None, None, None)
+        if self.injector.dip_down(now) is not None:
+            self.journal_parcel(
+                "refused", parcel, {"fault": "dip_outage", "code": DIP_UNAVAILABLE.code}
+            )
+            return Refused(envelope)
+        if envelope is not None and self.injector.corrupts(sender=sender, message=message, at=now):
+            self.journal_parcel("corrupted", parcel, {"fault": "corrupt"})
+            return Garbled(envelope, _garbled(envelope))
+        return submission
+
+    def available(self, delivery: Delivery) -> bool:
+        """Whether ``delivery`` can be handed over now; if not, hold, retry or dead-letter it."""
+        if self._held_for_downtime(delivery):
+            return False
+        if delivery.sender == "runtime":
+            return True
         if delivery.network != DIP or not delivery.message.startswith("PUB-"):
             return True
-        outage = self.faults.dip_down(now)
+        now = self.queue.clock.now
+        outage = self.injector.dip_down(now)
         if outage is not None:
-            self.requeue(
-                delivery,
-                outage.window.end,
-                "delayed",
-                {"fault": "dip_outage", "reason": "DIP down"},
-            )
+            detail = {"fault": "dip_outage", "reason": "DIP down"}
+            self.requeue(delivery, outage.window.end, "delayed", detail)
             return False
-        webhook = self.faults.webhook_down(recipient, now)
+        webhook = self.injector.webhook_down(delivery.recipient, now)
         if webhook is None:
-            self.published_to.setdefault(recipient, []).append(delivery)
+            self.published_to.setdefault(delivery.recipient, []).append(delivery)
             return True
+        return self._webhook_refused(delivery, webhook)
+
+    def _webhook_refused(self, delivery: Delivery, webhook: WebhookDown) -> bool:
+        """The recipient's webhook is down: retry later, or give up and keep it for a replay."""
         attempt = self._attempts.get(delivery.seq, 0) + 1
         if attempt > webhook.retries:
             self._attempts.pop(delivery.seq, None)
-            self.undelivered.setdefault(recipient, []).append(delivery)
-            self._journal_delivery_fault(
-                delivery, "retries_exhausted", {"fault": "webhook_down", "attempts": attempt - 1}
-            )
+            self.undelivered.setdefault(delivery.recipient, []).append(delivery)
+            detail = {"fault": "webhook_down", "attempts": attempt - 1}
+            self.journal_delivery(delivery, "retries_exhausted", detail)
             return False
-        retried = self.requeue(
-            delivery,
-            now + webhook.retry_interval,
-            "retrying",
-            {"fault": "webhook_down", "attempt": attempt},
-        )
+        retry_at = self.queue.clock.now + webhook.retry_interval
+        detail = {"fault": "webhook_down", "attempt": attempt}
+        retried = self.requeue(delivery, retry_at, "retrying", detail)
         self._attempts[retried.seq] = attempt
         return False
 
-    def requeue(
-        self, delivery: Delivery, at: datetime, kind: str, detail: dict[str, Any]
-    ) -> Delivery:
-        again = self._enqueue(
-            **{
-                f.name: getattr(delivery, f.name)
-                for f in attrs.fields(Delivery)
-                if f.name not in ("seq", "deliver_at")
-            },
-            deliver_at=at,
-        )
-        self._journal_delivery_fault(delivery, kind, {**detail, "deliver_at": at.isoformat()})
-        return again
-
-    def _journal_delivery_fault(
-        self, delivery: Delivery, kind: str, detail: dict[str, Any]
-    ) -> None:
-        self.journal.append(
-            at=self.clock.now,
-            kind=kind,
-            network=delivery.network,
-            message=delivery.message,
-            event_code=delivery.event_code,
-            sender=delivery.sender,
-            recipient=delivery.recipient,
-            mpan=delivery.mpan,
-            step=delivery.step,
-            correlation_id=delivery.correlation_id,
-            detail=detail,
-            payload=delivery.payload,
-        )
-
-    def dead_letter_delivery(self, delivery: Delivery, reason: str) -> None:
-        self.dead_letters.append(delivery)
-        self._journal_delivery_fault(delivery, "dead_lettered", {"reason": reason})
-
-    def replay(self, participant_id: str, request: ReplayRequest) -> None:
-        """Redeliver what ``participant_id`` missed (or got since), marked as replayed."""
-        missed = self.undelivered.pop(participant_id, [])
+    def replay(self, participant: str, request: ReplayRequest) -> None:
+        """Redeliver what ``participant`` missed (or got since), marked as replayed."""
+        missed = self.undelivered.pop(participant, [])
         again = list(missed)
         if request.since is not None:
             since = request.since
-            again += [d for d in self.published_to.get(participant_id, []) if d.deliver_at >= since]
-        self.journal.append(
-            at=self.clock.now,
-            kind="replay_requested",
-            network=DIP,
-            sender=participant_id,
-            recipient="DIP",
-            detail={"missed": len(missed), "replayed": len(again)},
-        )
+            delivered = self.published_to.get(participant, [])
+            again += [d for d in delivered if d.deliver_at >= since]
+        self._journal_replay(participant, missed=len(missed), replayed=len(again))
+        now = self.queue.clock.now
         for delivery in again:
-            payload = delivery.payload
-            if isinstance(payload, DipEnvelope) and payload.common.d0 is not None:
-                d0 = attrs.evolve(payload.common.d0, replay_indicator=True)
-                payload = attrs.evolve(payload, common=attrs.evolve(payload.common, d0=d0))
-            replayed = self._enqueue(
-                deliver_at=self.clock.now + self.latencies.dip,
-                recipient=delivery.recipient,
-                sender=delivery.sender,
-                network=delivery.network,
-                message=delivery.message,
-                event_code=delivery.event_code,
-                mpan=delivery.mpan,
-                step=delivery.step,
-                correlation_id=delivery.correlation_id,
-                payload=payload,
-            )
-            self._journal_delivery_fault(
-                replayed, "replayed", {"fault": "webhook_down", "replay_indicator": True}
-            )
+            parcel = delivery.parcel._replace(payload=_marked_replayed(delivery.payload))
+            replayed = self.queue.push(parcel, now + self.latencies.dip)
+            detail = {"fault": "webhook_down", "replay_indicator": True}
+            self.journal_delivery(replayed, "replayed", detail)
 
-    def _submission_faults(
-        self, sender: str, submission: DipEnvelope | bytes | str
-    ) -> DipEnvelope | bytes | str | None:
-        """A DIP outage refuses the submission (``None``); corruption garbles it on the wire."""
-        assert self.faults is not None
-        message = submission.interface_id if isinstance(submission, DipEnvelope) else "IF-???"
-        if self.faults.dip_down(self.clock.now) is not None:
-            envelope = submission if isinstance(submission, DipEnvelope) else None
-            fields: dict[str, Any] = {
-                "network": DIP,
-                "message": message,
-                "sender": sender,
-                "recipient": "DIP",
-            }
-            if envelope is not None:
-                fields.update(mpan=envelope.mpan_core, event_code=envelope.event_code)
-            self._journal_fault("refused", fields, {"fault": "dip_outage", "code": "MSG5003"})
-            self._respond(sender, envelope, DIP_UNAVAILABLE.message, None, help_text="DIP outage")
-            return None
-        if isinstance(submission, DipEnvelope) and self.faults.corrupts(
-            sender=sender, message=message, at=self.clock.now
-        ):
-            body = render_body([submission]).decode()
-            garbled = body.replace(
-                f'"senderDIPID":"{submission.sender_dip_id}"', '"senderDIPID":"?"'
-            )
-            fields = {
-                "network": DIP,
-                "message": message,
-                "sender": sender,
-                "recipient": "DIP",
-                "mpan": submission.mpan_core,
-                "event_code": submission.event_code,
-            }
-            self._journal_fault("corrupted", fields, {"fault": "corrupt"})
-            try:
-                parse_body(garbled)
-            except EnvelopeError as error:
-                # The sender knows which of its requests the 400 answers: echo its reference.
-                self._reject(
-                    sender,
-                    GatewayRejection(
-                        code=SCHEMA_FAILURE, rule=error.rule, path=error.path, envelope=submission
-                    ),
-                )
-                return None
-            return garbled
-        return submission
 
-    def schedule_system(self, at: datetime, recipient: str, payload: object, *, label: str) -> None:
-        """Queue a runtime message (a planned crash, a restart, a webhook coming back)."""
-        self._enqueue(
-            deliver_at=at,
-            recipient=recipient,
-            sender="runtime",
-            network=None,
-            message=label,
-            event_code=None,
-            mpan=None,
-            step=None,
-            correlation_id=None,
-            payload=payload,
-        )
+def _garbled(envelope: DipEnvelope) -> str:
+    """The submission's body with its sender DIP ID mangled, as a flipped bit on the wire would."""
+    body = render_body([envelope]).decode()
+    return body.replace(f'"senderDIPID":"{envelope.sender_dip_id}"', '"senderDIPID":"?"')
+
+
+def _marked_replayed(payload: object) -> object:
+    """A publication as the DIP replays it: the same, with D0's replay indicator set."""
+    if isinstance(payload, DipEnvelope) and payload.common.d0 is not None:
+        d0 = attrs.evolve(payload.common.d0, replay_indicator=True)
+        return attrs.evolve(payload, common=attrs.evolve(payload.common, d0=d0))
+    return payload

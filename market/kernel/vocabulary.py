@@ -1,12 +1,12 @@
-"""The broker's vocabulary: network names, latencies, deliveries, the virtual clock.
+"""The kernel's vocabulary: network names, message labels, latencies, step classifiers.
 
-Shared by the broker core (:mod:`market.kernel.broker`) and its DIP and fault-handling
-parts, and by anything that reads deliveries (the runtime, benchmarks).
+Shared by the broker (:mod:`market.kernel.broker`), the networks
+(:mod:`market.networks`) and the fault component (:mod:`market.faults.applied`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Final, Protocol
 
 import attrs
@@ -59,37 +59,3 @@ class StepClassifier(Protocol):
 def no_steps(**_fields: object) -> str | None:
     """A step classifier that knows no steps (for markets without a process model)."""
     return None
-
-
-@attrs.define(kw_only=True, slots=True)
-class Delivery:
-    """One message on its way to one recipient, due at ``deliver_at``.
-
-    The broker's own queue entry, never changed once made; a plain slotted class
-    rather than a frozen one because frozen attrs instances cost twice as much to
-    build, and the broker builds one per delivery.
-    """
-
-    seq: int
-    deliver_at: datetime
-    recipient: str
-    sender: str
-    network: str | None
-    message: str
-    event_code: str | None
-    mpan: str | None
-    step: str | None
-    correlation_id: str | None
-    payload: object
-    timer_id: int | None = None
-    #: When the sender sent it (network messages); the journal shows it on the delivery.
-    sent_at: datetime | None = None
-
-
-class VirtualClock:
-    """The current virtual instant, advanced only by the broker."""
-
-    __slots__ = ("now",)
-
-    def __init__(self, start_at: datetime) -> None:
-        self.now = start_at

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from market.checks.progress import MpanOutcome, mpan_outcomes
-from market.kernel.broker import CSS, DIP, DTN
 from market.kernel.journal import JournalEvent, event_to_dict
 from market.kernel.local_time import format_journal_instant
+from market.kernel.vocabulary import CSS, DIP, DTN
 from market.process.model import TERMINAL_STEPS, VARIANT_PATHS
 
 if TYPE_CHECKING:  # the runtime is async (trio); this module stays pure

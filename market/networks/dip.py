@@ -1,464 +1,302 @@
-"""The broker's Data Integration Platform: submissions, level-1 to level-4 verdicts, publications.
+"""The Data Integration Platform: an IF-nnn submission in, PUB-nnn publications out.
 
-A mixin of :class:`market.kernel.broker.Broker`: a submission passes the gateway
-(:mod:`market.networks.dip_gateway`: schema, authorisation, signatures, limits), is
-routed to primary, secondary and always recipients with D0 stamped, and the
-sender gets its answer; later verdicts (level 2 status messages, a recipient's
-level 3/4 rejection) are journalled and reported to the sender.
+Where a DIP publication is routed. A submission passes the fault component
+(an outage refuses it, corruption garbles it), then the gateway
+(:mod:`market.networks.dip_gateway`: schema, authorisation, signatures,
+limits); each envelope the gateway admits is journalled ``submitted``, stamped
+with D0, answered ``MSG0000``, judged by the level-2 rules, and routed to its
+primary, secondary and always recipients (:mod:`market.networks.dip_routing`),
+one publication per recipient, signed once per body. What the DIP tells the
+sender (rejections, status messages) lives in :mod:`market.networks.dip_answers`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
 
-from market.faults.injector import FaultInjector
-from market.kernel.directory import Directory
+from market.faults.applied import Garbled, Refused
 from market.kernel.ids import Role
-from market.kernel.journal import Journal
 from market.kernel.local_time import settlement_date_of
-from market.kernel.vocabulary import (
-    DIP,
-    DIP_RESPONSE,
-    DIP_STATUS,
-    Delivery,
-    Latencies,
-    StepClassifier,
-    VirtualClock,
-)
+from market.kernel.queue import Parcel
+from market.kernel.vocabulary import DIP
 from market.messages.dip import (
     D0,
+    DIP_UNAVAILABLE,
+    SCHEMA_FAILURE,
     DipEnvelope,
-    DipResponse,
-    DipResponseItem,
+    EnvelopeError,
     correlation_id,
+    parse_body,
     render_body,
     transaction_id,
 )
-from market.messages.dip.codes import SENDER_NOT_AUTHORISED, SIGNATURE_INVALID, ResponseCode
-from market.messages.dip.status import DipStatusMessage, RecipientRejection
+from market.messages.dip.codes import SIGNATURE_INVALID
+from market.messages.dip.status import RecipientRejection
 from market.messages.dip.transport import DipRequest
+from market.messages.system import ReplayRequest
+from market.networks.dip_answers import DipAnswers
 from market.networks.dip_gateway import (
     DipGateway,
     DipSubmission,
     EnvelopeVerdict,
     GatewayRejection,
 )
-from market.networks.dip_routing import MpanRoleMap, Route, decide_recipients, routing_map_text
+from market.networks.dip_routing import (
+    MpanRoleMap,
+    Route,
+    RoutingDecision,
+    decide_recipients,
+    routing_map_text,
+)
+from market.networks.wire import Wire
+
+#: What a participant may hand the DIP: a submission, a refusal of a publication, a replay request.
+_DIP_MESSAGES = (DipEnvelope, DipRequest, RecipientRejection, ReplayRequest, bytes, str)
 
 
-class BrokerDip:
-    """The DIP, mixed into the broker (uses its queue, journal, directory)."""
+class Dip:
+    """The DIP network: admits submissions, publishes them to their recipients, answers senders."""
 
-    clock: VirtualClock
-    journal: Journal
-    latencies: Latencies
-    directory: Directory
-    routes: Mapping[tuple[str, str], Route]
-    mpan_roles: MpanRoleMap
-    gateway: DipGateway
-    faults: FaultInjector | None
-    classify_step: StepClassifier
-    _transactions: int
+    def __init__(
+        self,
+        wire: Wire,
+        *,
+        gateway: DipGateway,
+        routes: Mapping[tuple[str, str], Route],
+        mpan_roles: MpanRoleMap,
+    ) -> None:
+        self.wire = wire
+        self.gateway = gateway
+        self.routes = routes
+        self.mpan_roles = mpan_roles
+        self.answers = DipAnswers(wire)
+        self._transactions = 0
 
-    if TYPE_CHECKING:
+    def carries(self, message: object) -> bool:
+        """DIP submissions (typed, as JSON text or bytes, or signed requests) and DIP requests."""
+        return isinstance(message, _DIP_MESSAGES)
 
-        def _enqueue(self, **fields: Any) -> Delivery: ...
+    def send(self, sender: str, message: object) -> None:
+        """Take a submission, a recipient's rejection or a replay request from ``sender``."""
+        if isinstance(message, RecipientRejection):
+            self.answers.take_recipient_rejection(sender, message)
+        elif isinstance(message, ReplayRequest):
+            self.wire.faults.replay(sender, message)
+        else:
+            assert isinstance(message, DipEnvelope | DipRequest | bytes | str)
+            self._submit(sender, message)
 
-        def _transmit(self, *, latency: timedelta, **fields: Any) -> None: ...
-
-        def _submission_faults(
-            self, sender: str, submission: DipEnvelope | bytes | str
-        ) -> DipEnvelope | bytes | str | None: ...
-
-        def _step(
-            self,
-            *,
-            network: str,
-            message: str,
-            event_code: str | None,
-            sender: str,
-            recipient: str | None,
-            mpan: str | None,
-        ) -> str | None: ...
-
-        def _dead_letter(
-            self,
-            *,
-            sender: str,
-            network: str,
-            message: str,
-            mpan: str | None,
-            reason: str,
-            payload: object,
-        ) -> None: ...
-
-    def _submit_to_dip(self, sender: str, submission: DipSubmission | RecipientRejection) -> None:
-        if isinstance(submission, RecipientRejection):
-            self._take_recipient_rejection(sender, submission)
-            return
-        if self.faults is not None and not isinstance(submission, DipRequest):
-            survived = self._submission_faults(sender, submission)
-            if survived is None:
+    def _submit(self, sender: str, submission: DipSubmission) -> None:
+        if not isinstance(submission, DipRequest):
+            on_wire = self.wire.faults.on_submission(sender, submission)
+            if isinstance(on_wire, Refused):
+                self.answers.respond(
+                    sender, on_wire.envelope, DIP_UNAVAILABLE.message, None, help_text="DIP outage"
+                )
                 return
-            submission = survived
-        admission = self.gateway.admit(sender, submission, at=self.clock.now)
+            if isinstance(on_wire, Garbled):
+                try:
+                    parse_body(on_wire.text)
+                except EnvelopeError as error:
+                    # The sender knows which of its requests the 400 answers: echo its reference.
+                    rejection = GatewayRejection(
+                        code=SCHEMA_FAILURE,
+                        rule=error.rule,
+                        path=error.path,
+                        envelope=on_wire.original,
+                    )
+                    self.answers.reject(sender, rejection)
+                    return
+                on_wire = on_wire.text
+            submission = on_wire
+        admission = self.gateway.admit(sender, submission, at=self.wire.now)
         if isinstance(admission, GatewayRejection):
-            self._reject(sender, admission)
+            self.answers.reject(sender, admission)
             return
         for verdict in admission.verdicts:
-            self._submit_one(sender, verdict)
+            self._take(sender, verdict)
 
-    def _submit_one(self, sender: str, verdict: EnvelopeVerdict) -> None:
+    def _take(self, sender: str, verdict: EnvelopeVerdict) -> None:
+        """One envelope of a submission: journal it, then reject it or accept and publish it."""
         envelope = verdict.envelope
-        interface_id = envelope.interface_id
-        event_code = envelope.event_code
-        mpan = envelope.mpan_core
-        s1 = envelope.common.s1
-        step = self._step(
+        step = self.wire.step(
             network=DIP,
-            message=interface_id,
-            event_code=event_code,
+            message=envelope.interface_id,
+            event_code=envelope.event_code,
             sender=sender,
             recipient=None,
-            mpan=mpan,
+            mpan=envelope.mpan_core,
         )
-        self.journal.append(
-            at=self.clock.now,
-            kind="submitted",
-            network=DIP,
-            message=interface_id,
-            event_code=event_code,
-            sender=sender,
-            recipient="DIP",
-            mpan=mpan,
-            step=step,
-            correlation_id=s1.sender_correlation_id,
-            detail={"sender_unique_reference": s1.sender_unique_reference},
-        )
+        self._journal_submitted(sender, envelope, step)
         if verdict.rejection is not None:
-            self._reject(sender, verdict.rejection)
+            self.answers.reject(sender, verdict.rejection)
             return
-        route = self.routes[(interface_id, event_code)]
+        route = self.routes[(envelope.interface_id, envelope.event_code)]
+        decision = self._decide(route, envelope)
+        d0 = self._stamp(envelope, route)
+        self._journal_accepted(sender, envelope, step, d0)
+        self.answers.respond(sender, envelope, "MSG0000 - Success", d0.transaction_id)
+        late = self.gateway.level_two_rejection(envelope)
+        if late is not None:
+            self.answers.reject_later(sender, late, d0)
+            return
+        self._journal_routed(envelope, route, step, d0, decision)
+        published = envelope.published(d0, decision.secondary, decision.always)
+        self._publish(sender, published, route, d0, decision)
+
+    def _decide(self, route: Route, envelope: DipEnvelope) -> RoutingDecision:
         a0 = envelope.common.a0
-        primary = a0.primary_recipients if a0 is not None else ()
-        decision = decide_recipients(
+        return decide_recipients(
             route,
-            primary=primary,
-            mpan_core=mpan,
+            primary=a0.primary_recipients if a0 is not None else (),
+            mpan_core=envelope.mpan_core,
             distributor_dip_id=envelope.common.m0.distributor_dip_id,
             mpan_roles=self.mpan_roles,
             holders_of_role=self._dip_ids_with_role,
         )
+
+    def _stamp(self, envelope: DipEnvelope, route: Route) -> D0:
+        """The DIP's D0 block for an accepted envelope: transaction id, time, publication id."""
         self._transactions += 1
-        day = settlement_date_of(self.clock.now)
-        d0 = D0(
+        now = self.wire.now
+        day = settlement_date_of(now)
+        s1 = envelope.common.s1
+        counter = f"{self._transactions:016X}"
+        return D0(
             transaction_id=transaction_id(
-                interface_id, s1.sender_dip_id, s1.sender_role_id, day, f"{self._transactions:016X}"
+                envelope.interface_id, s1.sender_dip_id, s1.sender_role_id, day, counter
             ),
-            transaction_timestamp=self.clock.now,
+            transaction_timestamp=now,
             publication_id=route.publication_id,
-            initial_correlation_id=s1.sender_correlation_id
-            or correlation_id(day, f"{self._transactions:016X}"),
+            initial_correlation_id=s1.sender_correlation_id or correlation_id(day, counter),
             replay_indicator=False,
             service_ticket_url=None,
         )
-        published = envelope.published(d0, decision.secondary, decision.always)
-        self.journal.append(
-            at=self.clock.now,
-            kind="accepted",
-            network=DIP,
-            message=interface_id,
-            event_code=event_code,
-            sender="DIP",
-            recipient=sender,
-            mpan=mpan,
-            step=step,
-            correlation_id=d0.initial_correlation_id,
-            detail={"transaction_id": d0.transaction_id, "code": "MSG0000"},
-        )
-        self._respond(sender, envelope, "MSG0000 - Success", d0.transaction_id)
-        late = self.gateway.level_two_rejection(envelope)
-        if late is not None:
-            self._reject_later(sender, late, d0)
-            return
-        self.journal.append(
-            at=self.clock.now,
-            kind="routed",
-            network=DIP,
-            message=route.publication_id,
-            event_code=event_code,
-            sender="DIP",
-            mpan=mpan,
-            step=step,
-            correlation_id=d0.initial_correlation_id,
-            detail={
-                "routing": routing_map_text(decision, self._role_code_of_dip_id),
-                "transaction_id": d0.transaction_id,
-                "recipients": [
-                    self.directory.by_dip_id(dip_id) or dip_id for dip_id in decision.recipients
-                ],
-            },
-        )
-        # Signed once per publication, per recipient URL; with signing off nothing is rendered.
+
+    def _publish(
+        self,
+        sender: str,
+        published: DipEnvelope,
+        route: Route,
+        d0: D0,
+        decision: RoutingDecision,
+    ) -> None:
+        """One publication per recipient; signed once per body, nothing rendered unsigned."""
+        wire = self.wire
+        publication_id = route.publication_id
+        event_code = published.event_code
+        mpan = published.mpan_core
         body = render_body([published]) if self.gateway.defences.signing else None
         for dip_id in decision.recipients:
-            recipient = self.directory.by_dip_id(dip_id)
+            recipient = wire.directory.by_dip_id(dip_id)
             if recipient is None:  # secondary/always ids come from the DIP's own tables
-                self._dead_letter(
+                wire.dead_letter(
                     sender="DIP",
                     network=DIP,
-                    message=route.publication_id,
+                    message=publication_id,
                     mpan=mpan,
                     reason=f"no webhook for DIP ID {dip_id}",
                     payload=published,
                 )
                 continue
             if body is not None:
-                problem = self.gateway.publication_problem(
-                    dip_id, route.publication_id, body, self.clock.now
-                )
+                problem = self.gateway.publication_problem(dip_id, publication_id, body, wire.now)
                 if problem is not None:
-                    self._refused_by_webhook(recipient, published, problem)
+                    self.answers.rejected_by_recipient(
+                        recipient, published, SIGNATURE_INVALID, problem, level=3
+                    )
                     continue
-            self._transmit(
-                latency=self.latencies.dip,
-                recipient=recipient,
-                sender="DIP",
+            step = wire.step(
                 network=DIP,
-                message=route.publication_id,
+                message=publication_id,
                 event_code=event_code,
+                sender=sender,
+                recipient=recipient,
                 mpan=mpan,
-                step=self._step(
-                    network=DIP,
-                    message=route.publication_id,
-                    event_code=event_code,
-                    sender=sender,
-                    recipient=recipient,
-                    mpan=mpan,
-                ),
-                correlation_id=d0.initial_correlation_id,
-                payload=published,
             )
+            parcel = Parcel(
+                recipient,
+                "DIP",
+                DIP,
+                publication_id,
+                event_code,
+                mpan,
+                step,
+                d0.initial_correlation_id,
+                published,
+            )
+            wire.transmit(parcel, wire.latencies.dip)
 
-    def _reject(self, sender: str, rejection: GatewayRejection) -> None:
-        """Journal a level-1 rejection and answer the sender synchronously."""
-        envelope = rejection.envelope
-        self.journal.append(
-            at=self.clock.now,
-            kind="rejected",
+    def _journal_submitted(self, sender: str, envelope: DipEnvelope, step: str | None) -> None:
+        s1 = envelope.common.s1
+        self.wire.journal.append(
+            at=self.wire.now,
+            kind="submitted",
             network=DIP,
-            message=envelope.interface_id if envelope is not None else None,
-            event_code=envelope.event_code if envelope is not None else None,
-            sender="DIP",
-            recipient=sender,
-            mpan=envelope.mpan_core if envelope is not None else None,
-            detail={
-                "code": rejection.code.code,
-                "text": rejection.code.text,
-                "level": rejection.level,
-                "http_status": rejection.http_status,
-                "path": rejection.path,
-                "rule": rejection.rule,
-            },
-        )
-        where = f"{rejection.path}: " if rejection.path is not None else ""
-        self._respond(
-            sender, envelope, rejection.code.message, None, help_text=where + rejection.rule
+            message=envelope.interface_id,
+            event_code=envelope.event_code,
+            sender=sender,
+            recipient="DIP",
+            mpan=envelope.mpan_core,
+            step=step,
+            correlation_id=s1.sender_correlation_id,
+            detail={"sender_unique_reference": s1.sender_unique_reference},
         )
 
-    def _respond(
-        self,
-        sender: str,
-        envelope: DipEnvelope | None,
-        message: str,
-        transaction: str | None,
-        *,
-        help_text: str | None = None,
+    def _journal_accepted(
+        self, sender: str, envelope: DipEnvelope, step: str | None, d0: D0
     ) -> None:
-        s1 = envelope.common.s1 if envelope is not None else None
-        identity = self.directory.identity(sender)
-        item = DipResponseItem(
-            transaction_id=transaction,
-            sender_unique_reference=s1.sender_unique_reference if s1 is not None else None,
-            correlation_id=s1.sender_correlation_id if s1 is not None else None,
-            sent_timestamp=s1.sender_timestamp if s1 is not None else self.clock.now,
-            sender_id=identity.dip_id,
-            recipient_id=None,
-            dip_connection_provider_id=None,
-            message=message,
-            help=help_text,
-            service_ticket_url=None,
-        )
-        self._enqueue(
-            deliver_at=self.clock.now,
-            recipient=sender,
-            sender="DIP",
-            network=DIP,
-            message=DIP_RESPONSE,
-            event_code=envelope.event_code if envelope is not None else None,
-            mpan=envelope.mpan_core if envelope is not None else None,
-            step=None,
-            correlation_id=None,
-            payload=DipResponse(items=(item,), timestamp=self.clock.now),
-        )
-
-    def _reject_later(self, sender: str, rejection: GatewayRejection, d0: D0) -> None:
-        """Level 2: an accepted message breaks a later DIP rule, so it is never published.
-
-        The sender already has its 201; it learns by a status message.
-        """
-        envelope = rejection.envelope
-        assert envelope is not None  # level-2 rules judge an envelope the DIP accepted
-        self.journal.append(
-            at=self.clock.now,
-            kind="rejected",
+        self.wire.journal.append(
+            at=self.wire.now,
+            kind="accepted",
             network=DIP,
             message=envelope.interface_id,
             event_code=envelope.event_code,
             sender="DIP",
             recipient=sender,
             mpan=envelope.mpan_core,
+            step=step,
             correlation_id=d0.initial_correlation_id,
-            detail={
-                "code": rejection.code.code,
-                "text": rejection.code.text,
-                "level": rejection.level,
-                "stage": "Inbound",
-                "status": "InboundRuleFailure",
-                "transaction_id": d0.transaction_id,
-                "rule": rejection.rule,
-            },
-        )
-        self._send_status(
-            sender,
-            envelope,
-            d0,
-            stage="Inbound",
-            status="InboundRuleFailure",
-            recipient_dip_id=None,
-            message=rejection.code.message,
-            rule=rejection.rule,
+            detail={"transaction_id": d0.transaction_id, "code": "MSG0000"},
         )
 
-    def _refused_by_webhook(self, recipient: str, publication: DipEnvelope, problem: str) -> None:
-        """Level 3 by the recipient's adapter: the DIP's signature on a publication failed."""
-        self._journal_rejected_by_recipient(
-            recipient, publication, SIGNATURE_INVALID, problem, level=3
-        )
-
-    def _take_recipient_rejection(self, participant: str, rejection: RecipientRejection) -> None:
-        """A participant refused a publication (``ctx.reject``): journal it, tell the sender."""
-        publication = rejection.publication
-        a0 = publication.common.a0
-        addressed = (
-            (*a0.primary_recipients, *a0.secondary_recipients, *a0.always) if a0 is not None else ()
-        )
-        dip_id = self.directory.identity(participant).dip_id
-        if dip_id is None or dip_id not in addressed:
-            self._reject(
-                participant,
-                GatewayRejection(
-                    code=SENDER_NOT_AUTHORISED,
-                    envelope=publication,
-                    rule=f"{participant} is not a recipient of this publication; only its "
-                    "recipients may reject it",
-                ),
-            )
-            return
-        self._journal_rejected_by_recipient(
-            participant, publication, rejection.code, rejection.rule, level=rejection.level
-        )
-
-    def _journal_rejected_by_recipient(
+    def _journal_routed(
         self,
-        recipient: str,
-        publication: DipEnvelope,
-        code: ResponseCode,
-        rule: str,
-        *,
-        level: int,
-    ) -> None:
-        d0 = publication.common.d0
-        assert d0 is not None  # only publications reach recipients
-        original = self.directory.by_dip_id(publication.sender_dip_id)
-        self.journal.append(
-            at=self.clock.now,
-            kind="rejected",
-            network=DIP,
-            message=d0.publication_id,
-            event_code=publication.event_code,
-            sender=recipient,
-            recipient=original,
-            mpan=publication.mpan_core,
-            correlation_id=d0.initial_correlation_id,
-            detail={
-                "code": code.code,
-                "text": code.text,
-                "level": level,
-                "stage": "Outbound",
-                "status": "RejectedByRecipient",
-                "transaction_id": d0.transaction_id,
-                "rule": rule,
-            },
-        )
-        if original is not None:
-            self._send_status(
-                original,
-                publication,
-                d0,
-                stage="Outbound",
-                status="RejectedByRecipient",
-                recipient_dip_id=self.directory.identity(recipient).dip_id,
-                message=code.message,
-                rule=rule,
-            )
-
-    def _send_status(
-        self,
-        participant: str,
         envelope: DipEnvelope,
+        route: Route,
+        step: str | None,
         d0: D0,
-        *,
-        stage: str,
-        status: str,
-        recipient_dip_id: str | None,
-        message: str,
-        rule: str,
+        decision: RoutingDecision,
     ) -> None:
-        """Post a status message to ``participant`` about a message it submitted."""
-        s1 = envelope.common.s1
-        self._transmit(
-            latency=self.latencies.dip,
-            recipient=participant,
-            sender="DIP",
+        directory = self.wire.directory
+        self.wire.journal.append(
+            at=self.wire.now,
+            kind="routed",
             network=DIP,
-            message=DIP_STATUS,
+            message=route.publication_id,
             event_code=envelope.event_code,
+            sender="DIP",
             mpan=envelope.mpan_core,
-            step=None,
+            step=step,
             correlation_id=d0.initial_correlation_id,
-            payload=DipStatusMessage(
-                transaction_id=d0.transaction_id,
-                sender_unique_reference=s1.sender_unique_reference,
-                correlation_id=d0.initial_correlation_id,
-                stage=stage,
-                status=status,
-                recipient_id=recipient_dip_id,
-                message=message,
-                help=rule,
-                timestamp=self.clock.now,
-            ),
+            detail={
+                "routing": routing_map_text(decision, self._role_code_of_dip_id),
+                "transaction_id": d0.transaction_id,
+                "recipients": [
+                    directory.by_dip_id(dip_id) or dip_id for dip_id in decision.recipients
+                ],
+            },
         )
 
     def _dip_ids_with_role(self, role: Role) -> Iterable[str]:
-        for pid in self.directory.with_role(role):
-            dip_id = self.directory.identity(pid).dip_id
+        directory = self.wire.directory
+        for pid in directory.with_role(role):
+            dip_id = directory.identity(pid).dip_id
             if dip_id is not None:
                 yield dip_id
 
     def _role_code_of_dip_id(self, dip_id: str) -> str:
-        pid = self.directory.by_dip_id(dip_id)
-        role = self.directory.role_of(pid) if pid is not None else None
+        directory = self.wire.directory
+        pid = directory.by_dip_id(dip_id)
+        role = directory.role_of(pid) if pid is not None else None
         return str(role) if role is not None else "?"

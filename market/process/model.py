@@ -28,8 +28,8 @@ from typing import Final
 
 import attrs
 
-from market.kernel.broker import DIP, StepClassifier
 from market.kernel.ids import Role
+from market.kernel.vocabulary import DIP, StepClassifier
 
 #: The paths of ``docs/message-flows.md``, in the order reports list them.
 PATHS: Final = ("RM-T", "RM-A", "RM-S", "COS-L", "COS-M", "OBJ")

@@ -13,7 +13,7 @@ from datetime import datetime
 import attrs
 
 from market.faults import FaultPlan
-from market.kernel.broker import Latencies
+from market.kernel.vocabulary import Latencies
 from market.networks.dip_gateway import DipDefences
 from market.participant import Participant
 from market.process.options import ProcessOptions

@@ -8,58 +8,35 @@ broker in participant-id order. One wake-up per participant per batch, however
 many messages the batch holds, is what makes the simulator fast (ARCHITECTURE
 rule 5); taking outboxes in id order is what makes it deterministic (rule 3).
 
-Around each participant runs its adapter (:mod:`market.runtime.inbox`):
-duplicates are dropped, refused DIP submissions resubmitted, a restored
-webhook triggers a replay request. Under a fault plan the runtime also crashes
-and restarts participants as the plan says, and supervises handler bugs with
-the plan's restart policy. A crash nobody supervises stops the run with
-:class:`ParticipantCrashedError` after the crash is journalled.
+Around each participant the runtime keeps its inbox filter (duplicates are
+dropped, :mod:`market.runtime.inbox`) and its resubmission book (refused DIP
+submissions are sent again, :mod:`market.runtime.resubmission`); a restored
+webhook makes the participant ask for a replay. Crashes, planned or bugs, are
+the :class:`~market.runtime.supervisor.Supervisor`'s.
 """
 
 from __future__ import annotations
 
-import copy
-import inspect
 import math
-import random
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 import attrs
 import trio
 
-from market.faults import Crash, FaultInjector, FaultPlan, RestartPolicy
-from market.kernel.broker import Broker, Delivery, VirtualClock
-from market.kernel.exceptions import ParticipantCrashedError, ScenarioError
+from market.faults import Crash, FaultPlan
+from market.kernel.broker import Broker
+from market.kernel.exceptions import ScenarioError
+from market.kernel.queue import Delivery, VirtualClock
 from market.kernel.resources import fewer_gc_passes
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.messages.dip import DipResponse
 from market.messages.system import PlannedCrash, RestartDue, Resubmit, WebhookRestored
 from market.participant import Context, Participant
-from market.runtime.inbox import ParticipantAdapter
+from market.runtime.cell import Cell, participant_rng
+from market.runtime.supervisor import Supervisor
 
-
-def participant_rng(seed: int, participant_id: str) -> random.Random:
-    """The participant's own random stream, derived from the scenario seed and its id."""
-    return random.Random(f"{seed}/participant/{participant_id}")
-
-
-@attrs.define(slots=True)
-class _Cell:
-    """What the runtime keeps for one participant: it, its context, mailbox, adapter, crashes."""
-
-    participant: Participant
-    context: Context
-    adapter: ParticipantAdapter
-    is_async: bool
-    snapshot: Participant | None = None
-    mailbox: trio.MemorySendChannel[list[Delivery]] | None = None
-    crash: BaseException | None = None
-    crashed_on: Delivery | None = None
-    planned_crash: Crash | None = None
-    leftover: list[Delivery] = attrs.field(factory=list)
-    restarts: list[datetime] = attrs.field(factory=list)
+__all__ = ["RunStatistics", "Runtime", "participant_rng"]
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -96,44 +73,38 @@ class Runtime:
         #: Real-time mode: virtual seconds per wall-clock second (``None``: as fast as possible).
         self.real_time_scale = real_time_scale
         self._on_batch = on_batch
-        faults = broker.faults
-        keep_snapshots = any(
-            isinstance(f, Crash) and f.restart.mode == "lose" for f in self.plan.faults
-        ) or (self.plan.bug_restart is not None and self.plan.bug_restart.mode == "lose")
-        self._cells: dict[str, _Cell] = {}
-        for participant in sorted(participants, key=lambda p: p.participant_id):
-            pid = participant.participant_id
-            if pid not in broker.directory:
-                raise ScenarioError(f"participant {pid} is not in the market's directory")
-            self._cells[pid] = _Cell(
-                participant=participant,
-                context=Context(
-                    participant.identity,
-                    clock=broker.clock,
-                    calendar=calendar,
-                    rng=participant_rng(seed, pid),
-                    skew=faults.skew_of(pid) if faults is not None else timedelta(0),
-                ),
-                adapter=ParticipantAdapter(
-                    deduplicate=participant.deduplicate,
-                    resubmit_refused=participant.resubmit_refused,
-                    redelivered_flows=participant.redelivered_flows,
-                ),
-                is_async=inspect.iscoroutinefunction(participant.on_message),
-                snapshot=copy.deepcopy(participant) if keep_snapshots else None,
-            )
+        self.supervisor = Supervisor(broker)
+        self._cells = self._make_cells(participants, seed)
         self._outstanding = 0
         self._all_done = trio.Event()
         self._batches = 0
         self._deliveries = 0
         self._wakeups = 0
         self._high_water: dict[str, int] = {}
-        self._failure: ParticipantCrashedError | None = None
-        self._schedule_planned_events(faults)
+        self._schedule_planned_events()
 
-    def _schedule_planned_events(self, faults: FaultInjector | None) -> None:
-        if faults is None:
-            return
+    def _make_cells(self, participants: Sequence[Participant], seed: int) -> dict[str, Cell]:
+        broker = self.broker
+        keep_snapshots = any(
+            isinstance(f, Crash) and f.restart.mode == "lose" for f in self.plan.faults
+        ) or (self.plan.bug_restart is not None and self.plan.bug_restart.mode == "lose")
+        cells: dict[str, Cell] = {}
+        for participant in sorted(participants, key=lambda p: p.participant_id):
+            pid = participant.participant_id
+            if pid not in broker.directory:
+                raise ScenarioError(f"participant {pid} is not in the market's directory")
+            context = Context(
+                participant.identity,
+                clock=broker.clock,
+                calendar=self.calendar,
+                rng=participant_rng(seed, pid),
+                skew=broker.faults.skew_of(pid),
+            )
+            cells[pid] = Cell.of(participant, context, keep_snapshot=keep_snapshots)
+        return cells
+
+    def _schedule_planned_events(self) -> None:
+        faults = self.broker.faults
         for index, crash in enumerate(faults.crashes()):
             if crash.participant not in self._cells:
                 raise ScenarioError(
@@ -177,8 +148,8 @@ class Runtime:
 
     async def _run(self, until: datetime | None, on_phase: Callable[[str], None]) -> RunStatistics:
         async with trio.open_nursery() as nursery:
-            for pid, cell in self._cells.items():
-                await nursery.start(self._participant_task, pid, cell)
+            for cell in self._cells.values():
+                await nursery.start(self._participant_task, cell)
             on_phase("started")
             error: Exception | None = None
             try:
@@ -193,8 +164,8 @@ class Runtime:
                         cell.mailbox.close()
         if error is not None:
             raise error
-        if self._failure is not None:
-            raise self._failure
+        if self.supervisor.failure is not None:
+            raise self.supervisor.failure
         return self.statistics()
 
     def statistics(self) -> RunStatistics:
@@ -223,23 +194,27 @@ class Runtime:
             batches = broker.next_batch()
             if not batches:
                 continue
-            self._batches += 1
-            self._outstanding = len(batches)
-            self._all_done = trio.Event()
-            for pid, batch in batches.items():
-                cell = self._cells[pid]
-                assert cell.mailbox is not None  # set by the start handshake
-                self._deliveries += len(batch)
-                if len(batch) > self._high_water.get(pid, 0):
-                    self._high_water[pid] = len(batch)
-                cell.mailbox.send_nowait(batch)
+            self._hand_out(batches)
             await self._all_done.wait()
             if not self._collect({pid: self._cells[pid] for pid in sorted(batches)}):
                 return
             if self._on_batch is not None:
                 self._on_batch(self._deliveries)
 
-    def _collect(self, cells: dict[str, _Cell]) -> bool:
+    def _hand_out(self, batches: dict[str, list[Delivery]]) -> None:
+        """Put each recipient's batch in its mailbox: one wake-up per participant."""
+        self._batches += 1
+        self._outstanding = len(batches)
+        self._all_done = trio.Event()
+        for pid, batch in batches.items():
+            cell = self._cells[pid]
+            assert cell.mailbox is not None  # set by the start handshake
+            self._deliveries += len(batch)
+            if len(batch) > self._high_water.get(pid, 0):
+                self._high_water[pid] = len(batch)
+            cell.mailbox.send_nowait(batch)
+
+    def _collect(self, cells: dict[str, Cell]) -> bool:
         """Hand outboxes to the broker in participant-id order; apply crashes; ``False`` to stop.
 
         The first unsupervised crash (in id order) is journalled and kept to be
@@ -249,116 +224,27 @@ class Runtime:
         for pid in sorted(cells):
             cell = cells[pid]
             entries = cell.context.take_outbox()
-            cell.adapter.track(entries)
+            cell.resubmissions.track(entries)
             self.broker.accept_outbox(pid, entries)
+        supervisor = self.supervisor
         for pid in sorted(cells):
             cell = cells[pid]
             if cell.planned_crash is not None:
                 crash, cell.planned_crash = cell.planned_crash, None
-                if not self._go_down(pid, cell, crash.restart, planned=True, error=None):
+                if not supervisor.take_down(pid, cell, crash.restart, planned=True, error=None):
                     return False
             elif cell.crash is not None:
                 error, cell.crash = cell.crash, None
                 policy = self.plan.bug_restart
                 if policy is None:
-                    self._fail(pid, cell, error)
+                    supervisor.fail(pid, cell, error)
                     return False
-                if not self._go_down(pid, cell, policy, planned=False, error=error):
+                if not supervisor.take_down(pid, cell, policy, planned=False, error=error):
                     return False
         return True
-
-    def _go_down(
-        self,
-        pid: str,
-        cell: _Cell,
-        policy: RestartPolicy,
-        *,
-        planned: bool,
-        error: BaseException | None,
-    ) -> bool:
-        """Journal a crash and take the participant down per ``policy``; ``False`` to give up."""
-        now = self.broker.clock.now
-        detail: dict[str, Any] = {"planned": planned, "restart": policy.mode}
-        if error is not None:
-            detail["error"] = f"{type(error).__name__}: {error}"
-        self.broker.journal.append(
-            at=now,
-            kind="crashed",
-            sender=pid,
-            recipient=pid,
-            detail=detail,
-            message=cell.crashed_on.message if cell.crashed_on is not None else None,
-            mpan=cell.crashed_on.mpan if cell.crashed_on is not None else None,
-        )
-        cell.crashed_on = None
-        cell.restarts = [t for t in cell.restarts if now - t < policy.within]
-        if policy.mode != "none" and len(cell.restarts) >= policy.max_restarts:
-            self.broker.journal.append(
-                at=now,
-                kind="gave_up",
-                sender=pid,
-                recipient=pid,
-                detail={
-                    "restarts": len(cell.restarts),
-                    "within_hours": policy.within.total_seconds() / 3600,
-                },
-            )
-            self._failure = ParticipantCrashedError(
-                pid, "more crashes than its restart policy allows"
-            )
-            return False
-        if policy.mode == "none":
-            self.broker.down[pid] = None
-            self._hold(cell, None)
-            return True
-        back_at = now + policy.delay
-        cell.restarts.append(now)
-        self.broker.down[pid] = back_at
-        self._hold(cell, back_at)
-        self.broker.schedule_system(
-            back_at, pid, RestartDue(state_lost=policy.mode == "lose"), label="RestartDue"
-        )
-        return True
-
-    def _hold(self, cell: _Cell, until: datetime | None) -> None:
-        """Deliveries that were still in the crashed participant's batch wait for it (or die)."""
-        leftover, cell.leftover = cell.leftover, []
-        for delivery in leftover:
-            if until is None:
-                self.broker.dead_letter_delivery(delivery, f"{delivery.recipient} crashed for good")
-            else:
-                self.broker.requeue(
-                    delivery, until, "delayed", {"fault": "crash", "reason": "recipient down"}
-                )
-
-    def _fail(self, pid: str, cell: _Cell, error: BaseException) -> None:
-        delivery = cell.crashed_on
-        self.broker.journal.append(
-            at=self.broker.clock.now,
-            kind="crashed",
-            sender=pid,
-            message=delivery.message if delivery is not None else None,
-            mpan=delivery.mpan if delivery is not None else None,
-            detail={"error": f"{type(error).__name__}: {error}"},
-        )
-        failure = ParticipantCrashedError(pid, _describe(delivery))
-        failure.__cause__ = error
-        self._failure = failure
-
-    def _restart(self, pid: str, cell: _Cell, due: RestartDue) -> None:
-        self.broker.down.pop(pid, None)
-        if due.state_lost and cell.snapshot is not None:
-            cell.participant = copy.deepcopy(cell.snapshot)
-            cell.adapter = ParticipantAdapter(
-                deduplicate=cell.participant.deduplicate,
-                resubmit_refused=cell.participant.resubmit_refused,
-                redelivered_flows=cell.participant.redelivered_flows,
-            )
-        cell.context.record("restarted", state_lost=due.state_lost)
-        cell.participant.on_restart(cell.context, state_lost=due.state_lost)
 
     async def _participant_task(
-        self, pid: str, cell: _Cell, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED
+        self, cell: Cell, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED
     ) -> None:
         send, receive = trio.open_memory_channel[list[Delivery]](math.inf)
         cell.mailbox = send
@@ -371,54 +257,47 @@ class Runtime:
             async for batch in receive:
                 self._wakeups += 1
                 if cell.crash is None:
-                    await self._handle_batch(pid, cell, batch)
+                    await self._handle_batch(cell, batch)
                 self._outstanding -= 1
                 if self._outstanding == 0:
                     self._all_done.set()
 
-    async def _handle_batch(self, pid: str, cell: _Cell, batch: Iterable[Delivery]) -> None:
-        context = cell.context
+    async def _handle_batch(self, cell: Cell, batch: Iterable[Delivery]) -> None:
         deliveries = list(batch)
         for index, delivery in enumerate(deliveries):
-            payload = delivery.payload
             try:
-                if isinstance(payload, PlannedCrash):
-                    cell.planned_crash = (
-                        self.broker.faults.crashes()[payload.index] if self.broker.faults else None
-                    )
+                if not await self._handle(cell, delivery):
                     cell.leftover = deliveries[index + 1 :]
                     return
-                if isinstance(payload, RestartDue):
-                    self._restart(pid, cell, payload)
-                    continue
-                if isinstance(payload, WebhookRestored):
-                    cell.participant.on_webhook_restored(context, payload)
-                    continue
-                if isinstance(payload, Resubmit):
-                    cell.adapter.resubmit(context, payload)
-                    continue
-                if isinstance(payload, DipResponse):
-                    cell.adapter.on_response(context, payload)
-                elif cell.adapter.is_duplicate(payload):
-                    context.record(
-                        "duplicate_ignored", mpan=delivery.mpan, message=delivery.message
-                    )
-                    continue
-                result = cell.participant.on_message(context, payload)
-                if cell.is_async:
-                    await result
             except Exception as error:  # journalled and re-raised (or supervised) by _collect
                 cell.crash = error
                 cell.crashed_on = delivery
                 cell.leftover = deliveries[index + 1 :]
                 return
 
+    async def _handle(self, cell: Cell, delivery: Delivery) -> bool:
+        """Hand one delivery to the participant (or act on it); ``False``: a planned crash."""
+        payload = delivery.payload
+        context = cell.context
+        if isinstance(payload, PlannedCrash):
+            cell.planned_crash = self.broker.faults.crashes()[payload.index]
+            return False
+        if isinstance(payload, RestartDue):
+            self.supervisor.restart(delivery.recipient, cell, payload)
+        elif isinstance(payload, WebhookRestored):
+            cell.participant.on_webhook_restored(context, payload)
+        elif isinstance(payload, Resubmit):
+            cell.resubmissions.resubmit(context, payload)
+        elif not isinstance(payload, DipResponse) and cell.inbox.is_duplicate(payload):
+            context.record("duplicate_ignored", mpan=delivery.mpan, message=delivery.message)
+        else:
+            if isinstance(payload, DipResponse):
+                cell.resubmissions.on_response(context, payload)
+            result = cell.participant.on_message(context, payload)
+            if cell.is_async:
+                await result
+        return True
+
 
 def _no_phase(_phase: str) -> None:
     """The default ``on_phase``: nobody is timing the run."""
-
-
-def _describe(delivery: Delivery | None) -> str:
-    if delivery is None:
-        return "on_start"
-    return f"{delivery.message} (seq {delivery.seq}, MPAN {delivery.mpan})"

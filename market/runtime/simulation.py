@@ -16,10 +16,11 @@ import trio
 from market.checks import Verdict, check_journal
 from market.checks.progress import MpanOutcome, mpan_outcomes
 from market.faults import FaultInjector
-from market.kernel.broker import Broker, VirtualClock
+from market.kernel.broker import Broker
 from market.kernel.directory import Directory
 from market.kernel.ids import Role
 from market.kernel.journal import Journal, JournalEvent, event_to_dict, event_views
+from market.kernel.queue import VirtualClock
 from market.kernel.resources import fewer_gc_passes
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.messages.rendering import render_payload, render_payload_lazily

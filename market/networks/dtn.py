@@ -1,0 +1,77 @@
+"""The legacy Data Transfer Network: D-flows between market participant ids (MPIDs).
+
+A D-flow is addressed by the recipient's role and MPID; the DTN carries it
+only from its owner (the sender's own role and MPID in the header) and has no
+retries: a lost flow stays lost.
+"""
+
+from __future__ import annotations
+
+from market.kernel.queue import Parcel
+from market.kernel.vocabulary import DTN
+from market.messages.dtn import DFlow
+from market.networks.wire import Wire
+
+
+class Dtn:
+    """The DTN: checks who sends a flow, finds who it is for, journals and transmits it."""
+
+    __slots__ = ("wire",)
+
+    def __init__(self, wire: Wire) -> None:
+        self.wire = wire
+
+    def carries(self, message: object) -> bool:
+        """D-flows travel on the DTN."""
+        return isinstance(message, DFlow)
+
+    def send(self, sender: str, message: object) -> None:
+        """Route a D-flow from ``sender`` to the participant its header names."""
+        assert isinstance(message, DFlow)
+        wire = self.wire
+        flow = message
+        identity = wire.directory.identity(sender)
+        if identity.mpid != flow.from_mpid or identity.role != flow.from_role:
+            wire.dead_letter(
+                sender=sender,
+                network=DTN,
+                message=flow.flow_id,
+                mpan=flow.mpan_core,
+                reason=f"from {flow.from_role}/{flow.from_mpid} is not the sender "
+                f"({identity.role}/{identity.mpid}); the DTN only carries flows from their owner",
+                payload=flow,
+            )
+            return
+        recipient = wire.directory.by_role_mpid(flow.to_role, flow.to_mpid)
+        if recipient is None:
+            wire.dead_letter(
+                sender=sender,
+                network=DTN,
+                message=flow.flow_id,
+                mpan=flow.mpan_core,
+                reason=f"no DTN participant is {flow.to_role}/{flow.to_mpid}",
+                payload=flow,
+            )
+            return
+        step = wire.step(
+            network=DTN,
+            message=flow.flow_id,
+            event_code=None,
+            sender=sender,
+            recipient=recipient,
+            mpan=flow.mpan_core,
+        )
+        wire.journal.append(
+            at=wire.now,
+            kind="sent",
+            network=DTN,
+            message=flow.flow_id,
+            sender=sender,
+            recipient=recipient,
+            mpan=flow.mpan_core,
+            step=step,
+        )
+        parcel = Parcel(
+            recipient, sender, DTN, flow.flow_id, None, flow.mpan_core, step, None, flow
+        )
+        wire.transmit(parcel, wire.latencies.dtn)
