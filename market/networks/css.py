@@ -6,7 +6,6 @@ several parties (suppliers), its MPID.
 
 from __future__ import annotations
 
-from market.kernel.queue import Parcel
 from market.kernel.vocabulary import CSS
 from market.messages.css import CssMessage
 from market.networks.wire import Wire
@@ -40,24 +39,12 @@ class Css:
                 payload=message,
             )
             return
-        mpan = message.mpan_core
-        step = wire.step(
+        wire.send_addressed(
             network=CSS,
-            message=label,
-            event_code=None,
+            label=label,
             sender=sender,
             recipient=recipient,
-            mpan=mpan,
+            mpan=message.mpan_core,
+            payload=message,
+            latency=wire.latencies.css,
         )
-        wire.journal.append(
-            at=wire.now,
-            kind="sent",
-            network=CSS,
-            message=label,
-            sender=sender,
-            recipient=recipient,
-            mpan=mpan,
-            step=step,
-        )
-        parcel = Parcel(recipient, sender, CSS, label, None, mpan, step, None, message)
-        wire.transmit(parcel, wire.latencies.css)

@@ -7,7 +7,6 @@ retries: a lost flow stays lost.
 
 from __future__ import annotations
 
-from market.kernel.queue import Parcel
 from market.kernel.vocabulary import DTN
 from market.messages.dtn import DFlow
 from market.networks.wire import Wire
@@ -53,25 +52,12 @@ class Dtn:
                 payload=flow,
             )
             return
-        step = wire.step(
+        wire.send_addressed(
             network=DTN,
-            message=flow.flow_id,
-            event_code=None,
+            label=flow.flow_id,
             sender=sender,
             recipient=recipient,
             mpan=flow.mpan_core,
+            payload=flow,
+            latency=wire.latencies.dtn,
         )
-        wire.journal.append(
-            at=wire.now,
-            kind="sent",
-            network=DTN,
-            message=flow.flow_id,
-            sender=sender,
-            recipient=recipient,
-            mpan=flow.mpan_core,
-            step=step,
-        )
-        parcel = Parcel(
-            recipient, sender, DTN, flow.flow_id, None, flow.mpan_core, step, None, flow
-        )
-        wire.transmit(parcel, wire.latencies.dtn)

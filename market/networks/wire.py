@@ -89,6 +89,39 @@ class Wire:
             mpan=mpan,
         )
 
+    def send_addressed(
+        self,
+        *,
+        network: str,
+        label: str,
+        sender: str,
+        recipient: str,
+        mpan: str | None,
+        payload: object,
+        latency: timedelta,
+    ) -> None:
+        """A message whose recipient is known: name its step, journal it ``sent``, transmit it."""
+        step = self.step(
+            network=network,
+            message=label,
+            event_code=None,
+            sender=sender,
+            recipient=recipient,
+            mpan=mpan,
+        )
+        self.journal.append(
+            at=self.now,
+            kind="sent",
+            network=network,
+            message=label,
+            sender=sender,
+            recipient=recipient,
+            mpan=mpan,
+            step=step,
+        )
+        parcel = Parcel(recipient, sender, network, label, None, mpan, step, None, payload)
+        self.transmit(parcel, latency)
+
     def transmit(self, parcel: Parcel, latency: timedelta) -> None:
         """Put ``parcel`` on its way, through the fault component."""
         self.faults.transmit(parcel, latency)
