@@ -179,7 +179,7 @@ class Broker:
     def schedule_system(self, at: datetime, recipient: str, payload: object, *, label: str) -> None:
         """Queue a runtime message (a planned crash, a restart, a webhook coming back)."""
         parcel = Parcel(recipient, "runtime", None, label, None, None, None, None, payload)
-        self.queue.push(parcel, at, priority=Priority.MESSAGE)
+        self.queue.push(parcel, at, priority=Priority.RUNTIME)
 
     # ------------------------------------------------------------- outboxes
 
