@@ -99,7 +99,7 @@ class Faults:
 
     def _held_for_downtime(self, delivery: Delivery) -> bool:
         """Hold or dead-letter a delivery to a participant that is down; ``True`` if it was."""
-        if delivery.sender == "runtime" or delivery.recipient not in self._down:
+        if not self._down or delivery.sender == "runtime" or delivery.recipient not in self._down:
             return False  # restarts, planned crashes and webhook news always reach the runtime
         until = self._down[delivery.recipient]
         if until is None:
@@ -162,8 +162,12 @@ class Faults:
         return submission
 
     def available(self, delivery: Delivery) -> bool:
-        """Whether ``delivery`` can be handed over now; if not, it was held, retried or dropped."""
-        return True
+        """Whether ``delivery`` can be handed over now; if not, it was held or dead-lettered.
+
+        A participant that is down (a planned crash, or a bug under the plan's
+        ``bug_restart``) is handed nothing until it restarts, with or without faults.
+        """
+        return not self._held_for_downtime(delivery)
 
     def replay(self, participant: str, request: ReplayRequest) -> None:
         """Redeliver what ``participant`` missed: nothing was missed without a fault plan."""
