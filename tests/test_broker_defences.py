@@ -201,7 +201,7 @@ def test_only_a_recipient_may_reject_a_publication() -> None:
 
 
 def test_a_publication_from_a_spoofed_dip_is_refused_by_every_webhook() -> None:
-    """The recipients' adapters refuse a DIP signature they cannot verify: nothing delivered."""
+    """The recipients' inboxes refuse a DIP signature they cannot verify: nothing delivered."""
     gateway = DipGateway(
         directory=directory(),
         routes=default_routes(ees_always_on_if003=False),

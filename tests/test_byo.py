@@ -1,4 +1,4 @@
-"""Bring your own participant: replacement by id or role, the DIP-JSON adapter, bugs caught."""
+"""Bring your own participant: replacement by id or role, DIP-JSON participants, bugs caught."""
 
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ class DictOnlyDataService:
         ]
 
 
-def test_the_dip_json_adapter_drives_logic_that_only_handles_dicts() -> None:
+def test_a_dip_json_participant_drives_logic_that_only_handles_dicts() -> None:
     """A dict-only SDS stands in for the built-in one; its IF-063 reaches the MDR; RM-S conforms."""
     setup = build_market(ScenarioSpec(seed=3, mpans=2, variants={"S": 1.0}))
     logic = DictOnlyDataService()

@@ -55,7 +55,7 @@ def _regs_envelope() -> DipEnvelope:
 
 
 def test_a_well_formed_signed_envelope_is_admitted() -> None:
-    """REGS's own IF-003, rendered and signed by its adapter, passes every level-1 rule."""
+    """REGS's own IF-003, rendered and signed by the runtime, passes every level-1 rule."""
     gateway = _gateway()
     result = gateway.admit("REGS", _regs_envelope(), at=START)
     assert isinstance(result, Admission)
@@ -245,7 +245,7 @@ def test_an_mpan_the_dip_does_not_know_fails_level_two() -> None:
 
 
 def test_a_publication_signed_by_the_dip_verifies_at_the_recipient() -> None:
-    """The DIP signs each webhook call; the recipient's adapter checks it against the DIP's key."""
+    """The DIP signs each webhook call; the recipient's inbox checks it against the DIP's key."""
     body = render_body([_regs_envelope()])
     assert _gateway().publication_problem("2500000019", "PUB-003", body, START) is None
 
