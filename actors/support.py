@@ -13,7 +13,6 @@ from typing import ClassVar
 
 import attrs
 
-from market.compose import dip_submission, dtn_flow
 from market.kernel.ids import Role
 from market.kernel.local_time import local_instant
 from market.kernel.settlement_calendar import settlement_periods
@@ -31,7 +30,7 @@ from market.messages.dip import (
     MSAppSPRequest,
     MSAppSPResponse,
 )
-from market.messages.dtn import D0011, D0153, D0155, D0261
+from market.messages.dtn import D0011, D0153, D0155, D0261, Address
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.population import MeteringPoint, format_reading
 
@@ -82,18 +81,14 @@ class LegacyAgent(Participant):
 
     def _reject(self, ctx: Context, appointment: D0155 | D0153) -> None:
         """D6: D0261 to the supplier."""
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0261,
-                to_role=Role.SUPPLIER,
-                to_mpid=appointment.supplier_mpid,
-                mpan_core=appointment.mpan_core,
-                appointed_role=appointment.appointed_role,
-                effective_from_date=appointment.effective_from_date,
-                contract_reference=appointment.contract_reference,
-                rejection_reason="No capacity for new appointments in this GSP group",
-            )
+        ctx.send_flow(
+            D0261,
+            to=Address(mpid=appointment.supplier_mpid, role=Role.SUPPLIER),
+            mpan_core=appointment.mpan_core,
+            appointed_role=appointment.appointed_role,
+            effective_from_date=appointment.effective_from_date,
+            contract_reference=appointment.contract_reference,
+            rejection_reason="No capacity for new appointments in this GSP group",
         )
 
     def _accept(self, ctx: Context, appointment: D0155 | D0153) -> None:
@@ -103,24 +98,20 @@ class LegacyAgent(Participant):
             supplier=appointment.supplier_mpid,
             effective_from=appointment.effective_from_date.isoformat(),
         )
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0011,
-                to_role=Role.SUPPLIER,
-                to_mpid=appointment.supplier_mpid,
-                mpan_core=appointment.mpan_core,
-                appointed_role=appointment.appointed_role,
-                effective_from_date=appointment.effective_from_date,
-                contract_reference=appointment.contract_reference,
-            )
+        ctx.send_flow(
+            D0011,
+            to=Address(mpid=appointment.supplier_mpid, role=Role.SUPPLIER),
+            mpan_core=appointment.mpan_core,
+            appointed_role=appointment.appointed_role,
+            effective_from_date=appointment.effective_from_date,
+            contract_reference=appointment.contract_reference,
         )
 
 
-def final_consumption(
+def submit_final_consumption(
     ctx: Context, point: MeteringPoint, day: date, *, mds_dip_id: str, distributor_dip_id: str
-) -> DipEnvelope:
-    """IF-021 [ActivePower] for one settlement day of ``point``, from this data service.
+) -> None:
+    """Submit IF-021 [ActivePower] for one settlement day of ``point``, from this data service.
 
     The register advances evenly over the day, so every period carries the
     day's consumption divided by the number of settlement periods that day has
@@ -131,8 +122,7 @@ def final_consumption(
     periods = settlement_periods(day)
     per_period = format_reading(point.daily_kwh / periods)
     day_start = datetime.combine(day, time(0, 0), tzinfo=UTC)
-    return dip_submission(
-        ctx,
+    ctx.submit(
         ActivePower(
             b044=B044(issuing_data_service_dip_id=identity.dip_id),
             b067=B067(connection_type_indicator="W", connection_type_effective_from_date=day_start),
@@ -186,7 +176,7 @@ def schedule_final_consumption(
         )
 
 
-def appointment_response(ctx: Context, request: DipEnvelope) -> DipEnvelope:
+def accept_appointment_request(ctx: Context, request: DipEnvelope) -> None:
     """B34: accept an IF-033 appointment request (SP000) with the matching IF-034."""
     custom = request.custom
     response: CustomBlock
@@ -201,8 +191,7 @@ def appointment_response(ctx: Context, request: DipEnvelope) -> DipEnvelope:
     else:
         raise TypeError(f"{request.event_code} is not an IF-033 appointment request")
     d0 = request.common.d0
-    return dip_submission(
-        ctx,
+    ctx.submit(
         response,
         primary_recipients=(request.sender_dip_id,),
         m0=request.common.m0,
@@ -239,18 +228,16 @@ def serve_as_data_service(
     ``[DSAppSPRequest]`` is accepted with IF-034 (path COS-M).
     """
     if isinstance(message, SubmitConsumption):
-        ctx.send(
-            final_consumption(
-                ctx,
-                appointments[message.mpan_core],
-                message.settlement_date,
-                mds_dip_id=mds_dip_id,
-                distributor_dip_id=distributor_dip_ids[message.mpan_core[:2]],
-            )
+        submit_final_consumption(
+            ctx,
+            appointments[message.mpan_core],
+            message.settlement_date,
+            mds_dip_id=mds_dip_id,
+            distributor_dip_id=distributor_dip_ids[message.mpan_core[:2]],
         )
         return True
     if isinstance(message, DipEnvelope) and isinstance(message.custom, DSAppSPRequest):
         ctx.record("appointment_requested", mpan=message.mpan_core)
-        ctx.send(appointment_response(ctx, message))
+        accept_appointment_request(ctx, message)
         return True
     return False

@@ -6,7 +6,6 @@ import random
 from datetime import UTC, datetime
 from typing import Any
 
-from market.compose import dip_submission
 from market.kernel.broker import Broker
 from market.kernel.directory import Directory
 from market.kernel.ids import Role
@@ -80,8 +79,7 @@ def notification(
     ctx: Context, *, mpan: str = MPAN, primary: tuple[str, ...] = ("1800000001", "2500000019")
 ) -> DipEnvelope:
     """IF-003 ``[ReverseMigNotification]`` from ``ctx``'s participant about ``mpan``."""
-    return dip_submission(
-        ctx,
+    return ctx.submit(
         ReverseMigNotification(
             b013=B013(css_registration_id="3f1c9e2a-5b7d-4c11-9a0e-2d6f8b4c7e10"),
             b094=B094(mhhs_regime_end_date=datetime(2026, 3, 1, tzinfo=UTC)),

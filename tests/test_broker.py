@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from market.compose import dip_submission, dtn_flow
 from market.kernel.broker import Broker
 from market.kernel.directory import Directory
 from market.kernel.ids import Role
@@ -24,7 +23,7 @@ from market.messages.dip import (
     ReverseMigNotification,
     render_body,
 )
-from market.messages.dtn import D0217
+from market.messages.dtn import D0217, Address
 from market.networks.dip_routing import MpanRoleMap, default_routes
 from market.participant import CancelTimer, Context, ParticipantIdentity, Send, SetTimer
 
@@ -69,8 +68,7 @@ def _context(broker: Broker, pid: str) -> Context:
 def _notification(
     ctx: Context, primary: tuple[str, ...] = ("1800000001", "2500000019")
 ) -> DipEnvelope:
-    return dip_submission(
-        ctx,
+    return ctx.submit(
         ReverseMigNotification(
             b013=B013(css_registration_id="3f1c9e2a-5b7d-4c11-9a0e-2d6f8b4c7e10"),
             b094=B094(mhhs_regime_end_date=datetime(2026, 3, 1, tzinfo=UTC)),
@@ -179,11 +177,9 @@ def test_dtn_flows_are_addressed_by_role_and_mpid() -> None:
     """A D-flow reaches the participant with its to-role and MPID after the DTN's latency."""
     broker = _broker()
     ctx = _context(broker, "REGS")
-    flow = dtn_flow(
-        ctx,
+    flow = ctx.send_flow(
         D0217,
-        to_role=Role.SUPPLIER,
-        to_mpid="LGSB",
+        to=Address(mpid="LGSB", role=Role.SUPPLIER),
         mpan_core=MPAN,
         supply_start_date=date(2026, 3, 2),
         supplier_mpid="LGSB",
@@ -200,11 +196,9 @@ def test_a_flow_to_nobody_is_dead_lettered_with_a_reason() -> None:
     """A D-flow to an MPID nobody holds is not lost silently: it is dead-lettered and journalled."""
     broker = _broker()
     ctx = _context(broker, "REGS")
-    flow = dtn_flow(
-        ctx,
+    flow = ctx.send_flow(
         D0217,
-        to_role=Role.SUPPLIER,
-        to_mpid="ZZZZ",
+        to=Address(mpid="ZZZZ", role=Role.SUPPLIER),
         mpan_core=MPAN,
         supply_start_date=date(2026, 3, 2),
         supplier_mpid="ZZZZ",

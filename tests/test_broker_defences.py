@@ -9,7 +9,6 @@ import attrs
 import pytest
 
 from actors.markets.default import default_market
-from market.compose import dip_request
 from market.kernel.broker import Broker
 from market.messages.dip import (
     EFFECTIVE_DATE_RETROSPECTIVE,
@@ -39,7 +38,7 @@ from tests.defences import (
 
 def _tampered(the_broker: Broker) -> object:
     ctx = context(the_broker, "REGS")
-    request = dip_request(ctx, [notification(ctx)])
+    request = ctx.send_dip_request([notification(ctx)])
     return attrs.evolve(request, body=request.body.replace(b"LGSB", b"LGSC"))
 
 
@@ -202,7 +201,7 @@ def test_only_a_recipient_may_reject_a_publication() -> None:
 
 
 def test_a_publication_from_a_spoofed_dip_is_refused_by_every_webhook() -> None:
-    """The recipients' adapters refuse a DIP signature they cannot verify: nothing delivered."""
+    """The recipients' inboxes refuse a DIP signature they cannot verify: nothing delivered."""
     gateway = DipGateway(
         directory=directory(),
         routes=default_routes(ees_always_on_if003=False),
@@ -230,7 +229,7 @@ def test_raw_bodies_and_signed_requests_are_published_like_typed_envelopes() -> 
         message: object = {
             "typed": envelope,
             "bytes": render_body([envelope]),
-            "request": dip_request(ctx, [envelope]),
+            "request": ctx.send_dip_request([envelope]),
         }[form]
         the_broker.accept_outbox("REGS", [Send(message)])
         (delivery,) = [d for d in drain(the_broker) if d.recipient == "MDS"]

@@ -1,9 +1,9 @@
-"""Bring your own participant: replacement by id or role, the DIP-JSON adapter, bugs caught."""
+"""Bring your own participant: replacement by id or role, DIP-JSON participants, bugs caught."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
@@ -12,10 +12,9 @@ from market.byo.dip_json import DipJsonParticipant
 from market.byo.replace import describe_replacements, parse_replacement, replace_participants
 from market.checks import format_verdict
 from market.cli.main import main
-from market.compose import dtn_flow
 from market.kernel.exceptions import ScenarioError
 from market.kernel.ids import Role
-from market.messages.dtn import D0011, D0155
+from market.messages.dtn import D0011, D0155, Address
 from market.participant import Context, Participant
 from market.process.scenario_spec import ScenarioSpec
 from market.runtime.simulation import Simulation, journal_dicts
@@ -24,22 +23,16 @@ from market.runtime.simulation import Simulation, journal_dicts
 class LazyCollector(Participant):
     """A user's data collector with a bug: it accepts appointments, then does nothing."""
 
-    role: ClassVar[Role] = Role.NHH_DATA_COLLECTOR
-
     def on_message(self, ctx: Context, message: object) -> None:
         """Accept D0155; ignore everything else (the bug)."""
         if isinstance(message, D0155):
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0011,
-                    to_role=Role.SUPPLIER,
-                    to_mpid=message.supplier_mpid,
-                    mpan_core=message.mpan_core,
-                    appointed_role=message.appointed_role,
-                    effective_from_date=message.effective_from_date,
-                    contract_reference=message.contract_reference,
-                )
+            ctx.send_flow(
+                D0011,
+                to=Address(mpid=message.supplier_mpid, role=Role.SUPPLIER),
+                mpan_core=message.mpan_core,
+                appointed_role=message.appointed_role,
+                effective_from_date=message.effective_from_date,
+                contract_reference=message.contract_reference,
             )
 
 
@@ -133,7 +126,7 @@ class DictOnlyDataService:
         ]
 
 
-def test_the_dip_json_adapter_drives_logic_that_only_handles_dicts() -> None:
+def test_a_dip_json_participant_drives_logic_that_only_handles_dicts() -> None:
     """A dict-only SDS stands in for the built-in one; its IF-063 reaches the MDR; RM-S conforms."""
     setup = build_market(ScenarioSpec(seed=3, mpans=2, variants={"S": 1.0}))
     logic = DictOnlyDataService()

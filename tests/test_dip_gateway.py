@@ -7,7 +7,6 @@ from datetime import timedelta
 import attrs
 import pytest
 
-from market.compose import dip_request
 from market.kernel.exceptions import ScenarioError
 from market.messages.dip import DipEnvelope, render_body
 from market.messages.dip.signing import (
@@ -56,7 +55,7 @@ def _regs_envelope() -> DipEnvelope:
 
 
 def test_a_well_formed_signed_envelope_is_admitted() -> None:
-    """REGS's own IF-003, rendered and signed by its adapter, passes every level-1 rule."""
+    """REGS's own IF-003, rendered and signed by the runtime, passes every level-1 rule."""
     gateway = _gateway()
     result = gateway.admit("REGS", _regs_envelope(), at=START)
     assert isinstance(result, Admission)
@@ -153,9 +152,9 @@ def test_a_raw_body_that_breaks_the_schema_gets_msg1001_with_its_path() -> None:
 
 
 def test_a_signed_request_from_user_code_is_admitted() -> None:
-    """A DipRequest built and signed with ``dip_request`` verifies and is admitted."""
+    """A DipRequest built and signed with ``ctx.send_dip_request`` verifies and is admitted."""
     ctx = context(broker(), "REGS")
-    request = dip_request(ctx, [notification(ctx)])
+    request = ctx.send_dip_request([notification(ctx)])
     assert request.header("x-dip-signature") is not None
     assert isinstance(_gateway().admit("REGS", request, at=START), Admission)
 
@@ -163,7 +162,7 @@ def test_a_signed_request_from_user_code_is_admitted() -> None:
 def test_a_body_changed_after_signing_is_refused() -> None:
     """Tampering: the content hash no longer matches the body, so MSG1009 (HTTP 401)."""
     ctx = context(broker(), "REGS")
-    request = dip_request(ctx, [notification(ctx)])
+    request = ctx.send_dip_request([notification(ctx)])
     tampered = attrs.evolve(request, body=request.body.replace(b"LGSB", b"LGSC"))
     rejection = _rejection(_gateway().admit("REGS", tampered, at=START))
     assert (rejection.code.code, rejection.http_status) == ("MSG1009", 401)
@@ -173,7 +172,7 @@ def test_a_body_changed_after_signing_is_refused() -> None:
 def test_a_body_and_hash_changed_together_still_fail_the_signature() -> None:
     """Re-hashing a tampered body is not enough: the RSA signature covers the hash."""
     ctx = context(broker(), "REGS")
-    request = dip_request(ctx, [notification(ctx)])
+    request = ctx.send_dip_request([notification(ctx)])
     body = request.body.replace(b"LGSB", b"LGSC")
     forged = attrs.evolve(request, body=body).with_headers(
         {CONTENT_HASH_HEADER: content_hash(body)}
@@ -188,7 +187,7 @@ def test_a_request_signed_with_someone_elses_key_is_refused() -> None:
     ctx = context(broker(), "REGS")
     ring = KeyRing()
     ring.install(attrs.evolve(shared_key_ring().signing_key("1800000001"), name="2200000019"))
-    request = dip_request(ctx, [notification(ctx)], key_ring=ring)
+    request = ctx.send_dip_request([notification(ctx)], key_ring=ring)
     rejection = _rejection(_gateway().admit("REGS", request, at=START))
     assert rejection.code.code == "MSG1009"
     assert "not the certificate registered for 2200000019" in rejection.rule
@@ -229,7 +228,7 @@ def test_a_request_to_an_unknown_url_gets_404() -> None:
 def test_an_envelope_posted_to_another_interfaces_channel_is_refused() -> None:
     """IF-003 posted to the IF-041 channel is MSG1002 at S0.interfaceID."""
     ctx = context(broker(), "REGS")
-    request = dip_request(ctx, render_body([notification(ctx)]), interface_id="IF-041")
+    request = ctx.send_dip_request(render_body([notification(ctx)]), interface_id="IF-041")
     rejection = _rejection(_gateway().admit("REGS", request, at=START))
     assert rejection.code.code == "MSG1002"
     assert rejection.path == "$[0].payload.CommonBlock.S0.interfaceID"
@@ -246,7 +245,7 @@ def test_an_mpan_the_dip_does_not_know_fails_level_two() -> None:
 
 
 def test_a_publication_signed_by_the_dip_verifies_at_the_recipient() -> None:
-    """The DIP signs each webhook call; the recipient's adapter checks it against the DIP's key."""
+    """The DIP signs each webhook call; the recipient's inbox checks it against the DIP's key."""
     body = render_body([_regs_envelope()])
     assert _gateway().publication_problem("2500000019", "PUB-003", body, START) is None
 

@@ -31,8 +31,6 @@ class Tick:
 class Ticker(Participant):
     """Sets ``count`` timers at start, all due at the same instant, and records each firing."""
 
-    role = Role.MARKETWIDE_DATA_SERVICE
-
     def __init__(self, identity: ParticipantIdentity, count: int) -> None:
         super().__init__(identity)
         self.count = count
@@ -58,8 +56,6 @@ class AsyncTicker(Ticker):
 
 class Crasher(Participant):
     """Raises on its first message: a bug in participant code."""
-
-    role = Role.LDSO
 
     def on_start(self, ctx: Context) -> None:
         ctx.set_timer_after(timedelta(minutes=5), Tick(0))

@@ -93,7 +93,7 @@ def test_the_checkers_catch_the_broken_collector() -> None:
 
 
 def test_the_same_plan_passes_with_the_built_in_collector() -> None:
-    """The built-in collector's adapter drops the repeats, so the market copes (control run)."""
+    """The built-in collector's inbox drops the repeats, so the market copes (control run)."""
     plan = FaultPlan(faults=(Duplicate(probability=1.0, scope=Scope(network="DTN")),))
     experiment = Experiment(
         name="control",

@@ -19,7 +19,6 @@ import pytest
 from actors.legacy.hh_agents import HhDataAggregator, HhDataCollector, HhMeterOperator
 from actors.mhhs.advanced_services import AdvancedDataService, AdvancedMeteringService
 from market.byo.testing import RecordingParticipant
-from market.compose import dip_submission
 from market.kernel.broker import Broker
 from market.kernel.directory import Directory
 from market.kernel.ids import Role
@@ -40,6 +39,7 @@ from market.messages.dtn import (
     D0268,
     D0275,
     DFlow,
+    FlowHeader,
 )
 from market.messages.rendering import render_payload
 from market.networks.dip_routing import MpanRoleMap, default_routes
@@ -107,13 +107,10 @@ def _act_as_peer(ctx: Context, message: object) -> None:
     elif isinstance(message, MSDeAppRM | DSDeAppRM):
         service = MSA if isinstance(message, MSDeAppRM) else ADS
         assert service.dip_id is not None
-        ctx.send(
-            dip_submission(
-                ctx,
-                message,
-                primary_recipients=(service.dip_id,),
-                m0=M0(mpan_core=MPAN, distributor_dip_id="2500000019", gsp_group_id="_J"),
-            )
+        ctx.submit(
+            message,
+            primary_recipients=(service.dip_id,),
+            m0=M0(mpan_core=MPAN, distributor_dip_id="2500000019", gsp_group_id="_J"),
         )
 
 
@@ -179,14 +176,15 @@ class Market:
         return [change["event"] for change in self.state_changes(identity)]
 
 
-def _header(sender: ParticipantIdentity, recipient: ParticipantIdentity) -> dict[str, Any]:
-    return {
-        "from_mpid": sender.mpid,
-        "from_role": sender.role,
-        "to_mpid": recipient.mpid,
-        "to_role": recipient.role,
-        "mpan_core": MPAN,
-    }
+def _header(sender: ParticipantIdentity, recipient: ParticipantIdentity) -> FlowHeader:
+    assert sender.mpid is not None and recipient.mpid is not None
+    return FlowHeader(
+        from_mpid=sender.mpid,
+        from_role=sender.role,
+        to_mpid=recipient.mpid,
+        to_role=recipient.role,
+        mpan_core=MPAN,
+    )
 
 
 def _b002(ssd: date) -> B002:
@@ -238,12 +236,12 @@ def _ds_deappointment(ssd: date, *, names_incoming_dc: bool) -> DSDeAppRM:
 
 
 def _request(sender: ParticipantIdentity, recipient: ParticipantIdentity, item: str) -> D0170:
-    return D0170(**_header(sender, recipient), requested_item=item)
+    return D0170(_header(sender, recipient), requested_item=item)
 
 
 def _appointment(agent: ParticipantIdentity, ssd: date) -> D0155:
     return D0155(
-        **_header(SUPPLIER, agent),
+        _header(SUPPLIER, agent),
         appointed_role=agent.role,
         effective_from_date=ssd,
         supplier_mpid="LGSB",
@@ -262,7 +260,7 @@ def _parties(
     outgoing_data_collector: ParticipantIdentity | None = None,
 ) -> D0148:
     return D0148(
-        **_header(SUPPLIER, agent),
+        _header(SUPPLIER, agent),
         effective_from_date=ssd,
         supplier_mpid="LGSB",
         data_collector_mpid="HDCE",
@@ -286,7 +284,7 @@ def _parties(
 
 def _meter_details(sender: ParticipantIdentity, recipient: ParticipantIdentity, ssd: date) -> D0268:
     return D0268(
-        **_header(sender, recipient),
+        _header(sender, recipient),
         meter_id="E10BG01234",
         outstation_id="OS12345670",
         effective_from_date=ssd,
@@ -297,7 +295,7 @@ def _meter_details(sender: ParticipantIdentity, recipient: ParticipantIdentity, 
 
 def _reading(on: date, value: str) -> D0010:
     return D0010(
-        **_header(ADS, HHDC),
+        _header(ADS, HHDC),
         meter_id="E10BG01234",
         register_id="01",
         reading_date=on,
@@ -712,7 +710,7 @@ async def test_hhda_accepts_its_appointment_and_keeps_the_advances() -> None:
     aggregator = HhDataAggregator(HHDA)
     market = Market(aggregator, _fake(SUPPLIER), _fake(HHDC), start_at=_at(day, 9))
     appointment = D0153(
-        **_header(SUPPLIER, HHDA),
+        _header(SUPPLIER, HHDA),
         appointed_role=Role.HH_DATA_AGGREGATOR,
         effective_from_date=ssd,
         supplier_mpid="LGSB",
@@ -720,7 +718,7 @@ async def test_hhda_accepts_its_appointment_and_keeps_the_advances() -> None:
         contract_reference="C00000002",
     )
     advances = D0036(
-        **_header(HHDC, HHDA),
+        _header(HHDC, HHDA),
         settlement_date=ssd,
         measurement_quantity="AI",
         supplier_mpid="LGSB",

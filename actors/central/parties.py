@@ -10,10 +10,7 @@ the LDSO and EES update their records.
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
 
-from market.compose import dip_submission
-from market.kernel.ids import Role
 from market.kernel.local_time import settlement_date_of
 from market.messages.dip import (
     DATA_SERVICE_NOT_APPOINTED,
@@ -64,8 +61,6 @@ class _Listener(Participant):
 class MarketwideDataService(_Listener):
     """MDS: settles MHHS consumption; after ``MHHSRegimeEndDate`` it rejects it (C17, D11)."""
 
-    role: ClassVar[Role] = Role.MARKETWIDE_DATA_SERVICE
-
     def on_publication(self, ctx: Context, envelope: DipEnvelope) -> None:
         """Accept IF-021 consumption inside the MHHS regime; reject it with IF-014 after."""
         custom = envelope.custom
@@ -86,22 +81,17 @@ class MarketwideDataService(_Listener):
                 code=DATA_SERVICE_NOT_APPOINTED.code,
             )
             d0 = envelope.common.d0
-            ctx.send(
-                dip_submission(
-                    ctx,
-                    ActivePowerRejected(b044=custom.b044, b067=custom.b067, b900=day_block),
-                    primary_recipients=(envelope.sender_dip_id,),
-                    m0=envelope.common.m0,
-                    correlation_id=d0.initial_correlation_id if d0 is not None else None,
-                    r0=R0.rejected(DATA_SERVICE_NOT_APPOINTED),
-                )
+            ctx.submit(
+                ActivePowerRejected(b044=custom.b044, b067=custom.b067, b900=day_block),
+                primary_recipients=(envelope.sender_dip_id,),
+                m0=envelope.common.m0,
+                correlation_id=d0.initial_correlation_id if d0 is not None else None,
+                r0=R0.rejected(DATA_SERVICE_NOT_APPOINTED),
             )
 
 
 class MeterDataRetriever(_Listener):
     """MDR: retrieves smart meter data for the SDS until told to stop (IF-063, S1)."""
-
-    role: ClassVar[Role] = Role.METER_DATA_RETRIEVER
 
     def on_publication(self, ctx: Context, envelope: DipEnvelope) -> None:
         """Stop retrieving for an MPAN on ``[MDRStop]``."""
@@ -119,10 +109,6 @@ class MeterDataRetriever(_Listener):
 class Ldso(_Listener):
     """The LDSO: learns its MPAN has left MHHS, and gets the meter technical details (T4)."""
 
-    role: ClassVar[Role] = Role.LDSO
-
 
 class ElectricityEnquiryService(_Listener):
     """EES: keeps the industry enquiry record current (how it learns is RECON: PUB-003 always)."""
-
-    role: ClassVar[Role] = Role.ELECTRICITY_ENQUIRY_SERVICE

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import ClassVar
 
 import attrs
 
@@ -26,7 +25,6 @@ from actors.central.registration_appointments import (
     relay_provider_response,
 )
 from actors.support import refuse_unknown_mpan
-from market.compose import dip_submission, dtn_flow
 from market.kernel.ids import Role
 from market.kernel.local_time import local_midnight
 from market.messages.css import SecuredActive
@@ -55,7 +53,7 @@ from market.messages.dip.if003 import (
     MSDeAppRM,
     ReverseMigNotification,
 )
-from market.messages.dtn import D0205, D0209, D0217, D0311
+from market.messages.dtn import D0205, D0209, D0217, D0311, Address
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.options import ProcessOptions
 from market.process.population import MeteringPoint, ServiceAppointment
@@ -95,8 +93,6 @@ class Registration:
 
 class RegistrationService(Participant):
     """REGS for one distribution area: registrations, the reverse-migration decision, IF-003."""
-
-    role: ClassVar[Role] = Role.REGISTRATION_SERVICE
 
     def __init__(
         self,
@@ -201,23 +197,20 @@ class RegistrationService(Participant):
         """B1: IF-001 [ChangeOfSupplier] to the incoming supplier, MDS and the LDSO."""
         incoming_dip_id = self.qualified_suppliers[change.incoming_supplier_mpid]
         ssd = local_midnight(change.supply_start_date)
-        ctx.send(
-            dip_submission(
-                ctx,
-                change_of_supplier_notice(
-                    registration.point,
-                    css_registration_id=change.css_registration_id,
-                    incoming=(incoming_dip_id, change.incoming_supplier_mpid),
-                    outgoing=(
-                        self.qualified_suppliers[change.outgoing_supplier_mpid],
-                        change.outgoing_supplier_mpid,
-                    ),
-                    supply_start=ssd,
-                    supply_end=local_midnight(change.supply_start_date - timedelta(days=1)),
+        ctx.submit(
+            change_of_supplier_notice(
+                registration.point,
+                css_registration_id=change.css_registration_id,
+                incoming=(incoming_dip_id, change.incoming_supplier_mpid),
+                outgoing=(
+                    self.qualified_suppliers[change.outgoing_supplier_mpid],
+                    change.outgoing_supplier_mpid,
                 ),
-                primary_recipients=(incoming_dip_id, self.mds_dip_id, self.ldso_dip_id),
-                m0=self._m0(registration),
-            )
+                supply_start=ssd,
+                supply_end=local_midnight(change.supply_start_date - timedelta(days=1)),
+            ),
+            primary_recipients=(incoming_dip_id, self.mds_dip_id, self.ldso_dip_id),
+            m0=self._m0(registration),
         )
 
     def _on_appointment_request(self, ctx: Context, envelope: DipEnvelope) -> None:
@@ -252,14 +245,11 @@ class RegistrationService(Participant):
             mpan=envelope.mpan_core,
             supplier=envelope.sender_dip_id,
         )
-        ctx.send(
-            dip_submission(
-                ctx,
-                SSCandProfileClassNotification(b032=custom.b032, b013=custom.b013),
-                primary_recipients=(envelope.sender_dip_id,),
-                m0=self._m0(registration),
-                r0=outcome,
-            )
+        ctx.submit(
+            SSCandProfileClassNotification(b032=custom.b032, b013=custom.b013),
+            primary_recipients=(envelope.sender_dip_id,),
+            m0=self._m0(registration),
+            r0=outcome,
         )
 
     def _decide_reverse_migration(
@@ -277,17 +267,14 @@ class RegistrationService(Participant):
             mhhs_regime_end_date=change.regime_end_date.isoformat(),
         )
         self._confirm_to_legacy_supplier(ctx, registration, change)
-        ctx.send(
-            dip_submission(
-                ctx,
-                ReverseMigNotification(
-                    b013=B013(css_registration_id=change.css_registration_id),
-                    b094=B094(mhhs_regime_end_date=local_midnight(change.regime_end_date)),
-                    b002=self._b002(change),
-                ),
-                primary_recipients=(self.mds_dip_id, self.ldso_dip_id),
-                m0=self._m0(registration),
-            )
+        ctx.submit(
+            ReverseMigNotification(
+                b013=B013(css_registration_id=change.css_registration_id),
+                b094=B094(mhhs_regime_end_date=local_midnight(change.regime_end_date)),
+                b002=self._b002(change),
+            ),
+            primary_recipients=(self.mds_dip_id, self.ldso_dip_id),
+            m0=self._m0(registration),
         )
         if not self.options.deappoint_waits_for_legacy_agents:
             self._deappoint(ctx, registration, change)
@@ -303,48 +290,38 @@ class RegistrationService(Participant):
         """
         mpan = registration.point.mpan_core
         gaining = change.incoming_supplier_mpid
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0217,
-                to_role=Role.SUPPLIER,
-                to_mpid=gaining,
-                mpan_core=mpan,
-                supply_start_date=change.supply_start_date,
-                supplier_mpid=gaining,
-                gsp_group_id=registration.point.gsp_group_id,
-                css_registration_id=change.css_registration_id,
-            )
+        ctx.send_flow(
+            D0217,
+            to=Address(mpid=gaining, role=Role.SUPPLIER),
+            mpan_core=mpan,
+            supply_start_date=change.supply_start_date,
+            supplier_mpid=gaining,
+            gsp_group_id=registration.point.gsp_group_id,
+            css_registration_id=change.css_registration_id,
         )
-        old: dict[str, object] = {}
+        old_mop: Address | None = None
+        old_dc: Address | None = None
         legacy = registration.point.legacy_agents
         if change.path == LEGACY_CHANGE_OF_SUPPLY and legacy is not None:
-            old = {
-                "old_meter_operator_mpid": legacy.meter_operator_mpid,
-                "old_meter_operator_role": Role.NHH_METER_OPERATOR,
-                "old_data_collector_mpid": legacy.data_collector_mpid,
-                "old_data_collector_role": Role.NHH_DATA_COLLECTOR,
-            }
+            old_mop = Address(mpid=legacy.meter_operator_mpid, role=Role.NHH_METER_OPERATOR)
+            old_dc = Address(mpid=legacy.data_collector_mpid, role=Role.NHH_DATA_COLLECTOR)
         elif not self.options.deappoint_waits_for_legacy_agents:
             metering, data = registration.metering_service, registration.data_service
             if metering is not None:
-                old["old_meter_operator_mpid"] = metering.mpid
-                old["old_meter_operator_role"] = metering.role
+                old_mop = Address(mpid=metering.mpid, role=metering.role)
             if data is not None:
-                old["old_data_collector_mpid"] = data.mpid
-                old["old_data_collector_role"] = data.role
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0311,
-                to_role=Role.SUPPLIER,
-                to_mpid=gaining,
-                mpan_core=mpan,
-                old_supplier_mpid=change.outgoing_supplier_mpid,
-                old_supplier_dip_id=None,
-                supply_start_date=change.supply_start_date,
-                **old,
-            )
+                old_dc = Address(mpid=data.mpid, role=data.role)
+        ctx.send_flow(
+            D0311,
+            to=Address(mpid=gaining, role=Role.SUPPLIER),
+            mpan_core=mpan,
+            old_supplier_mpid=change.outgoing_supplier_mpid,
+            old_supplier_dip_id=None,
+            supply_start_date=change.supply_start_date,
+            old_meter_operator_mpid=old_mop.mpid if old_mop else None,
+            old_meter_operator_role=old_mop.role if old_mop else None,
+            old_data_collector_mpid=old_dc.mpid if old_dc else None,
+            old_data_collector_role=old_dc.role if old_dc else None,
         )
 
     def _b002(self, change: ChangeOfSupply) -> B002:
@@ -378,20 +355,16 @@ class RegistrationService(Participant):
             data_aggregator=update.data_aggregator_mpid,
             effective_from=update.effective_from_date.isoformat(),
         )
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0209,
-                to_role=update.data_aggregator_role,
-                to_mpid=update.data_aggregator_mpid,
-                mpan_core=mpan,
-                supply_start_date=change.supply_start_date,
-                supplier_mpid=change.incoming_supplier_mpid,
-                data_collector_mpid=update.data_collector_mpid,
-                profile_class=update.profile_class,
-                standard_settlement_configuration=update.standard_settlement_configuration,
-                instruction="NEW",
-            )
+        ctx.send_flow(
+            D0209,
+            to=Address(mpid=update.data_aggregator_mpid, role=update.data_aggregator_role),
+            mpan_core=mpan,
+            supply_start_date=change.supply_start_date,
+            supplier_mpid=change.incoming_supplier_mpid,
+            data_collector_mpid=update.data_collector_mpid,
+            profile_class=update.profile_class,
+            standard_settlement_configuration=update.standard_settlement_configuration,
+            instruction="NEW",
         )
         if change.path == REVERSE_MIGRATION and not change.deappointed:
             self._deappoint(ctx, registration, change)
@@ -407,58 +380,52 @@ class RegistrationService(Participant):
         b002 = self._b002(change)
         metering = registration.metering_service
         if metering is not None:
-            ctx.send(
-                dip_submission(
-                    ctx,
-                    MSDeAppRM(
-                        b013=b013,
-                        b008=B008(
-                            de_appointed_metering_service_dip_id=metering.dip_id,
-                            de_appointed_metering_service_mpid=metering.mpid,
-                            metering_service_effective_from_date=local_midnight(
-                                metering.effective_from
-                            ),
-                            metering_service_effective_to_date=regime_end,
-                            de_appointment_reason_code="CSUPP",
+            ctx.submit(
+                MSDeAppRM(
+                    b013=b013,
+                    b008=B008(
+                        de_appointed_metering_service_dip_id=metering.dip_id,
+                        de_appointed_metering_service_mpid=metering.mpid,
+                        metering_service_effective_from_date=local_midnight(
+                            metering.effective_from
                         ),
-                        b002=b002,
-                        b095=None
-                        if change.meter_operator_mpid is None
-                        else B095(
-                            reverse_migration_incoming_mop_mpid=change.meter_operator_mpid,
-                            reverse_migration_incoming_mop_effective_from_date=ssd_midnight,
-                        ),
+                        metering_service_effective_to_date=regime_end,
+                        de_appointment_reason_code="CSUPP",
                     ),
-                    primary_recipients=(metering.dip_id,),
-                    m0=self._m0(registration),
-                )
+                    b002=b002,
+                    b095=None
+                    if change.meter_operator_mpid is None
+                    else B095(
+                        reverse_migration_incoming_mop_mpid=change.meter_operator_mpid,
+                        reverse_migration_incoming_mop_effective_from_date=ssd_midnight,
+                    ),
+                ),
+                primary_recipients=(metering.dip_id,),
+                m0=self._m0(registration),
             )
             registration.metering_service = None
         data = registration.data_service
         if data is not None:
-            ctx.send(
-                dip_submission(
-                    ctx,
-                    DSDeAppRM(
-                        b013=b013,
-                        b009=B009(
-                            de_appointed_data_service_dip_id=data.dip_id,
-                            de_appointed_data_service_mpid=data.mpid,
-                            data_service_effective_from_date=local_midnight(data.effective_from),
-                            data_service_effective_to_date=regime_end,
-                            de_appointment_reason_code="CSUPP",
-                        ),
-                        b002=b002,
-                        b096=None
-                        if change.data_collector_mpid is None
-                        else B096(
-                            reverse_migration_incoming_dc_mpid=change.data_collector_mpid,
-                            reverse_migration_incoming_dc_effective_from_date=ssd_midnight,
-                        ),
+            ctx.submit(
+                DSDeAppRM(
+                    b013=b013,
+                    b009=B009(
+                        de_appointed_data_service_dip_id=data.dip_id,
+                        de_appointed_data_service_mpid=data.mpid,
+                        data_service_effective_from_date=local_midnight(data.effective_from),
+                        data_service_effective_to_date=regime_end,
+                        de_appointment_reason_code="CSUPP",
                     ),
-                    primary_recipients=(data.dip_id,),
-                    m0=self._m0(registration),
-                )
+                    b002=b002,
+                    b096=None
+                    if change.data_collector_mpid is None
+                    else B096(
+                        reverse_migration_incoming_dc_mpid=change.data_collector_mpid,
+                        reverse_migration_incoming_dc_effective_from_date=ssd_midnight,
+                    ),
+                ),
+                primary_recipients=(data.dip_id,),
+                m0=self._m0(registration),
             )
             registration.data_service = None
 

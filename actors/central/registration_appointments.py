@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from market.compose import dip_submission
 from market.messages.dip import (
     B002,
     B003,
@@ -228,22 +227,16 @@ def answer_appointment_request(
     """REGS's B32 and B33: accept the IF-031 (R0 ``A``), then ask the proposed provider (IF-033)."""
     custom = envelope.custom
     assert isinstance(custom, DSApp | MSApp)
-    ctx.send(
-        dip_submission(
-            ctx,
-            initial_response(custom),
-            primary_recipients=(envelope.sender_dip_id,),
-            m0=m0,
-            r0=R0.accepted(),
-        )
+    ctx.submit(
+        initial_response(custom),
+        primary_recipients=(envelope.sender_dip_id,),
+        m0=m0,
+        r0=R0.accepted(),
     )
-    ctx.send(
-        dip_submission(
-            ctx,
-            provider_request(custom, supplier=(envelope.sender_dip_id, supplier_mpid)),
-            primary_recipients=(provider_of(custom),),
-            m0=m0,
-        )
+    ctx.submit(
+        provider_request(custom, supplier=(envelope.sender_dip_id, supplier_mpid)),
+        primary_recipients=(provider_of(custom),),
+        m0=m0,
     )
 
 
@@ -255,11 +248,7 @@ def relay_provider_response(
     assert isinstance(custom, DSAppSPResponse | MSAppSPResponse)
     supplier_dip_id = custom.b012.service_provider_appointment_requesting_supplier_dip_id
     provider = envelope.sender_dip_id
-    ctx.send(
-        dip_submission(
-            ctx, accepted_notice(custom), primary_recipients=(supplier_dip_id, provider), m0=m0
-        )
-    )
+    ctx.submit(accepted_notice(custom), primary_recipients=(supplier_dip_id, provider), m0=m0)
     if not is_accepted(custom):
         ctx.record("service_appointment_refused", mpan=envelope.mpan_core, provider=provider)
         return
@@ -269,11 +258,8 @@ def relay_provider_response(
         provider=provider,
         event_code=envelope.event_code,
     )
-    ctx.send(
-        dip_submission(
-            ctx,
-            active_notice(custom),
-            primary_recipients=(supplier_dip_id, provider, *also_confirm_to),
-            m0=m0,
-        )
+    ctx.submit(
+        active_notice(custom),
+        primary_recipients=(supplier_dip_id, provider, *also_confirm_to),
+        m0=m0,
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import ClassVar
 
 import attrs
 
@@ -46,8 +45,6 @@ class PendingSwitch:
 
 class CentralSwitchingService(Participant):
     """CSS: one per market; switches MPANs between suppliers after an objection window."""
-
-    role: ClassVar[Role] = Role.CENTRAL_SWITCHING_SERVICE
 
     def __init__(
         self,

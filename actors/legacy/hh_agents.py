@@ -18,12 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
 
 import attrs
 
 from actors.support import LegacyAgent
-from market.compose import dtn_flow
 from market.kernel.ids import Role
 from market.kernel.local_time import ONE_DAY
 from market.kernel.settlement_calendar import settlement_periods
@@ -38,6 +36,7 @@ from market.messages.dtn import (
     D0268,
     D0275,
     D0302,
+    Address,
     DFlow,
 )
 from market.participant import Context, ParticipantIdentity
@@ -68,8 +67,6 @@ class MeterOperation:
 
 class HhMeterOperator(LegacyAgent):
     """An incoming legacy HH Meter Operator (HHMOA)."""
-
-    role: ClassVar[Role] = Role.HH_METER_OPERATOR
 
     def __init__(
         self,
@@ -132,15 +129,11 @@ class HhMeterOperator(LegacyAgent):
             outgoing_meter_operator=outgoing_mpid,
             outgoing_role=str(outgoing_role),
         )
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0170,
-                to_role=outgoing_role,
-                to_mpid=outgoing_mpid,
-                mpan_core=parties.mpan_core,
-                requested_item="MTD",
-            )
+        ctx.send_flow(
+            D0170,
+            to=Address(mpid=outgoing_mpid, role=outgoing_role),
+            mpan_core=parties.mpan_core,
+            requested_item="MTD",
         )
 
     def _forward(self, ctx: Context, mpan: str, operation: MeterOperation) -> None:
@@ -160,15 +153,9 @@ class HhMeterOperator(LegacyAgent):
             return
         if ldso is None:
             ctx.record("ldso_unknown", mpan=mpan, distributor=mpan[:2])
-        own_mpid = self.identity.mpid
-        assert own_mpid is not None  # a legacy agent is addressed by its MPID
         for role, mpid in new_targets:
             operation.forwarded_to.add((role, mpid))
-            ctx.send(
-                attrs.evolve(
-                    details, from_mpid=own_mpid, from_role=self.role, to_role=role, to_mpid=mpid
-                )
-            )
+            ctx.forward_flow(details, to=Address(mpid=mpid, role=role))
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -200,8 +187,6 @@ class HhDataCollector(LegacyAgent):
     has the MTDs and knows the HHDA it retries each working day at 06:00, at
     most ``collection_retries`` times.
     """
-
-    role: ClassVar[Role] = Role.HH_DATA_COLLECTOR
 
     def __init__(
         self,
@@ -278,15 +263,11 @@ class HhDataCollector(LegacyAgent):
             outgoing_data_collector=outgoing_mpid,
             outgoing_role=str(outgoing_role),
         )
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0170,
-                to_role=outgoing_role,
-                to_mpid=outgoing_mpid,
-                mpan_core=parties.mpan_core,
-                requested_item="READINGS",
-            )
+        ctx.send_flow(
+            D0170,
+            to=Address(mpid=outgoing_mpid, role=outgoing_role),
+            mpan_core=parties.mpan_core,
+            requested_item="READINGS",
         )
 
     def _on_reading(self, ctx: Context, reading: D0010) -> None:
@@ -333,18 +314,14 @@ class HhDataCollector(LegacyAgent):
             (D0036, Role.HH_DATA_AGGREGATOR, parties.data_aggregator_mpid),
             (D0275, Role.SUPPLIER, appointment.supplier_mpid),
         ):
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    flow_type,
-                    to_role=role,
-                    to_mpid=mpid,
-                    mpan_core=mpan,
-                    settlement_date=settlement_date,
-                    measurement_quantity="AI",
-                    supplier_mpid=appointment.supplier_mpid,
-                    period_values=period_values,
-                )
+            ctx.send_flow(
+                flow_type,
+                to=Address(mpid=mpid, role=role),
+                mpan_core=mpan,
+                settlement_date=settlement_date,
+                measurement_quantity="AI",
+                supplier_mpid=appointment.supplier_mpid,
+                period_values=period_values,
             )
 
     def _retry(self, ctx: Context, collection: HalfHourlyCollection, event: str) -> None:
@@ -377,8 +354,6 @@ class HhDataCollector(LegacyAgent):
 
 class HhDataAggregator(LegacyAgent):
     """An incoming legacy HH Data Aggregator: the end of the line for a variant-A migration."""
-
-    role: ClassVar[Role] = Role.HH_DATA_AGGREGATOR
 
     def __init__(
         self, identity: ParticipantIdentity, *, rejection_probability: float = 0.0

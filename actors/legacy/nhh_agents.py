@@ -19,12 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
 
 import attrs
 
 from actors.support import LegacyAgent
-from market.compose import dtn_flow
 from market.kernel.ids import Role
 from market.messages.dtn import (
     D0010,
@@ -38,6 +36,7 @@ from market.messages.dtn import (
     D0170,
     D0209,
     D0302,
+    Address,
 )
 from market.participant import Context, ParticipantIdentity
 from market.process.population import MeteringPoint, format_reading
@@ -71,8 +70,6 @@ class Collection:
 
 class NhhDataCollector(LegacyAgent):
     """A legacy NHH Data Collector (incoming; or old, for an MPAN that never migrated)."""
-
-    role: ClassVar[Role] = Role.NHH_DATA_COLLECTOR
 
     def __init__(
         self,
@@ -134,15 +131,11 @@ class NhhDataCollector(LegacyAgent):
         previous, role = parties.outgoing_data_collector_mpid, parties.outgoing_data_collector_role
         if previous is not None and role is not None and not collection.history_requested:
             collection.history_requested = True
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0170,
-                    to_role=role,
-                    to_mpid=previous,
-                    mpan_core=parties.mpan_core,
-                    requested_item="READINGS",
-                )
+            ctx.send_flow(
+                D0170,
+                to=Address(mpid=previous, role=role),
+                mpan_core=parties.mpan_core,
+                requested_item="READINGS",
             )
         self._try_settle(ctx, parties.mpan_core, deadline_passed=False)
 
@@ -156,20 +149,16 @@ class NhhDataCollector(LegacyAgent):
             return
         for days_back in (_HISTORY_DAYS, 0):
             read_on = date.fromordinal(point.last_read_on.toordinal() - days_back)
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0010,
-                    to_role=request.from_role,
-                    to_mpid=request.from_mpid,
-                    mpan_core=request.mpan_core,
-                    meter_id=point.meter_id,
-                    register_id=point.register_id,
-                    reading_date=read_on,
-                    reading=format_reading(point.last_read - point.daily_kwh * days_back),
-                    reading_type="R",
-                    reading_method=None,
-                )
+            ctx.send_flow(
+                D0010,
+                to=Address(mpid=request.from_mpid, role=request.from_role),
+                mpan_core=request.mpan_core,
+                meter_id=point.meter_id,
+                register_id=point.register_id,
+                reading_date=read_on,
+                reading=format_reading(point.last_read - point.daily_kwh * days_back),
+                reading_type="R",
+                reading_method=None,
             )
 
     def _on_reading(self, ctx: Context, reading: D0010) -> None:
@@ -252,34 +241,26 @@ class NhhDataCollector(LegacyAgent):
         if parties.outgoing_supplier_mpid is not None:
             suppliers.append(parties.outgoing_supplier_mpid)
         for supplier in suppliers:
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0086,
-                    to_role=Role.SUPPLIER,
-                    to_mpid=supplier,
-                    mpan_core=mpan,
-                    meter_id=meter.meter_id,
-                    register_id=meter.registers[0],
-                    supply_start_date=appointment.effective_from_date,
-                    reading=reading,
-                    reading_type=reading_type,
-                    incoming_supplier_mpid=appointment.supplier_mpid,
-                    outgoing_supplier_mpid=outgoing,
-                )
+            ctx.send_flow(
+                D0086,
+                to=Address(mpid=supplier, role=Role.SUPPLIER),
+                mpan_core=mpan,
+                meter_id=meter.meter_id,
+                register_id=meter.registers[0],
+                supply_start_date=appointment.effective_from_date,
+                reading=reading,
+                reading_type=reading_type,
+                incoming_supplier_mpid=appointment.supplier_mpid,
+                outgoing_supplier_mpid=outgoing,
             )
         if parties.data_aggregator_mpid is not None:
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0019,
-                    to_role=Role.NHH_DATA_AGGREGATOR,
-                    to_mpid=parties.data_aggregator_mpid,
-                    mpan_core=mpan,
-                    effective_from_date=appointment.effective_from_date,
-                    estimated_annual_consumption_kwh=format_reading(daily * 365),
-                    annualised_advance_kwh=None,
-                )
+            ctx.send_flow(
+                D0019,
+                to=Address(mpid=parties.data_aggregator_mpid, role=Role.NHH_DATA_AGGREGATOR),
+                mpan_core=mpan,
+                effective_from_date=appointment.effective_from_date,
+                estimated_annual_consumption_kwh=format_reading(daily * 365),
+                annualised_advance_kwh=None,
             )
 
 
@@ -295,8 +276,6 @@ class Operation:
 
 class NhhMeterOperator(LegacyAgent):
     """A legacy NHH Meter Operator (NHHMOA): incoming; or old, for an MPAN that never migrated."""
-
-    role: ClassVar[Role] = Role.NHH_METER_OPERATOR
 
     def __init__(
         self,
@@ -346,15 +325,11 @@ class NhhMeterOperator(LegacyAgent):
             and not operation.details_requested
         ):
             operation.details_requested = True
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0170,
-                    to_role=role,
-                    to_mpid=previous,
-                    mpan_core=parties.mpan_core,
-                    requested_item="MTD",
-                )
+            ctx.send_flow(
+                D0170,
+                to=Address(mpid=previous, role=role),
+                mpan_core=parties.mpan_core,
+                requested_item="MTD",
             )
         self._forward(ctx, parties.mpan_core)
 
@@ -364,19 +339,15 @@ class NhhMeterOperator(LegacyAgent):
         if point is None:
             ctx.record("mtd_request_refused", mpan=request.mpan_core, requester=request.from_mpid)
             return
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0150,
-                to_role=request.from_role,
-                to_mpid=request.from_mpid,
-                mpan_core=request.mpan_core,
-                meter_id=point.meter_id,
-                meter_type="N",
-                effective_from_date=point.supplier_effective_from,
-                registers=(point.register_id,),
-                measurement_quantity="AI",
-            )
+        ctx.send_flow(
+            D0150,
+            to=Address(mpid=request.from_mpid, role=request.from_role),
+            mpan_core=request.mpan_core,
+            meter_id=point.meter_id,
+            meter_type="N",
+            effective_from_date=point.supplier_effective_from,
+            registers=(point.register_id,),
+            measurement_quantity="AI",
         )
 
     def _forward(self, ctx: Context, mpan: str) -> None:
@@ -385,8 +356,6 @@ class NhhMeterOperator(LegacyAgent):
         parties = operation.parties
         if parties is None or not operation.meter_details:
             return
-        own_mpid = self.identity.mpid
-        assert own_mpid is not None  # a legacy agent is addressed by its MPID
         recipients: list[tuple[Role, str]] = [(Role.SUPPLIER, operation.appointment.supplier_mpid)]
         if parties.data_collector_mpid is not None:
             recipients.insert(0, (Role.NHH_DATA_COLLECTOR, parties.data_collector_mpid))
@@ -397,21 +366,11 @@ class NhhMeterOperator(LegacyAgent):
             if isinstance(details, D0150) and ldso is not None:
                 targets.append((Role.LDSO, ldso))
             for role, mpid in targets:
-                ctx.send(
-                    attrs.evolve(
-                        details,
-                        from_mpid=own_mpid,
-                        from_role=self.role,
-                        to_role=role,
-                        to_mpid=mpid,
-                    )
-                )
+                ctx.forward_flow(details, to=Address(mpid=mpid, role=role))
 
 
 class NhhDataAggregator(LegacyAgent):
     """A legacy NHH Data Aggregator: the end of the line for a reverse migration."""
-
-    role: ClassVar[Role] = Role.NHH_DATA_AGGREGATOR
 
     def __init__(
         self, identity: ParticipantIdentity, *, rejection_probability: float = 0.0

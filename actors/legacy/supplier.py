@@ -10,11 +10,9 @@ a disputed change-of-supply reading (T8r).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
 
 import attrs
 
-from market.compose import dtn_flow
 from market.kernel.ids import Role
 from market.messages.css import (
     RegistrationObjected,
@@ -33,6 +31,7 @@ from market.messages.dtn import (
     D0300,
     D0302,
     D0311,
+    Address,
     DFlow,
 )
 from market.participant import Context, Participant, ParticipantIdentity
@@ -94,8 +93,6 @@ class Gain:
 
 class LegacySupplier(Participant):
     """A supplier that is not MHHS-qualified: it runs the legacy side of a change of supply."""
-
-    role: ClassVar[Role] = Role.SUPPLIER
 
     def __init__(
         self,
@@ -175,31 +172,38 @@ class LegacySupplier(Participant):
 
     def _appoint(self, ctx: Context, gain: Gain, role: Role, agent_mpid: str) -> None:
         """C9 / C9a: D0155 to a DC or MOP, D0153 to a DA."""
-        assert self.identity.mpid is not None
+        supplier_mpid = self.identity.mpid
+        assert supplier_mpid is not None
         gain.appointed[role] = agent_mpid
-        common: dict[str, Any] = {
-            "to_role": role,
-            "to_mpid": agent_mpid,
-            "mpan_core": gain.signed.mpan_core,
-            "appointed_role": role,
-            "effective_from_date": gain.supply_start_date,
-            "supplier_mpid": self.identity.mpid,
-            "gsp_group_id": gain.signed.gsp_group_id,
-            "contract_reference": f"C{ctx.next_reference():08d}",
-        }
+        to = Address(mpid=agent_mpid, role=role)
+        mpan = gain.signed.mpan_core
+        contract_reference = f"C{ctx.next_reference():08d}"
         appointment: D0153 | D0155
         if role in (Role.NHH_DATA_AGGREGATOR, Role.HH_DATA_AGGREGATOR):
-            appointment = dtn_flow(ctx, D0153, **common)
+            appointment = ctx.send_flow(
+                D0153,
+                to=to,
+                mpan_core=mpan,
+                appointed_role=role,
+                effective_from_date=gain.supply_start_date,
+                supplier_mpid=supplier_mpid,
+                gsp_group_id=gain.signed.gsp_group_id,
+                contract_reference=contract_reference,
+            )
         else:
-            appointment = dtn_flow(
-                ctx,
+            appointment = ctx.send_flow(
                 D0155,
+                to=to,
+                mpan_core=mpan,
+                appointed_role=role,
+                effective_from_date=gain.supply_start_date,
+                supplier_mpid=supplier_mpid,
+                gsp_group_id=gain.signed.gsp_group_id,
+                contract_reference=contract_reference,
                 smart_cos_indicator=gain.signed.meter_variant == "S",
                 measurement_class="C" if gain.roles == _HH_ROLES else "A",
-                **common,
             )
         gain.appointments[role] = appointment
-        ctx.send(appointment)
         self._arm_chase(ctx, gain, role, agent_mpid, attempt=1)
 
     def _arm_chase(self, ctx: Context, gain: Gain, role: Role, agent: str, *, attempt: int) -> None:
@@ -278,58 +282,46 @@ class LegacySupplier(Participant):
         dc, mop, da = (gain.appointed[r] for r in gain.roles)
         old = gain.old_parties
         for role in gain.roles:
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0148,
-                    to_role=role,
-                    to_mpid=gain.appointed[role],
-                    mpan_core=mpan,
-                    effective_from_date=gain.supply_start_date,
-                    supplier_mpid=self.identity.mpid,
-                    data_collector_mpid=dc,
-                    meter_operator_mpid=mop,
-                    data_aggregator_mpid=da,
-                    outgoing_supplier_mpid=old.old_supplier_mpid if old else None,
-                    outgoing_meter_operator_mpid=old.old_meter_operator_mpid if old else None,
-                    outgoing_meter_operator_role=old.old_meter_operator_role if old else None,
-                    outgoing_data_collector_mpid=old.old_data_collector_mpid if old else None,
-                    outgoing_data_collector_role=old.old_data_collector_role if old else None,
-                )
+            ctx.send_flow(
+                D0148,
+                to=Address(mpid=gain.appointed[role], role=role),
+                mpan_core=mpan,
+                effective_from_date=gain.supply_start_date,
+                supplier_mpid=self.identity.mpid,
+                data_collector_mpid=dc,
+                meter_operator_mpid=mop,
+                data_aggregator_mpid=da,
+                outgoing_supplier_mpid=old.old_supplier_mpid if old else None,
+                outgoing_meter_operator_mpid=old.old_meter_operator_mpid if old else None,
+                outgoing_meter_operator_role=old.old_meter_operator_role if old else None,
+                outgoing_data_collector_mpid=old.old_data_collector_mpid if old else None,
+                outgoing_data_collector_role=old.old_data_collector_role if old else None,
             )
         for role in (dc_role, mop_role):
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0302,
-                    to_role=role,
-                    to_mpid=gain.appointed[role],
-                    mpan_core=mpan,
-                    customer_name=gain.signed.customer_name,
-                    site_postcode=gain.signed.site_postcode,
-                    priority_services_register=False,
-                )
+            ctx.send_flow(
+                D0302,
+                to=Address(mpid=gain.appointed[role], role=role),
+                mpan_core=mpan,
+                customer_name=gain.signed.customer_name,
+                site_postcode=gain.signed.site_postcode,
+                priority_services_register=False,
             )
         assert gain.registration_service_mpid is not None  # D0217 came first
         hh = gain.roles == _HH_ROLES
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0205,
-                to_role=Role.REGISTRATION_SERVICE,
-                to_mpid=gain.registration_service_mpid,
-                mpan_core=mpan,
-                effective_from_date=gain.supply_start_date,
-                data_collector_mpid=dc,
-                data_collector_role=dc_role,
-                meter_operator_mpid=mop,
-                meter_operator_role=mop_role,
-                data_aggregator_mpid=da,
-                data_aggregator_role=da_role,
-                measurement_class="C" if hh else "A",
-                profile_class=0 if hh else 1,
-                standard_settlement_configuration="0000" if hh else "0393",
-            )
+        ctx.send_flow(
+            D0205,
+            to=Address(mpid=gain.registration_service_mpid, role=Role.REGISTRATION_SERVICE),
+            mpan_core=mpan,
+            effective_from_date=gain.supply_start_date,
+            data_collector_mpid=dc,
+            data_collector_role=dc_role,
+            meter_operator_mpid=mop,
+            meter_operator_role=mop_role,
+            data_aggregator_mpid=da,
+            data_aggregator_role=da_role,
+            measurement_class="C" if hh else "A",
+            profile_class=0 if hh else 1,
+            standard_settlement_configuration="0000" if hh else "0393",
         )
 
     def _on_customer_reading(self, ctx: Context, reading: CustomerReading) -> None:
@@ -349,20 +341,18 @@ class LegacySupplier(Participant):
         if gain.reading_sent:
             return
         gain.reading_sent = True
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0010,
-                to_role=gain.data_collector_role,
-                to_mpid=gain.appointed[gain.data_collector_role],
-                mpan_core=reading.mpan_core,
-                meter_id=reading.meter_id,
-                register_id=reading.register_id,
-                reading_date=reading.read_on,
-                reading=reading.reading,
-                reading_type="C" if reading.source == "customer" else "R",
-                reading_method="DCC" if reading.source == "DCC" else None,
-            )
+        ctx.send_flow(
+            D0010,
+            to=Address(
+                mpid=gain.appointed[gain.data_collector_role], role=gain.data_collector_role
+            ),
+            mpan_core=reading.mpan_core,
+            meter_id=reading.meter_id,
+            register_id=reading.register_id,
+            reading_date=reading.read_on,
+            reading=reading.reading,
+            reading_type="C" if reading.source == "customer" else "R",
+            reading_method="DCC" if reading.source == "DCC" else None,
         )
 
     def _on_cos_reading(self, ctx: Context, reading: D0086) -> None:
@@ -387,20 +377,16 @@ class LegacySupplier(Participant):
             dispute_reference=dispute.dispute_reference,
             proposed_reading=dispute.proposed_reading,
         )
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0300,
-                to_role=Role.SUPPLIER,
-                to_mpid=dispute.from_mpid,
-                mpan_core=dispute.mpan_core,
-                supply_start_date=dispute.supply_start_date,
-                meter_id=dispute.meter_id,
-                register_id=dispute.register_id,
-                disputed_reading=dispute.disputed_reading,
-                proposed_reading=dispute.proposed_reading,
-                dispute_reason=dispute.dispute_reason,
-                dispute_reference=dispute.dispute_reference,
-                resolution="AGREED",
-            )
+        ctx.send_flow(
+            D0300,
+            to=Address(mpid=dispute.from_mpid, role=Role.SUPPLIER),
+            mpan_core=dispute.mpan_core,
+            supply_start_date=dispute.supply_start_date,
+            meter_id=dispute.meter_id,
+            register_id=dispute.register_id,
+            disputed_reading=dispute.disputed_reading,
+            proposed_reading=dispute.proposed_reading,
+            dispute_reason=dispute.dispute_reason,
+            dispute_reference=dispute.dispute_reference,
+            resolution="AGREED",
         )

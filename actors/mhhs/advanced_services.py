@@ -18,17 +18,16 @@ from typing import ClassVar, Final
 import attrs
 
 from actors.support import (
-    appointment_response,
+    accept_appointment_request,
     refuse_unknown_mpan,
     schedule_final_consumption,
     serve_as_data_service,
 )
-from market.compose import dtn_flow
 from market.kernel.ids import Role
 from market.kernel.local_time import local_instant, settlement_date_of
 from market.messages.dip import DipEnvelope, DipResponse, MSAppSPRequest
 from market.messages.dip.if003 import DSDeAppRM, MSDeAppRM
-from market.messages.dtn import D0010, D0170, D0268
+from market.messages.dtn import D0010, D0170, D0268, Address
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.population import MeteringPoint, format_reading
 
@@ -95,7 +94,6 @@ class _OutgoingService(Participant):
 class AdvancedMeteringService(_OutgoingService):
     """An MHHS Advanced Metering Service (MSA); in a reverse migration, the outgoing MS."""
 
-    role: ClassVar[Role] = Role.ADVANCED_METERING_SERVICE
     answered_item: ClassVar[str] = "MTD"
     request_name: ClassVar[str] = "mtd"
 
@@ -110,7 +108,7 @@ class AdvancedMeteringService(_OutgoingService):
                 self._on_request(ctx, message)
             case DipEnvelope(custom=MSAppSPRequest()):
                 ctx.record("appointment_requested", mpan=message.mpan_core)
-                ctx.send(appointment_response(ctx, message))
+                accept_appointment_request(ctx, message)
             case DipResponse() | DipEnvelope():
                 pass
             case _:
@@ -155,19 +153,15 @@ class AdvancedMeteringService(_OutgoingService):
     ) -> None:
         """A3: the HH meter technical details, effective from the supply start date."""
         point = self.appointments[mpan]
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0268,
-                to_role=to_role,
-                to_mpid=to_mpid,
-                mpan_core=mpan,
-                meter_id=point.meter_id,
-                outstation_id=f"OS{mpan[-8:]}",
-                effective_from_date=effective_from,
-                channels=CHANNELS,
-                ct_ratio=CT_RATIO,
-            )
+        ctx.send_flow(
+            D0268,
+            to=Address(mpid=to_mpid, role=to_role),
+            mpan_core=mpan,
+            meter_id=point.meter_id,
+            outstation_id=f"OS{mpan[-8:]}",
+            effective_from_date=effective_from,
+            channels=CHANNELS,
+            ct_ratio=CT_RATIO,
         )
 
 
@@ -188,7 +182,6 @@ class AdvancedDataService(_OutgoingService):
     (``MHHSRegimeEndDate``): its HH data up to then still goes to MDS (A1).
     """
 
-    role: ClassVar[Role] = Role.ADVANCED_DATA_SERVICE
     answered_item: ClassVar[str] = "READINGS"
     request_name: ClassVar[str] = "reading"
 
@@ -286,18 +279,14 @@ class AdvancedDataService(_OutgoingService):
     def _send_final_reading(self, ctx: Context, timer: SendFinalReading) -> None:
         """A2: the register value at the start of the supply start date, reading type F."""
         point = self.appointments[timer.mpan_core]
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0010,
-                to_role=timer.data_collector_role,
-                to_mpid=timer.data_collector_mpid,
-                mpan_core=timer.mpan_core,
-                meter_id=point.meter_id,
-                register_id=point.register_id,
-                reading_date=timer.supply_start_date,
-                reading=format_reading(point.register_on(timer.supply_start_date)),
-                reading_type="F",
-                reading_method=None,
-            )
+        ctx.send_flow(
+            D0010,
+            to=Address(mpid=timer.data_collector_mpid, role=timer.data_collector_role),
+            mpan_core=timer.mpan_core,
+            meter_id=point.meter_id,
+            register_id=point.register_id,
+            reading_date=timer.supply_start_date,
+            reading=format_reading(point.register_on(timer.supply_start_date)),
+            reading_type="F",
+            reading_method=None,
         )

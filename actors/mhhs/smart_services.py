@@ -16,17 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import ClassVar
 
 import attrs
 
 from actors.support import (
-    appointment_response,
+    accept_appointment_request,
     refuse_unknown_mpan,
     schedule_final_consumption,
     serve_as_data_service,
 )
-from market.compose import dip_submission, dtn_flow
 from market.kernel.ids import Role
 from market.kernel.local_time import local_instant, local_midnight, settlement_date_of
 from market.messages.dip import (
@@ -39,7 +37,7 @@ from market.messages.dip import (
 )
 from market.messages.dip.if003 import DSDeAppRM, MSDeAppRM
 from market.messages.dip.if041 import B064, ReadingCOS
-from market.messages.dtn import D0010, D0149, D0150, D0170
+from market.messages.dtn import D0010, D0149, D0150, D0170, Address
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.options import ProcessOptions
 from market.process.population import MeteringPoint, format_reading
@@ -75,8 +73,6 @@ class EndedAppointment:
 
 class SmartDataService(Participant):
     """An MHHS Smart Data Service; in a reverse migration, the outgoing DS."""
-
-    role: ClassVar[Role] = Role.SMART_DATA_SERVICE
 
     def __init__(
         self,
@@ -176,19 +172,16 @@ class SmartDataService(Participant):
     ) -> None:
         """S1: IF-063 [MDRStop], so the MDR stops retrieving after MHHSRegimeEndDate."""
         dip_id, mpid = self.meter_data_retriever
-        ctx.send(
-            dip_submission(
-                ctx,
-                MDRStop(
-                    b083=B083(
-                        assigned_mdr_dip_id=dip_id,
-                        assigned_mdr_mpid=mpid,
-                        assigned_mdr_effective_to_date=local_midnight(effective_to),
-                    )
-                ),
-                primary_recipients=(dip_id,),
-                m0=envelope.common.m0,
-            )
+        ctx.submit(
+            MDRStop(
+                b083=B083(
+                    assigned_mdr_dip_id=dip_id,
+                    assigned_mdr_mpid=mpid,
+                    assigned_mdr_effective_to_date=local_midnight(effective_to),
+                )
+            ),
+            primary_recipients=(dip_id,),
+            m0=envelope.common.m0,
         )
 
     def _send_history(self, ctx: Context, mpan: str, role: Role, mpid: str) -> None:
@@ -202,59 +195,50 @@ class SmartDataService(Participant):
             (earlier_on, point.last_read - point.daily_kwh * HISTORY_SPAN.days),
             (point.last_read_on, point.last_read),
         ):
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0010,
-                    to_role=role,
-                    to_mpid=mpid,
-                    mpan_core=mpan,
-                    meter_id=point.meter_id,
-                    register_id=point.register_id,
-                    reading_date=read_on,
-                    reading=format_reading(value),
-                    reading_type="R",
-                    reading_method=None,
-                )
+            ctx.send_flow(
+                D0010,
+                to=Address(mpid=mpid, role=role),
+                mpan_core=mpan,
+                meter_id=point.meter_id,
+                register_id=point.register_id,
+                reading_date=read_on,
+                reading=format_reading(value),
+                reading_type="R",
+                reading_method=None,
             )
 
     def _share_cos_reading(self, ctx: Context, mpan: str) -> None:
         """S3 (option OUTGOING_SDS): IF-041 [ReadingCOS] to the outgoing supplier (+ LDSO)."""
         point = self.appointments[mpan]
         ended = self.ended[mpan]
-        ctx.send(
-            dip_submission(
-                ctx,
-                ReadingCOS(
-                    b064_list=(
-                        B064(
-                            meter_id=point.meter_id,
-                            cumulative_register_reading=format_reading(
-                                point.register_on(ended.supply_start_date)
-                            ),
-                            cumulative_register_reading_date_time=local_midnight(
-                                ended.supply_start_date
-                            ),
-                            reading_method="A",
-                            site_visit_check_code=None,
+        ctx.submit(
+            ReadingCOS(
+                b064_list=(
+                    B064(
+                        meter_id=point.meter_id,
+                        cumulative_register_reading=format_reading(
+                            point.register_on(ended.supply_start_date)
                         ),
-                    )
-                ),
-                primary_recipients=(self.supplier_dip_ids[point.supplier_mpid],),
-                m0=M0(
-                    mpan_core=mpan,
-                    distributor_dip_id=self.distributor_dip_ids[mpan[:2]],
-                    gsp_group_id=point.gsp_group_id,
-                ),
-                correlation_id=ended.correlation_id,
-            )
+                        cumulative_register_reading_date_time=local_midnight(
+                            ended.supply_start_date
+                        ),
+                        reading_method="A",
+                        site_visit_check_code=None,
+                    ),
+                )
+            ),
+            primary_recipients=(self.supplier_dip_ids[point.supplier_mpid],),
+            m0=M0(
+                mpan_core=mpan,
+                distributor_dip_id=self.distributor_dip_ids[mpan[:2]],
+                gsp_group_id=point.gsp_group_id,
+            ),
+            correlation_id=ended.correlation_id,
         )
 
 
 class SmartMeteringService(Participant):
     """An MHHS Smart Metering Service; in a reverse migration, the outgoing MS."""
-
-    role: ClassVar[Role] = Role.SMART_METERING_SERVICE
 
     def __init__(
         self, identity: ParticipantIdentity, *, appointments: Mapping[str, MeteringPoint]
@@ -282,7 +266,7 @@ class SmartMeteringService(Participant):
                 )
             case DipEnvelope(custom=MSAppSPRequest()):
                 ctx.record("appointment_requested", mpan=message.mpan_core)
-                ctx.send(appointment_response(ctx, message))
+                accept_appointment_request(ctx, message)
             case DipResponse() | DipEnvelope():
                 pass
             case _:
@@ -309,29 +293,21 @@ class SmartMeteringService(Participant):
     def _release(self, ctx: Context, mpan: str, role: Role, mpid: str, effective: date) -> None:
         """T3 / M1: D0150 then D0149 to the incoming MOP."""
         point = self.appointments[mpan]
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0150,
-                to_role=role,
-                to_mpid=mpid,
-                mpan_core=mpan,
-                meter_id=point.meter_id,
-                meter_type="S2" if point.variant == "S" else "N",
-                effective_from_date=effective,
-                registers=(point.register_id,),
-                measurement_quantity="AI",
-            )
+        ctx.send_flow(
+            D0150,
+            to=Address(mpid=mpid, role=role),
+            mpan_core=mpan,
+            meter_id=point.meter_id,
+            meter_type="S2" if point.variant == "S" else "N",
+            effective_from_date=effective,
+            registers=(point.register_id,),
+            measurement_quantity="AI",
         )
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0149,
-                to_role=role,
-                to_mpid=mpid,
-                mpan_core=mpan,
-                meter_id=point.meter_id,
-                effective_from_date=effective,
-                register_mappings=((point.register_id, "00001"),),
-            )
+        ctx.send_flow(
+            D0149,
+            to=Address(mpid=mpid, role=role),
+            mpan_core=mpan,
+            meter_id=point.meter_id,
+            effective_from_date=effective,
+            register_mappings=((point.register_id, "00001"),),
         )

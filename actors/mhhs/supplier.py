@@ -15,13 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import ClassVar
 
 import attrs
 
 from actors.central.registration_appointments import appointment_requests
 from actors.support import refuse_unknown_mpan
-from market.compose import dip_submission, dtn_flow
 from market.kernel.ids import Role
 from market.kernel.local_time import local_instant, local_midnight, settlement_date_of
 from market.messages.css import (
@@ -41,7 +39,7 @@ from market.messages.dip import (
 )
 from market.messages.dip.if003 import ReverseMigNotification
 from market.messages.dip.if041 import B064, ReadingCOS
-from market.messages.dtn import D0086, D0300, DFlow
+from market.messages.dtn import D0086, D0300, Address, DFlow
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.options import ProcessOptions
 from market.process.population import MeteringPoint, ServiceAppointment, format_reading
@@ -75,8 +73,6 @@ class MhhsSupplier(Participant):
     legacy DC's change-of-supply reading (D0086) against its own closing read,
     raising D0300 when they differ by more than the tolerance (T8, D8).
     """
-
-    role: ClassVar[Role] = Role.SUPPLIER
 
     def __init__(
         self,
@@ -199,20 +195,17 @@ class MhhsSupplier(Participant):
         """D10: an SSC change requested while the MPAN leaves MHHS; REGS must refuse it."""
         effective = local_midnight(ssd - timedelta(days=1))
         ctx.record("supplier_data_update_requested", mpan=notice.mpan_core)
-        ctx.send(
-            dip_submission(
-                ctx,
-                SSCandProfileClassRequest(
-                    b032=B032(
-                        profile_class="1",
-                        profile_class_effective_from_date=effective,
-                        ssc="0393",
-                        ssc_effective_from_date=effective,
-                    )
-                ),
-                primary_recipients=(notice.sender_dip_id,),
-                m0=notice.common.m0,
-            )
+        ctx.submit(
+            SSCandProfileClassRequest(
+                b032=B032(
+                    profile_class="1",
+                    profile_class_effective_from_date=effective,
+                    ssc="0393",
+                    ssc_effective_from_date=effective,
+                )
+            ),
+            primary_recipients=(notice.sender_dip_id,),
+            m0=notice.common.m0,
         )
 
     def _on_change_of_supplier(self, ctx: Context, envelope: DipEnvelope) -> None:
@@ -235,13 +228,10 @@ class MhhsSupplier(Participant):
             metering_service=services[1],
             effective_from=custom.b002.supplier_effective_from_date,
         ):
-            ctx.send(
-                dip_submission(
-                    ctx,
-                    request,
-                    primary_recipients=(envelope.sender_dip_id,),
-                    m0=envelope.common.m0,
-                )
+            ctx.submit(
+                request,
+                primary_recipients=(envelope.sender_dip_id,),
+                m0=envelope.common.m0,
             )
 
     def _share_cos_reading(self, ctx: Context, mpan: str) -> None:
@@ -252,30 +242,27 @@ class MhhsSupplier(Participant):
         if point.data_service is None:
             ctx.record("cos_reading_not_shared", mpan=mpan, reason="no data service known")
             return
-        ctx.send(
-            dip_submission(
-                ctx,
-                ReadingCOS(
-                    b064_list=(
-                        B064(
-                            meter_id=point.meter_id,
-                            cumulative_register_reading=format_reading(loss.closing_reading),
-                            cumulative_register_reading_date_time=local_midnight(
-                                loss.supply_start_date
-                            ),
-                            reading_method="A",
-                            site_visit_check_code=None,
+        ctx.submit(
+            ReadingCOS(
+                b064_list=(
+                    B064(
+                        meter_id=point.meter_id,
+                        cumulative_register_reading=format_reading(loss.closing_reading),
+                        cumulative_register_reading_date_time=local_midnight(
+                            loss.supply_start_date
                         ),
-                    )
-                ),
-                primary_recipients=(point.data_service.dip_id,),
-                m0=M0(
-                    mpan_core=mpan,
-                    distributor_dip_id=self.distributor_dip_ids[mpan[:2]],
-                    gsp_group_id=point.gsp_group_id,
-                ),
-                correlation_id=loss.correlation_id,
-            )
+                        reading_method="A",
+                        site_visit_check_code=None,
+                    ),
+                )
+            ),
+            primary_recipients=(point.data_service.dip_id,),
+            m0=M0(
+                mpan_core=mpan,
+                distributor_dip_id=self.distributor_dip_ids[mpan[:2]],
+                gsp_group_id=point.gsp_group_id,
+            ),
+            correlation_id=loss.correlation_id,
         )
 
     def _on_cos_reading(self, ctx: Context, reading: D0086) -> None:
@@ -301,22 +288,18 @@ class MhhsSupplier(Participant):
             own_reading=format_reading(loss.closing_reading),
             dispute_reference=loss.dispute_reference,
         )
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0300,
-                to_role=Role.SUPPLIER,
-                to_mpid=reading.incoming_supplier_mpid,
-                mpan_core=reading.mpan_core,
-                supply_start_date=loss.supply_start_date,
-                meter_id=reading.meter_id,
-                register_id=reading.register_id,
-                disputed_reading=reading.reading,
-                proposed_reading=format_reading(loss.closing_reading),
-                dispute_reason=f"differs by {format_reading(difference)} kWh",
-                dispute_reference=loss.dispute_reference,
-                resolution=None,
-            )
+        ctx.send_flow(
+            D0300,
+            to=Address(mpid=reading.incoming_supplier_mpid, role=Role.SUPPLIER),
+            mpan_core=reading.mpan_core,
+            supply_start_date=loss.supply_start_date,
+            meter_id=reading.meter_id,
+            register_id=reading.register_id,
+            disputed_reading=reading.reading,
+            proposed_reading=format_reading(loss.closing_reading),
+            dispute_reason=f"differs by {format_reading(difference)} kWh",
+            dispute_reference=loss.dispute_reference,
+            resolution=None,
         )
 
     def _on_dip_response(self, ctx: Context, response: DipResponse) -> None:

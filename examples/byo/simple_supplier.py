@@ -10,19 +10,20 @@ reading the legacy data collector settles. Run it under load with
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from market.kernel.ids import Role
-from market.messages.css import LossNotification, SecuredActive
-from market.messages.dip import DipEnvelope, DipResponse, ReverseMigNotification
-from market.messages.dtn import D0086
-from market.participant import Context, Participant
+from market import (
+    D0086,
+    Context,
+    DipEnvelope,
+    DipResponse,
+    LossNotification,
+    Participant,
+    ReverseMigNotification,
+    SecuredActive,
+)
 
 
 class SimpleOutgoingSupplier(Participant):
     """Accepts losses; notes regime ends and change-of-supply readings."""
-
-    role: ClassVar[Role] = Role.SUPPLIER
 
     def on_message(self, ctx: Context, message: object) -> None:
         """React to the messages an outgoing supplier receives in a reverse migration."""

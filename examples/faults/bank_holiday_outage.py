@@ -2,7 +2,7 @@
 
 The market opens on Tuesday 31 March 2026; the DIP goes down at 00:00 on Wednesday 1 April
 and comes back at 00:00 on Saturday 4 April, after Good Friday. Every submission in that
-time is refused with MSG5003; the senders' DIP adapters resubmit it every hour (for up to
+time is refused with MSG5003; the runtime's resubmission sends it again every hour (for up to
 four days), and publications already accepted wait for the DIP to return. Deadlines are in
 working days, so Good Friday and Easter Monday give the late switches room.
 
@@ -33,7 +33,7 @@ def hypothesis_holds(report: ExperimentReport) -> bool:
 EXPERIMENT = Experiment(
     name="a 72-hour DIP outage over Good Friday 2026",
     hypothesis=(
-        "Every refused submission (MSG5003) is resubmitted by its sender's adapter, none is "
+        "Every refused submission (MSG5003) is resubmitted by the runtime, none is "
         "abandoned, and every MPAN still completes within its liveness deadline (later, "
         "after the DIP returns) with no check violated."
     ),

@@ -1,7 +1,7 @@
 """Fault experiment: a duplicate storm.
 
-Nine messages in ten arrive three times. Each participant's adapter drops what it already
-handled (a DIP publication by its transaction id; an identical D-flow or CSS message) and
+Nine messages in ten arrive three times. The runtime's inbox of each participant drops what
+it already handled (a DIP publication by its transaction id; an identical D-flow or CSS message) and
 journals `duplicate_ignored`, so the business logic sees every message once, except the
 appointment flows, which a participant answers again on purpose (a chased appointment must
 be answered).
@@ -33,8 +33,8 @@ def hypothesis_holds(report: ExperimentReport) -> bool:
 EXPERIMENT = Experiment(
     name="a duplicate storm (90 % of messages delivered three times)",
     hypothesis=(
-        "The adapters' deduplication keeps every MPAN conformant: the journal shows the "
-        "copies as 'duplicated' and the adapters' 'duplicate_ignored', every MPAN completes "
+        "The inboxes' deduplication keeps every MPAN conformant: the journal shows the "
+        "copies as 'duplicated' and the inboxes' 'duplicate_ignored', every MPAN completes "
         "its path with no unexpected or out-of-order step, and no check is violated."
     ),
     holds=hypothesis_holds,

@@ -12,24 +12,33 @@ sent to whom. Useful while you work:
     market run --mpans 1 --journal run.jsonl --quiet
     market explain --journal run.jsonl --mpan <MPAN>      (what the built-in DC does)
 
-The tools: ``dtn_flow(ctx, D0011, to_role=..., to_mpid=..., mpan_core=..., **items)``
-builds a D-flow from you; ``ctx.send(flow)`` sends it; ``ctx.set_timer(at, payload,
-mpan=...)`` delivers ``payload`` back to you at ``at``; ``ctx.calendar`` counts
-working days. ``docs/message-flows.md`` lists each step's sender, recipients and flow.
-A model answer is in ``model_answer.py``: try first.
+The tools (all from ``market``; its guide is ``market/participant.py``):
+``ctx.send_flow(D0011, to=Address(mpid=..., role=...), mpan_core=..., <data items>)``
+builds a D-flow from you and sends it (mypy checks the data items);
+``ctx.set_timer(at, payload, mpan=...)`` delivers ``payload`` back to you at ``at``;
+``ctx.calendar`` counts working days. ``docs/message-flows.md`` lists each step's sender,
+recipients and flow. A model answer is in ``model_answer.py``: try first.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
 
 import attrs
 
-from market.kernel.ids import Role
-from market.messages.dtn import D0010, D0148, D0149, D0150, D0155, D0302
-from market.participant import Context, Participant, ParticipantIdentity
+from market import (
+    D0010,
+    D0148,
+    D0149,
+    D0150,
+    D0155,
+    D0302,
+    Context,
+    Participant,
+    ParticipantIdentity,
+    Role,
+)
 
 #: Working days after the supply start date by which a reading must be settled (D9).
 CUTOFF_WORKING_DAYS = 5
@@ -71,8 +80,6 @@ def daily_advance(history: list[tuple[date, Decimal]]) -> Decimal:
 
 class DataCollector(Participant):
     """The incoming NHH data collector: appointment, parties, meter details, readings, settling."""
-
-    role: ClassVar[Role] = Role.NHH_DATA_COLLECTOR
 
     def __init__(self, identity: ParticipantIdentity) -> None:
         super().__init__(identity)
@@ -116,7 +123,7 @@ class DataCollector(Participant):
     ) -> None:
         """T6 / S4: D0086 to both suppliers; T7 / S5: D0019 (the EAC) to the data aggregator."""
         # TODO: send D0086 (meter_id, register_id from site.meter; supply_start_date;
-        # reading=format_reading(value); reading_type; incoming_supplier_mpid and
+        # reading=format_reading(value) (from market); reading_type; incoming_supplier_mpid and
         # outgoing_supplier_mpid) to the incoming supplier and, when site.parties
         # names one, to the outgoing supplier; then D0019 (effective_from_date,
         # estimated_annual_consumption_kwh=format_reading(daily * 365),

@@ -4,23 +4,35 @@ Try the exercises in ``data_collector.py`` first; compare afterwards. Grade it:
 
     market grade examples/learner/model_answer.py:DataCollector
 
-It uses only the participant API (``market.participant``, ``market.compose``,
-``market.messages.dtn``), like any participant a user writes.
+It uses only the participant API (``from market import ...``), like any participant a
+user writes.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
 
 import attrs
 
-from market.compose import dtn_flow
-from market.kernel.ids import Role
-from market.messages.dtn import D0010, D0011, D0019, D0086, D0148, D0149, D0150, D0155, D0170, D0302
-from market.participant import Context, Participant, ParticipantIdentity
-from market.process.population import format_reading
+from market import (
+    D0010,
+    D0011,
+    D0019,
+    D0086,
+    D0148,
+    D0149,
+    D0150,
+    D0155,
+    D0170,
+    D0302,
+    Address,
+    Context,
+    Participant,
+    ParticipantIdentity,
+    Role,
+    format_reading,
+)
 
 #: Working days after the supply start date by which a reading must be settled (D9).
 CUTOFF_WORKING_DAYS = 5
@@ -63,8 +75,6 @@ def daily_advance(history: list[tuple[date, Decimal]]) -> Decimal:
 class DataCollector(Participant):
     """The incoming NHH data collector: appointment, parties, meter details, readings, settling."""
 
-    role: ClassVar[Role] = Role.NHH_DATA_COLLECTOR
-
     def __init__(self, identity: ParticipantIdentity) -> None:
         super().__init__(identity)
         self.sites: dict[str, Site] = {}
@@ -98,17 +108,13 @@ class DataCollector(Participant):
         """C10: remember the site and accept the appointment with D0011 to the supplier."""
         self.sites[appointment.mpan_core] = Site(appointment=appointment)
         ctx.record("appointment_accepted", mpan=appointment.mpan_core)
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0011,
-                to_role=Role.SUPPLIER,
-                to_mpid=appointment.supplier_mpid,
-                mpan_core=appointment.mpan_core,
-                appointed_role=appointment.appointed_role,
-                effective_from_date=appointment.effective_from_date,
-                contract_reference=appointment.contract_reference,
-            )
+        ctx.send_flow(
+            D0011,
+            to=Address(mpid=appointment.supplier_mpid, role=Role.SUPPLIER),
+            mpan_core=appointment.mpan_core,
+            appointed_role=appointment.appointed_role,
+            effective_from_date=appointment.effective_from_date,
+            contract_reference=appointment.contract_reference,
         )
 
     # Exercise 2 ---------------------------------------------------------------------------
@@ -163,34 +169,26 @@ class DataCollector(Participant):
         if parties.outgoing_supplier_mpid is not None:
             suppliers.append(parties.outgoing_supplier_mpid)
         for supplier in suppliers:
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0086,
-                    to_role=Role.SUPPLIER,
-                    to_mpid=supplier,
-                    mpan_core=mpan,
-                    meter_id=meter.meter_id,
-                    register_id=meter.registers[0],
-                    supply_start_date=appointment.effective_from_date,
-                    reading=format_reading(value),
-                    reading_type=reading_type,
-                    incoming_supplier_mpid=appointment.supplier_mpid,
-                    outgoing_supplier_mpid=outgoing,
-                )
+            ctx.send_flow(
+                D0086,
+                to=Address(mpid=supplier, role=Role.SUPPLIER),
+                mpan_core=mpan,
+                meter_id=meter.meter_id,
+                register_id=meter.registers[0],
+                supply_start_date=appointment.effective_from_date,
+                reading=format_reading(value),
+                reading_type=reading_type,
+                incoming_supplier_mpid=appointment.supplier_mpid,
+                outgoing_supplier_mpid=outgoing,
             )
         if parties.data_aggregator_mpid is not None:
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0019,
-                    to_role=Role.NHH_DATA_AGGREGATOR,
-                    to_mpid=parties.data_aggregator_mpid,
-                    mpan_core=mpan,
-                    effective_from_date=appointment.effective_from_date,
-                    estimated_annual_consumption_kwh=format_reading(daily * 365),
-                    annualised_advance_kwh=None,
-                )
+            ctx.send_flow(
+                D0019,
+                to=Address(mpid=parties.data_aggregator_mpid, role=Role.NHH_DATA_AGGREGATOR),
+                mpan_core=mpan,
+                effective_from_date=appointment.effective_from_date,
+                estimated_annual_consumption_kwh=format_reading(daily * 365),
+                annualised_advance_kwh=None,
             )
 
     # Exercise 3 ---------------------------------------------------------------------------
@@ -214,13 +212,9 @@ class DataCollector(Participant):
         if previous is None or role is None or site.asked_for_history:
             return
         site.asked_for_history = True
-        ctx.send(
-            dtn_flow(
-                ctx,
-                D0170,
-                to_role=role,
-                to_mpid=previous,
-                mpan_core=parties.mpan_core,
-                requested_item="READINGS",
-            )
+        ctx.send_flow(
+            D0170,
+            to=Address(mpid=previous, role=role),
+            mpan_core=parties.mpan_core,
+            requested_item="READINGS",
         )

@@ -1,25 +1,26 @@
-"""Adapters for participant logic written against the real DIP's JSON.
+"""Participants whose logic is written against the real DIP's JSON.
 
 :class:`DipJsonParticipant` lets code that speaks DIP JSON take part unchanged:
 it receives every publication as the dict its webhook would get (the
 ``payload`` of the DIP's array: ``{"CommonBlock": ..., "CustomBlock": ...}``,
 D0 and A0 filled in) and returns the IF envelopes it wants to submit, as dicts
-of the same shape. The adapter posts them as a DIP body, so the DIP validates
-them exactly as it would a real participant's (a broken envelope gets
+of the same shape. The participant posts them as a DIP body, so the DIP
+validates them exactly as it would a real participant's (a broken envelope gets
 ``MSG1001`` with the JSON path).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 import msgspec
 
-from market.kernel.ids import Role
+from market.context import Context
+from market.identity import ParticipantIdentity
 from market.kernel.local_time import format_dip_datetime
 from market.messages.dip import DipEnvelope, DipResponse, render_envelope, render_response
-from market.participant import Context, Participant, ParticipantIdentity
+from market.participant_base import Participant
 
 
 class DipJsonLogic(Protocol):
@@ -35,16 +36,14 @@ class DipJsonLogic(Protocol):
 class DipJsonParticipant(Participant):
     """A participant whose logic only handles DIP JSON dicts (see the module docstring).
 
-    Responses from the DIP (``MSG0000`` or a rejection with its path) are kept
-    in :attr:`responses` as the JSON the DIP answers with; other messages
-    (D-flows, CSS) are not for DIP-only logic and are journalled as ignored.
+    It plays whichever role its identity gives it. Responses from the DIP
+    (``MSG0000`` or a rejection with its path) are kept in :attr:`responses` as
+    the JSON the DIP answers with; other messages (D-flows, CSS) are not for
+    DIP-only logic and are journalled as ignored.
     """
-
-    role: ClassVar[Role]
 
     def __init__(self, identity: ParticipantIdentity, logic: DipJsonLogic) -> None:
         super().__init__(identity)
-        self.role = identity.role  # type: ignore[misc]  # the role of whoever it stands in for
         self.logic = logic
         self.responses: list[dict[str, Any]] = []
 

@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import trio
 
-from market.kernel.ids import Role
 from market.participant import Context, Participant, ParticipantIdentity
 
 
 class RecordingParticipant(Participant):
     """A participant that records what it receives and lets ``respond`` act on it."""
-
-    role: ClassVar[Role]
 
     def __init__(
         self,
@@ -52,7 +49,6 @@ class SchedulePerturbingParticipant(Participant):
     def __init__(self, inner: Participant, *, perturbation_seed: int, max_yields: int = 3) -> None:
         super().__init__(inner.identity)
         self.inner = inner
-        self.role = inner.role  # type: ignore[misc]  # mirrors the wrapped participant's role
         self._rng = random.Random(perturbation_seed)
         self._max_yields = max_yields
 

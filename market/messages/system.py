@@ -1,4 +1,4 @@
-"""Messages between a participant's DIP adapter, the DIP and the runtime (not business messages).
+"""Messages between the runtime's inbox and resubmission, the DIP and the runtime (no business).
 
 They model the plumbing every real participant has around its business
 logic: the DIP telling a participant its webhook works again, the participant

@@ -37,6 +37,7 @@ from market.messages.dtn import (
     FLOW_TYPES,
     DFlow,
     FlowError,
+    FlowHeader,
     parse_flow,
     render_flow,
 )
@@ -55,42 +56,42 @@ _Flow = TypeVar("_Flow", bound=DFlow)
 
 def sample_flows() -> list[DFlow]:
     """One valid flow of every type, as a variant-T (or, for HH flows, variant-A) RM sends it."""
-    supplier_to_dc: dict[str, Any] = {
-        "from_mpid": INCOMING_SUPPLIER,
-        "from_role": Role.SUPPLIER,
-        "to_mpid": DATA_COLLECTOR,
-        "to_role": Role.NHH_DATA_COLLECTOR,
-        "mpan_core": MPAN,
-    }
-    dc_to_supplier: dict[str, Any] = {
-        "from_mpid": DATA_COLLECTOR,
-        "from_role": Role.NHH_DATA_COLLECTOR,
-        "to_mpid": INCOMING_SUPPLIER,
-        "to_role": Role.SUPPLIER,
-        "mpan_core": MPAN,
-    }
-    registration_to_supplier: dict[str, Any] = {
-        "from_mpid": REGISTRATION,
-        "from_role": Role.REGISTRATION_SERVICE,
-        "to_mpid": INCOMING_SUPPLIER,
-        "to_role": Role.SUPPLIER,
-        "mpan_core": MPAN,
-    }
-    mop_to_dc: dict[str, Any] = {
-        "from_mpid": METER_OPERATOR,
-        "from_role": Role.NHH_METER_OPERATOR,
-        "to_mpid": DATA_COLLECTOR,
-        "to_role": Role.NHH_DATA_COLLECTOR,
-        "mpan_core": MPAN,
-    }
-    hh_dc_to_supplier: dict[str, Any] = {
-        **dc_to_supplier,
-        "from_mpid": "HDCE",
-        "from_role": Role.HH_DATA_COLLECTOR,
-    }
+    supplier_to_dc = FlowHeader(
+        from_mpid=INCOMING_SUPPLIER,
+        from_role=Role.SUPPLIER,
+        to_mpid=DATA_COLLECTOR,
+        to_role=Role.NHH_DATA_COLLECTOR,
+        mpan_core=MPAN,
+    )
+    dc_to_supplier = FlowHeader(
+        from_mpid=DATA_COLLECTOR,
+        from_role=Role.NHH_DATA_COLLECTOR,
+        to_mpid=INCOMING_SUPPLIER,
+        to_role=Role.SUPPLIER,
+        mpan_core=MPAN,
+    )
+    registration_to_supplier = FlowHeader(
+        from_mpid=REGISTRATION,
+        from_role=Role.REGISTRATION_SERVICE,
+        to_mpid=INCOMING_SUPPLIER,
+        to_role=Role.SUPPLIER,
+        mpan_core=MPAN,
+    )
+    mop_to_dc = FlowHeader(
+        from_mpid=METER_OPERATOR,
+        from_role=Role.NHH_METER_OPERATOR,
+        to_mpid=DATA_COLLECTOR,
+        to_role=Role.NHH_DATA_COLLECTOR,
+        mpan_core=MPAN,
+    )
+    hh_dc_to_supplier = attrs.evolve(
+        dc_to_supplier,
+        from_mpid="HDCE",
+        from_role=Role.HH_DATA_COLLECTOR,
+    )
     return [
         D0155(
-            **supplier_to_dc,
+            supplier_to_dc,
             appointed_role=Role.NHH_DATA_COLLECTOR,
             effective_from_date=SSD,
             supplier_mpid=INCOMING_SUPPLIER,
@@ -100,7 +101,7 @@ def sample_flows() -> list[DFlow]:
             contract_reference="DC-2025-0001",
         ),
         D0153(
-            **{**supplier_to_dc, "to_mpid": DATA_AGGREGATOR, "to_role": Role.NHH_DATA_AGGREGATOR},
+            attrs.evolve(supplier_to_dc, to_mpid=DATA_AGGREGATOR, to_role=Role.NHH_DATA_AGGREGATOR),
             appointed_role=Role.NHH_DATA_AGGREGATOR,
             effective_from_date=SSD,
             supplier_mpid=INCOMING_SUPPLIER,
@@ -108,26 +109,26 @@ def sample_flows() -> list[DFlow]:
             contract_reference="DA-2025-0001",
         ),
         D0011(
-            **dc_to_supplier,
+            dc_to_supplier,
             appointed_role=Role.NHH_DATA_COLLECTOR,
             effective_from_date=SSD,
             contract_reference="DC-2025-0001",
         ),
         D0261(
-            **dc_to_supplier,
+            dc_to_supplier,
             appointed_role=Role.NHH_DATA_COLLECTOR,
             effective_from_date=SSD,
             contract_reference="DC-2025-0001",
             rejection_reason="No capacity in GSP group _J",
         ),
         D0151(
-            **supplier_to_dc,
+            supplier_to_dc,
             terminated_role=Role.NHH_DATA_COLLECTOR,
             effective_to_date=date(2025, 9, 30),
             contract_reference="DC-2025-0001",
         ),
         D0148(
-            **supplier_to_dc,
+            supplier_to_dc,
             effective_from_date=SSD,
             supplier_mpid=INCOMING_SUPPLIER,
             data_collector_mpid=None,
@@ -137,13 +138,13 @@ def sample_flows() -> list[DFlow]:
             outgoing_meter_operator_role=Role.ADVANCED_METERING_SERVICE,
         ),
         D0302(
-            **supplier_to_dc,
+            supplier_to_dc,
             customer_name="A. Customer",
             site_postcode="SW1A 1AA",
             priority_services_register=False,
         ),
         D0205(
-            **{**supplier_to_dc, "to_mpid": REGISTRATION, "to_role": Role.REGISTRATION_SERVICE},
+            attrs.evolve(supplier_to_dc, to_mpid=REGISTRATION, to_role=Role.REGISTRATION_SERVICE),
             effective_from_date=SSD,
             data_collector_mpid=DATA_COLLECTOR,
             data_collector_role=Role.NHH_DATA_COLLECTOR,
@@ -156,18 +157,16 @@ def sample_flows() -> list[DFlow]:
             standard_settlement_configuration="0393",
         ),
         D0217(
-            **registration_to_supplier,
+            registration_to_supplier,
             supply_start_date=SSD,
             supplier_mpid=INCOMING_SUPPLIER,
             gsp_group_id="_J",
             css_registration_id="3f1c9e2a-5b7d-4c11-9a0e-2d6f8b4c7e10",
         ),
         D0209(
-            **{
-                **registration_to_supplier,
-                "to_mpid": DATA_AGGREGATOR,
-                "to_role": Role.NHH_DATA_AGGREGATOR,
-            },
+            attrs.evolve(
+                registration_to_supplier, to_mpid=DATA_AGGREGATOR, to_role=Role.NHH_DATA_AGGREGATOR
+            ),
             supply_start_date=SSD,
             supplier_mpid=INCOMING_SUPPLIER,
             data_collector_mpid=DATA_COLLECTOR,
@@ -176,7 +175,7 @@ def sample_flows() -> list[DFlow]:
             instruction="NEW",
         ),
         D0311(
-            **registration_to_supplier,
+            registration_to_supplier,
             old_supplier_mpid=OUTGOING_SUPPLIER,
             old_supplier_dip_id="2200000019",
             supply_start_date=SSD,
@@ -186,20 +185,22 @@ def sample_flows() -> list[DFlow]:
             old_data_collector_role=Role.ADVANCED_DATA_SERVICE,
         ),
         D0150(
-            **mop_to_dc,
+            mop_to_dc,
             meter_id="K12A345678",
             meter_type="N",
             effective_from_date=SSD,
             registers=("01", "02"),
         ),
         D0149(
-            **mop_to_dc,
+            mop_to_dc,
             meter_id="K12A345678",
             effective_from_date=SSD,
             register_mappings=(("01", "00206"), ("02", "00221")),
         ),
         D0268(
-            **{**mop_to_dc, "to_role": Role.HH_DATA_COLLECTOR, "from_role": Role.HH_METER_OPERATOR},
+            attrs.evolve(
+                mop_to_dc, to_role=Role.HH_DATA_COLLECTOR, from_role=Role.HH_METER_OPERATOR
+            ),
             meter_id="E10BG01234",
             outstation_id="OS123",
             effective_from_date=SSD,
@@ -207,11 +208,11 @@ def sample_flows() -> list[DFlow]:
             ct_ratio="200/5",
         ),
         D0170(
-            **{**mop_to_dc, "to_mpid": "SMSO", "to_role": Role.SMART_METERING_SERVICE},
+            attrs.evolve(mop_to_dc, to_mpid="SMSO", to_role=Role.SMART_METERING_SERVICE),
             requested_item="MTD",
         ),
         D0010(
-            **{**supplier_to_dc, "from_mpid": "SDSA", "from_role": Role.SMART_DATA_SERVICE},
+            attrs.evolve(supplier_to_dc, from_mpid="SDSA", from_role=Role.SMART_DATA_SERVICE),
             meter_id="K12A345678",
             register_id="01",
             reading_date=date(2025, 3, 6),
@@ -220,7 +221,7 @@ def sample_flows() -> list[DFlow]:
             reading_method=None,
         ),
         D0086(
-            **dc_to_supplier,
+            dc_to_supplier,
             meter_id="K12A345678",
             register_id="01",
             supply_start_date=SSD,
@@ -230,13 +231,13 @@ def sample_flows() -> list[DFlow]:
             outgoing_supplier_mpid=OUTGOING_SUPPLIER,
         ),
         D0019(
-            **{**dc_to_supplier, "to_mpid": DATA_AGGREGATOR, "to_role": Role.NHH_DATA_AGGREGATOR},
+            attrs.evolve(dc_to_supplier, to_mpid=DATA_AGGREGATOR, to_role=Role.NHH_DATA_AGGREGATOR),
             effective_from_date=SSD,
             estimated_annual_consumption_kwh="3100.0",
             annualised_advance_kwh=None,
         ),
         D0300(
-            **{**supplier_to_dc, "from_mpid": OUTGOING_SUPPLIER, "to_role": Role.SUPPLIER},
+            attrs.evolve(supplier_to_dc, from_mpid=OUTGOING_SUPPLIER, to_role=Role.SUPPLIER),
             supply_start_date=SSD,
             meter_id="K12A345678",
             register_id="01",
@@ -247,30 +248,31 @@ def sample_flows() -> list[DFlow]:
             resolution=None,
         ),
         D0036(
-            **{
-                **hh_dc_to_supplier,
-                "to_mpid": "HDAH",
-                "to_role": Role.HH_DATA_AGGREGATOR,
-            },
+            attrs.evolve(hh_dc_to_supplier, to_mpid="HDAH", to_role=Role.HH_DATA_AGGREGATOR),
             settlement_date=SSD,
             measurement_quantity="AI",
             supplier_mpid=INCOMING_SUPPLIER,
             period_values=tuple((period, "0.625") for period in range(1, 49)),
         ),
         D0275(
-            **hh_dc_to_supplier,
+            hh_dc_to_supplier,
             settlement_date=SSD,
             measurement_quantity="AI",
             supplier_mpid=INCOMING_SUPPLIER,
             period_values=tuple((period, "0.625") for period in range(1, 49)),
         ),
         D0004(
-            **dc_to_supplier,
+            dc_to_supplier,
             meter_id="K12A345678",
             attempted_date=date(2025, 3, 10),
             failure_reason="No access to the meter",
         ),
     ]
+
+
+def _with_header(flow: _Flow, **changes: Any) -> _Flow:
+    """``flow`` with some of its header's parts changed (and validated again)."""
+    return attrs.evolve(flow, header=attrs.evolve(flow.header, **changes))
 
 
 def sample(flow_type: type[_Flow]) -> _Flow:
@@ -360,7 +362,7 @@ def test_bad_mpid_names_flow_and_field() -> None:
 def test_bad_header_mpid_names_the_header_field() -> None:
     """A bad sender MPID is refused as ``<flow>.from_mpid``."""
     with pytest.raises(FlowError) as caught:
-        attrs.evolve(sample(D0010), from_mpid="SDS1")
+        _with_header(sample(D0010), from_mpid="SDS1")
 
     assert caught.value.field == "D0010.from_mpid"
 
@@ -368,7 +370,7 @@ def test_bad_header_mpid_names_the_header_field() -> None:
 def test_bad_mpan_check_digit_names_flow_and_field() -> None:
     """An MPAN core with a wrong check digit is refused, naming the field and the rule."""
     with pytest.raises(FlowError) as caught:
-        attrs.evolve(sample(D0086), mpan_core="1900012345671")
+        _with_header(sample(D0086), mpan_core="1900012345671")
 
     assert caught.value.field == "D0086.mpan_core"
     assert "check digit" in caught.value.rule

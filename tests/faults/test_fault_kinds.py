@@ -102,8 +102,8 @@ def test_delays_postpone_deliveries_without_breaking_the_process(delay: Delay) -
     assert result.verdict.ok
 
 
-def test_duplicates_are_journalled_and_ignored_by_the_adapters() -> None:
-    """Duplication: every copy is 'duplicated'; adapters note 'duplicate_ignored'; still OK."""
+def test_duplicates_are_journalled_and_ignored_by_the_inboxes() -> None:
+    """Duplication: every copy is 'duplicated'; inboxes note 'duplicate_ignored'; still OK."""
     result, events = _run(Duplicate(probability=1.0, copies=2))
     assert _kinds(events)["duplicated"] > 100
     assert _noted(events, "duplicate_ignored")
@@ -118,7 +118,7 @@ def test_reordering_lets_later_messages_overtake() -> None:
 
 
 def test_corrupted_submissions_fail_level_1_and_are_resubmitted() -> None:
-    """Corruption: MSG1001 with the broken path, then the sender's adapter resubmits."""
+    """Corruption: MSG1001 with the broken path, then the runtime resubmits it."""
     result, events = _run(
         Corrupt(probability=1.0, window=Window(start=SECURED, end=SECURED + timedelta(minutes=1)))
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
@@ -11,9 +10,8 @@ from actors.markets.default import build_market
 from market.cli.common import UsageError
 from market.cli.grade import load_participant_class
 from market.cli.main import main
-from market.compose import dtn_flow
 from market.kernel.ids import Role
-from market.messages.dtn import D0011, D0155
+from market.messages.dtn import D0011, D0155, Address
 from market.participant import Context, Participant
 from market.tools.grading import SCENARIOS, grade
 
@@ -23,29 +21,21 @@ LEARNER = Path(__file__).resolve().parents[2] / "examples" / "learner"
 class AcceptsOnly(Participant):
     """A wrong data collector: accepts its appointments, then never settles a reading."""
 
-    role: ClassVar[Role] = Role.NHH_DATA_COLLECTOR
-
     def on_message(self, ctx: Context, message: object) -> None:
         """Answer D0155 with D0011; ignore everything else."""
         if isinstance(message, D0155):
-            ctx.send(
-                dtn_flow(
-                    ctx,
-                    D0011,
-                    to_role=Role.SUPPLIER,
-                    to_mpid=message.supplier_mpid,
-                    mpan_core=message.mpan_core,
-                    appointed_role=message.appointed_role,
-                    effective_from_date=message.effective_from_date,
-                    contract_reference=message.contract_reference,
-                )
+            ctx.send_flow(
+                D0011,
+                to=Address(mpid=message.supplier_mpid, role=Role.SUPPLIER),
+                mpan_core=message.mpan_core,
+                appointed_role=message.appointed_role,
+                effective_from_date=message.effective_from_date,
+                contract_reference=message.contract_reference,
             )
 
 
 class Raises(Participant):
     """A wrong data collector whose handler raises on the first message."""
-
-    role: ClassVar[Role] = Role.NHH_DATA_COLLECTOR
 
     def on_message(self, ctx: Context, message: object) -> None:
         """Fail as a half-written exercise does."""

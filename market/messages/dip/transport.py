@@ -1,7 +1,7 @@
 """The DIP's HTTP shape: requests with a body, headers and a URL (brief e.1).
 
 Most participants hand the broker typed :class:`~market.messages.dip.envelope.DipEnvelope`
-values and let their adapter render and sign them. Participant code that speaks
+values and let the runtime render and sign them. Participant code that speaks
 HTTP-shaped DIP itself sends a :class:`DipRequest` instead: exactly what it
 would ``POST``, headers and all, so the DIP can check the signature over the
 very bytes it receives.

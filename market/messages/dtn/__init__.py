@@ -31,8 +31,10 @@ from market.messages.dtn.flows import DISPUTE_RESOLUTIONS as DISPUTE_RESOLUTIONS
 from market.messages.dtn.flows import FLOW_TYPES as FLOW_TYPES
 from market.messages.dtn.flows import MEASUREMENT_QUANTITIES as MEASUREMENT_QUANTITIES
 from market.messages.dtn.flows import READING_TYPES as READING_TYPES
+from market.messages.dtn.flows import Address as Address
 from market.messages.dtn.flows import DFlow as DFlow
 from market.messages.dtn.flows import FlowError as FlowError
+from market.messages.dtn.flows import FlowHeader as FlowHeader
 from market.messages.dtn.flows import HalfHourlyAdvances as HalfHourlyAdvances
 from market.messages.dtn.flows import parse_flow as parse_flow
 from market.messages.dtn.flows import render_flow as render_flow

@@ -17,8 +17,8 @@ from typing import Any, ClassVar, Final, TypeVar
 import attrs
 
 from market.kernel.ids import Role
-from market.messages.dtn import _checks as check
 from market.messages.dtn._checks import FlowError
+from market.messages.dtn._header import Address, FlowHeader, check_header
 
 #: Turns a field value into its JSON-ready form.
 Encoder = Callable[[Any], object]
@@ -26,13 +26,15 @@ Encoder = Callable[[Any], object]
 Decoder = Callable[[object, str], object]
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(slots=True)
 class DFlow:
     """One D-flow sent over the DTN: the header every flow carries, plus its data items.
 
-    The header says who sends it to whom, in which role, about which metering
-    point. Subclasses are named by their flow id, add the flow's data items as
-    fields and are registered with ``flow_type``.
+    The header (a :class:`FlowHeader`, the one positional argument) says who
+    sends it to whom, in which role, about which metering point; its parts
+    read as ``flow.from_mpid``, ``flow.to_role``, ``flow.mpan_core``.
+    Subclasses are named by their flow id, add the flow's data items as
+    keyword-only fields and are registered with ``flow_type``.
     """
 
     #: The Data Transfer Catalogue's id of the flow, e.g. ``"D0155"``.
@@ -45,11 +47,37 @@ class DFlow:
     _item_names: ClassVar[tuple[str, ...]] = ()
     _required_items: ClassVar[frozenset[str]] = frozenset()
 
-    from_mpid: str = attrs.field(validator=check.mpid)
-    from_role: Role = attrs.field(validator=check.any_role)
-    to_mpid: str = attrs.field(validator=check.mpid)
-    to_role: Role = attrs.field(validator=check.any_role)
-    mpan_core: str = attrs.field(validator=check.mpan_core)
+    header: FlowHeader = attrs.field(validator=check_header)
+
+    @property
+    def from_mpid(self) -> str:
+        """The sender's MPID."""
+        return self.header.from_mpid
+
+    @property
+    def from_role(self) -> Role:
+        """The role the sender sends in."""
+        return self.header.from_role
+
+    @property
+    def to_mpid(self) -> str:
+        """The recipient's MPID."""
+        return self.header.to_mpid
+
+    @property
+    def to_role(self) -> Role:
+        """The role the flow is addressed to."""
+        return self.header.to_role
+
+    @property
+    def mpan_core(self) -> str:
+        """The metering point the flow is about."""
+        return self.header.mpan_core
+
+    @property
+    def sender(self) -> Address:
+        """Who sent the flow: the address to answer it to."""
+        return self.header.sender
 
     def items(self) -> dict[str, object]:
         """The flow's own data items (not the header), JSON-ready, for the journal.
@@ -229,11 +257,12 @@ def parse_flow(data: Mapping[str, object]) -> DFlow:
         )
     cls = _REGISTRY[flow_id]
     envelope = _json_object(data, flow_id, _RENDERED_KEYS)
-    values: dict[str, Any] = {"mpan_core": envelope["mpan"]}
+    header: dict[str, Any] = {"mpan_core": envelope["mpan"]}
     for side in ("from", "to"):
         party = _json_object(envelope[side], f"{flow_id}.{side}", _PARTY_KEYS)
-        values[f"{side}_mpid"] = party["mpid"]
-        values[f"{side}_role"] = _decode_role(party["role"], f"{flow_id}.{side}_role")
+        header[f"{side}_mpid"] = party["mpid"]
+        header[f"{side}_role"] = _decode_role(party["role"], f"{flow_id}.{side}_role")
+    values: dict[str, Any] = {}
     items = envelope["items"]
     if not isinstance(items, Mapping):
         raise FlowError(f"{flow_id}.items", f"must be a JSON object, got {items!r}")
@@ -248,4 +277,4 @@ def parse_flow(data: Mapping[str, object]) -> DFlow:
             values[name] = decode(items[name], f"{flow_id}.{name}")
         elif name in cls._required_items:
             raise FlowError(f"{flow_id}.{name}", "missing data item")
-    return cls(**values)
+    return cls(FlowHeader(**header), **values)

@@ -9,8 +9,9 @@ the incoming supplier, its legacy agents and the registration service are
 not DIP users (domain brief c.1–c.5).
 
 Each flow is an ``attrs`` frozen class named by its flow id, built on
-``DFlow``: a header (sender and recipient MPID and role, MPAN core) plus the
-flow's own data items, each validated on construction. ``render_flow`` turns
+``DFlow``: a ``FlowHeader`` (sender and recipient MPID and role, MPAN core;
+the one positional argument) plus the flow's own data items as keywords, each
+validated on construction. ``render_flow`` turns
 a flow into the JSON-ready dict the journal records and ``parse_flow`` turns
 it back, exactly.
 
@@ -28,6 +29,7 @@ from market.messages.dtn._advances import D0036, D0275, HalfHourlyAdvances
 from market.messages.dtn._appointments import D0011, D0148, D0151, D0153, D0155, D0261, D0302
 from market.messages.dtn._base import FLOW_TYPES, DFlow, parse_flow, render_flow
 from market.messages.dtn._checks import MEASUREMENT_QUANTITIES, FlowError
+from market.messages.dtn._header import Address, FlowHeader
 from market.messages.dtn._metering import D0149, D0150, D0170, D0268
 from market.messages.dtn._readings import (
     CHANGE_OF_SUPPLIER_READING_TYPES,
@@ -69,8 +71,10 @@ __all__ = [
     "FLOW_TYPES",
     "MEASUREMENT_QUANTITIES",
     "READING_TYPES",
+    "Address",
     "DFlow",
     "FlowError",
+    "FlowHeader",
     "HalfHourlyAdvances",
     "parse_flow",
     "render_flow",
