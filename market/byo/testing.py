@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import trio
 
+from market.kernel.event_kinds import EventKind
 from market.kernel.ids import Role
 from market.participant import Context, Participant, ParticipantIdentity
 
@@ -77,7 +78,7 @@ def steps_in_order(events: Iterable[Mapping[str, Any]], mpan: str) -> list[str]:
         if (
             event.get("mpan") == mpan
             and step is not None
-            and event.get("kind") in ("delivered", "accepted")
+            and event.get("kind") in (EventKind.DELIVERED, EventKind.ACCEPTED)
             and step not in seen
         ):
             seen.append(step)
