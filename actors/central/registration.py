@@ -57,17 +57,18 @@ from market.messages.dtn import D0205, D0209, D0217, D0311, Address
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.options import ProcessOptions
 from market.process.population import MeteringPoint, ServiceAppointment
+from market.process.vocabulary import Regime, SwitchPath
 
-REVERSE_MIGRATION = "RM"
-LEGACY_CHANGE_OF_SUPPLY = "COS-L"
-MHHS_CHANGE_OF_SUPPLY = "COS-M"
+REVERSE_MIGRATION = SwitchPath.REVERSE_MIGRATION
+LEGACY_CHANGE_OF_SUPPLY = SwitchPath.LEGACY_CHANGE_OF_SUPPLY
+MHHS_CHANGE_OF_SUPPLY = SwitchPath.MHHS_CHANGE_OF_SUPPLY
 
 
 @attrs.define(kw_only=True)
 class ChangeOfSupply:
     """REGS's record of one change of supply in progress, on one of the three paths."""
 
-    path: str
+    path: SwitchPath
     css_registration_id: str
     incoming_supplier_mpid: str
     supply_start_date: date
@@ -84,7 +85,7 @@ class Registration:
     """What REGS holds for one MPAN: regime, registrant and appointed services."""
 
     point: MeteringPoint
-    regime: str
+    regime: Regime
     supplier_mpid: str
     data_service: ServiceAppointment | None
     metering_service: ServiceAppointment | None
@@ -108,7 +109,7 @@ class RegistrationService(Participant):
         self.registrations = {
             mpan: Registration(
                 point=point,
-                regime="MHHS" if point.migrated else "LEGACY",
+                regime=Regime.MHHS if point.migrated else Regime.LEGACY,
                 supplier_mpid=point.supplier_mpid,
                 data_service=point.data_service,
                 metering_service=point.metering_service,
@@ -153,7 +154,7 @@ class RegistrationService(Participant):
     def _on_secured(self, ctx: Context, secured: SecuredActive) -> None:
         registration = self.registrations[secured.mpan_core]
         gaining = secured.gaining_supplier_mpid
-        if registration.regime != "MHHS":
+        if registration.regime != Regime.MHHS:
             path = LEGACY_CHANGE_OF_SUPPLY
         elif gaining in self.qualified_suppliers:
             path = MHHS_CHANGE_OF_SUPPLY
@@ -343,7 +344,7 @@ class RegistrationService(Participant):
         change.data_collector_mpid = update.data_collector_mpid
         change.meter_operator_mpid = update.meter_operator_mpid
         change.data_aggregator_mpid = update.data_aggregator_mpid
-        registration.regime = "LEGACY"
+        registration.regime = Regime.LEGACY
         registration.supplier_mpid = change.incoming_supplier_mpid
         ctx.record(
             "legacy_agents_registered",

@@ -16,6 +16,7 @@ from typing import Any
 
 import trio
 
+from market.kernel.event_kinds import EventKind
 from market.participant import Context, Participant, ParticipantIdentity
 
 
@@ -73,7 +74,7 @@ def steps_in_order(events: Iterable[Mapping[str, Any]], mpan: str) -> list[str]:
         if (
             event.get("mpan") == mpan
             and step is not None
-            and event.get("kind") in ("delivered", "accepted")
+            and event.get("kind") in (EventKind.DELIVERED, EventKind.ACCEPTED)
             and step not in seen
         ):
             seen.append(step)

@@ -18,6 +18,7 @@ from market.checks.parties import owed_by, participant_roles
 from market.checks.progress import observed_steps, path_of, performed_at, progress_of
 from market.kernel.ids import Role
 from market.process.model import PATH_STEPS, STEPS_BY_ID, Step, step_by_id
+from market.process.vocabulary import Path
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -52,7 +53,7 @@ class MpanConformance:
     """
 
     mpan: str
-    path: str | None
+    path: Path | None
     observed: tuple[str, ...]
     completed: bool
     last_step: str | None

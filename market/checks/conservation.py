@@ -15,6 +15,8 @@ from typing import Any
 
 import attrs
 
+from market.kernel.event_kinds import EventKind
+
 Event = Mapping[str, Any]
 
 
@@ -53,7 +55,7 @@ def check_conservation(events: Iterable[Event]) -> tuple[ConservationViolation, 
     last_seen: dict[tuple[str, str], str] = {}
     for event in events:
         kind = event.get("kind")
-        if kind == "routed":
+        if kind == EventKind.ROUTED:
             detail = event.get("detail") or {}
             transaction = detail.get("transaction_id")
             for recipient in detail.get("recipients", ()):
@@ -67,7 +69,7 @@ def check_conservation(events: Iterable[Event]) -> tuple[ConservationViolation, 
         if transaction is None or recipient is None:
             continue
         key = (transaction, recipient)
-        if kind in ("delivered", "dead_lettered"):
+        if kind in (EventKind.DELIVERED, EventKind.DEAD_LETTERED):
             settled.add(key)
         else:
             last_seen[key] = str(kind)
@@ -78,7 +80,7 @@ def check_conservation(events: Iterable[Event]) -> tuple[ConservationViolation, 
             message=str(routed.get("message")),
             event_code=routed.get("event_code"),
             mpan=routed.get("mpan"),
-            last_seen=last_seen.get((transaction, recipient), "routed"),
+            last_seen=last_seen.get((transaction, recipient), EventKind.ROUTED),
         )
         for (transaction, recipient), routed in sorted(expected.items())
         if (transaction, recipient) not in settled

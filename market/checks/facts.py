@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from market.checks.progress import flow_items
+from market.kernel.event_kinds import EventKind
 from market.kernel.local_time import settlement_date_of
 
 #: One journal line as a dict.
@@ -102,7 +103,7 @@ def supply_start_date(events: Iterable[Event], *, from_appointments: bool = True
     ``from_appointments`` is false, for checks *of* the appointments) the
     D0155's ``effective_from_date``.
     """
-    events = [event for event in events if event.get("kind") == "delivered"]
+    events = [event for event in events if event.get("kind") == EventKind.DELIVERED]
     sources: list[Iterable[object]] = [
         (
             block.get("supplierEffectiveFromDate")

@@ -27,6 +27,7 @@ from market.checks.facts import (
     supply_start_date,
 )
 from market.checks.progress import OBSERVING_KINDS, flow_items
+from market.kernel.event_kinds import EventKind
 
 ONE_SUPPLIER: Final = "one registered supplier per settlement day"
 REGIME_END: Final = "no MHHS service after MHHSRegimeEndDate"
@@ -97,11 +98,11 @@ def check_one_supplier(events: Iterable[Event]) -> tuple[InvariantViolation, ...
         registered: dict[date, str] = {}
         latest: date | None = None
         for event in mpan_events:
-            if event.get("kind") == "delivered" and event.get("message") == "SecuredActive":
+            if event.get("kind") == EventKind.DELIVERED and event.get("message") == "SecuredActive":
                 items = css_items(event)
                 supplier = items.get("gaining_supplier_mpid")
                 day = day_of(items.get("supply_start_date"))
-            elif event.get("kind") == "state_changed" and (
+            elif event.get("kind") == EventKind.STATE_CHANGED and (
                 (detail := event.get("detail") or {}).get("event") in REGISTERING_EVENTS
             ):
                 supplier, day = _first(detail, _SUPPLIER_KEYS), day_of(_first(detail, _FROM_KEYS))
@@ -146,7 +147,7 @@ def _delivered_publications(events: Iterable[Event]) -> list[_Delivered]:
     seen: set[tuple[object, ...]] = set()
     delivered: list[_Delivered] = []
     for event in events:
-        if event.get("kind") != "delivered":
+        if event.get("kind") != EventKind.DELIVERED:
             continue
         correlation = event.get("correlation_id")
         key = (event.get("message"), event.get("event_code"), correlation or event.get("seq"))
@@ -252,7 +253,7 @@ def check_legacy_appointments(events: Iterable[Event]) -> tuple[InvariantViolati
         reported: set[tuple[object, ...]] = set()
         for event in mpan_events:
             message = event.get("message")
-            if event.get("kind") != "delivered" or message not in _APPOINTMENT_FLOWS:
+            if event.get("kind") != EventKind.DELIVERED or message not in _APPOINTMENT_FLOWS:
                 continue
             effective = flow_items(event).get("effective_from_date")
             key = (message, event.get("recipient"), effective)

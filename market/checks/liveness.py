@@ -18,6 +18,7 @@ from market.checks.facts import Event, events_by_mpan, settlement_day_at, supply
 from market.checks.progress import observed_step, path_of
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.process.model import TERMINAL_STEPS, VARIANT_PATHS
+from market.process.vocabulary import Path
 
 #: Working days after the SSD by which a reverse migration must have reached its last step.
 DEFAULT_WORKING_DAYS: Final = 10
@@ -28,7 +29,7 @@ class LivenessViolation:
     """A reverse migration that reached its last step late, or never (``reached_on`` None)."""
 
     mpan: str
-    path: str
+    path: Path
     supply_start_date: date
     deadline: date
     terminal_step: str

@@ -26,6 +26,7 @@ from typing import Final, cast
 
 from market.checks.facts import Event
 from market.checks.progress import observed_step
+from market.kernel.event_kinds import EventKind
 from market.kernel.ids import Role
 from market.kernel.vocabulary import DIP
 from market.process.model import OLD_NHHDC, OLD_NHHMOA, PATH_STEPS, SUP_IN, SUP_OUT, Step
@@ -90,13 +91,13 @@ def _certain_roles(events: list[Event]) -> dict[str, Role]:
             known[cast(str, participant)] = role
 
     submitters = {
-        _publication(e): e.get("recipient") for e in events if e.get("kind") == "accepted"
+        _publication(e): e.get("recipient") for e in events if e.get("kind") == EventKind.ACCEPTED
     }
     for event in events:
         # A message is only read when it could teach something new (``learn`` keeps the
         # first role found): reading it renders it, and a journal holds millions.
         sender, recipient = event.get("sender"), event.get("recipient")
-        if event.get("kind") == "delivered" and (unknown(sender) or unknown(recipient)):
+        if event.get("kind") == EventKind.DELIVERED and (unknown(sender) or unknown(recipient)):
             flow = event.get("flow")
             if isinstance(flow, Mapping):
                 learn(sender, _role((flow.get("from") or {}).get("role")))
@@ -110,10 +111,17 @@ def _certain_roles(events: list[Event]) -> dict[str, Role]:
         step = observed_step(event)
         if step is None:
             continue
-        actor = event.get("recipient") if event.get("kind") == "accepted" else event.get("sender")
+        actor = (
+            event.get("recipient")
+            if event.get("kind") == EventKind.ACCEPTED
+            else event.get("sender")
+        )
         if len(senders := _STEP_SENDERS.get(step, set())) == 1:
             learn(actor, next(iter(senders)))
-        if event.get("kind") == "delivered" and len(to := _STEP_RECIPIENTS.get(step, set())) == 1:
+        if (
+            event.get("kind") == EventKind.DELIVERED
+            and len(to := _STEP_RECIPIENTS.get(step, set())) == 1
+        ):
             learn(event.get("recipient"), next(iter(to)))
     return known
 
@@ -129,13 +137,13 @@ def participant_roles(events: Iterable[Event]) -> dict[str, Role]:
             if _role(r)
         ]
         for e in events
-        if e.get("kind") == "routed"
+        if e.get("kind") == EventKind.ROUTED
     }
     publications: dict[tuple[object, ...], set[str]] = {}
     for event in events:
         recipient = event.get("recipient")
         if (
-            event.get("kind") == "delivered"
+            event.get("kind") == EventKind.DELIVERED
             and str(event.get("message", "")).startswith("PUB-")
             and _publication(event) in routed
             and isinstance(recipient, str)

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import attrs
 
+from market.kernel.event_kinds import EventKind
 from market.process.model import (
     PATH_STEPS,
     TERMINAL_STEPS,
@@ -20,9 +21,10 @@ from market.process.model import (
     VARIANT_PATHS,
     Step,
 )
+from market.process.vocabulary import Path
 
 #: Journal kinds that show a step happened: a delivery, or the DIP accepting a submission.
-OBSERVING_KINDS: Final = frozenset({"delivered", "accepted"})
+OBSERVING_KINDS: Final = frozenset({EventKind.DELIVERED, EventKind.ACCEPTED})
 _ANSWERED_BY: Final = {
     step.answers: step.step_id
     for steps in PATH_STEPS.values()
@@ -79,12 +81,13 @@ def _first_performed(events: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str
     return first
 
 
-#: Messages that decide the path (``docs/message-flows.md``), by family, strongest first.
+#: Messages that show a reverse migration, whose meter variant then picks the path.
+_REVERSE_MIGRATION_EVIDENCE: Final = frozenset({"IF-003", "PUB-003"})
+#: Messages that decide the other paths (``docs/message-flows.md``), strongest first.
 _PATH_EVIDENCE: Final = (
-    ("RM", frozenset({"IF-003", "PUB-003"})),
-    ("COS-M", frozenset({"IF-001", "PUB-001"})),
-    ("OBJ", frozenset({"Objection", "RegistrationObjected"})),
-    ("COS-L", frozenset({"D0217"})),
+    (Path.COS_M, frozenset({"IF-001", "PUB-001"})),
+    (Path.OBJ, frozenset({"Objection", "RegistrationObjected"})),
+    (Path.COS_L, frozenset({"D0217"})),
 )
 _VARIANT_ONLY_STEPS: Final = {
     variant: frozenset(step.step_id for step in PATH_STEPS[path])
@@ -99,7 +102,7 @@ _VARIANT_ONLY_STEPS: Final = {
 _HH_AGENT_ROLES: Final = frozenset({"HHDC", "HHMOA", "HHDA"})
 
 
-def path_of(events: Iterable[Mapping[str, Any]]) -> str | None:
+def path_of(events: Iterable[Mapping[str, Any]]) -> Path | None:
     """The path one MPAN's events show, or ``None`` while it is undecided.
 
     IF-003 → the reverse migration of the MPAN's :func:`meter_variant`; else
@@ -108,9 +111,11 @@ def path_of(events: Iterable[Mapping[str, Any]]) -> str | None:
     """
     events = list(events)
     messages = {e.get("message") for e in events if e.get("kind") in OBSERVING_KINDS}
-    for family, evidence in _PATH_EVIDENCE:
+    if messages & _REVERSE_MIGRATION_EVIDENCE:
+        return VARIANT_PATHS[meter_variant(events)]
+    for path, evidence in _PATH_EVIDENCE:
         if messages & evidence:
-            return VARIANT_PATHS[meter_variant(events)] if family == "RM" else family
+            return path
     return None
 
 
@@ -128,13 +133,13 @@ def meter_variant(events: Iterable[Mapping[str, Any]]) -> str:
             if step in only:
                 return variant
     for event in events:
-        if event.get("kind") == "delivered" and event.get("message") in ("D0155", "D0153"):
+        if event.get("kind") == EventKind.DELIVERED and event.get("message") in ("D0155", "D0153"):
             items = flow_items(event)
             if items.get("appointed_role") in _HH_AGENT_ROLES:
                 return "A"
             if items.get("smart_cos_indicator") is True:
                 return "S"
-        if event.get("kind") == "routed" and event.get("message") == "PUB-003":
+        if event.get("kind") == EventKind.ROUTED and event.get("message") == "PUB-003":
             routing = str((event.get("detail") or {}).get("routing", ""))
             if "MSA:" in routing or "ADS:" in routing:
                 return "A"
@@ -151,7 +156,7 @@ class Progress:
     optional reads and copies around it).
     """
 
-    path: str | None
+    path: Path | None
     observed: tuple[str, ...]
     completed: bool
     last_step: str | None
@@ -159,7 +164,7 @@ class Progress:
     waiting_for: tuple[Step, ...]
 
 
-def progress_of(path: str | None, observed: Iterable[str]) -> Progress:
+def progress_of(path: Path | None, observed: Iterable[str]) -> Progress:
     """Where an MPAN on ``path`` (``None``: undecided) stands, given the steps it showed."""
     observed = tuple(observed)
     seen = frozenset(observed)
@@ -197,7 +202,7 @@ class MpanOutcome:
     observed: tuple[str, ...]
     last_step: str | None = None
     waiting_for: str | None = None
-    path: str | None = None
+    path: Path | None = None
 
     def describe(self) -> str:
         """One line for people: completed, or stuck after a step and waiting for others."""

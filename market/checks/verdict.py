@@ -18,13 +18,14 @@ from market.checks.invariants import (
 from market.checks.liveness import DEFAULT_WORKING_DAYS, LivenessViolation, check_liveness
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.process.model import PATHS
+from market.process.vocabulary import Path
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class PathCount:
     """How many MPANs took one path (``None``: still undecided), completed or stuck."""
 
-    path: str | None
+    path: Path | None
     completed: int
     stuck: int
 

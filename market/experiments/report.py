@@ -18,23 +18,25 @@ import attrs
 
 from market.checks import Verdict, check_journal, format_conformance
 from market.checks.progress import observed_step
+from market.kernel.event_kinds import EventKind
 from market.kernel.settlement_calendar import SettlementCalendar
+from market.process.vocabulary import Path
 
 #: Journal kinds that show a fault acting on a message or a participant.
 FAULT_KINDS: Final = (
-    "dropped",
-    "delayed",
-    "duplicated",
-    "reordered",
-    "corrupted",
-    "refused",
-    "retrying",
-    "retries_exhausted",
-    "dead_lettered",
-    "crashed",
+    EventKind.DROPPED,
+    EventKind.DELAYED,
+    EventKind.DUPLICATED,
+    EventKind.REORDERED,
+    EventKind.CORRUPTED,
+    EventKind.REFUSED,
+    EventKind.RETRYING,
+    EventKind.RETRIES_EXHAUSTED,
+    EventKind.DEAD_LETTERED,
+    EventKind.CRASHED,
 )
 #: Journal kinds that show recovery at work (the DIP replaying what a participant missed).
-RECOVERY_KINDS: Final = ("replay_requested", "replayed")
+RECOVERY_KINDS: Final = (EventKind.REPLAY_REQUESTED, EventKind.REPLAYED)
 #: Participants' state changes that show recovery (or its end: a resubmission abandoned).
 RECOVERY_EVENTS: Final = (
     "restarted",
@@ -62,7 +64,7 @@ class MpanReport:
     """
 
     mpan: str
-    path: str | None
+    path: Path | None
     outcome: Outcome
     touched_by: tuple[str, ...] = ()
     last_step: str | None = None
@@ -138,7 +140,7 @@ def passes_every_check(report: ExperimentReport) -> bool:
 
 def _refused_mpan(event: Mapping[str, Any]) -> str | None:
     """The MPAN of a submission the DIP refused, from its DIP-RESPONSE (``refused`` has none)."""
-    if event.get("kind") != "delivered" or event.get("message") != "DIP-RESPONSE":
+    if event.get("kind") != EventKind.DELIVERED or event.get("message") != "DIP-RESPONSE":
         return None
     items = (event.get("response") or {}).get("messageArray") or ()
     refused = any(str(item.get("message", "")).startswith(_UNAVAILABLE_CODE) for item in items)
@@ -154,7 +156,7 @@ def touched_mpans(events: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, .
         if event.get("kind") in FAULT_KINDS and isinstance(mpan, str):
             touched.setdefault(mpan, set()).add(str(event["kind"]))
         elif (refused := _refused_mpan(event)) is not None:
-            touched.setdefault(refused, set()).add("refused")
+            touched.setdefault(refused, set()).add(EventKind.REFUSED)
     return {mpan: tuple(sorted(kinds)) for mpan, kinds in touched.items()}
 
 
@@ -174,7 +176,7 @@ def count_recovery(events: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, int]
         kind = event.get("kind")
         if kind in RECOVERY_KINDS:
             counts[str(kind)] += 1
-        elif kind == "state_changed":
+        elif kind == EventKind.STATE_CHANGED:
             name = str((event.get("detail") or {}).get("event", ""))
             if name in RECOVERY_EVENTS or name.endswith("_chased"):
                 counts[name] += 1
@@ -196,13 +198,13 @@ def unplanned_crashes(events: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
     lines = []
     for event in events:
         detail = event.get("detail") or {}
-        if event.get("kind") == "crashed" and detail.get("planned") is not True:
+        if event.get("kind") == EventKind.CRASHED and detail.get("planned") is not True:
             handling = f" handling {event['message']}" if event.get("message") else ""
             mpan = f" (MPAN {event['mpan']})" if event.get("mpan") else ""
             lines.append(
                 f"{CRASH}{event.get('sender')} raised {detail.get('error', '?')}{handling}{mpan}"
             )
-        elif event.get("kind") == "gave_up":
+        elif event.get("kind") == EventKind.GAVE_UP:
             lines.append(
                 f"{CRASH}the supervisor gave up on {event.get('sender')} after "
                 f"{detail.get('restarts', '?')} restarts"

@@ -22,6 +22,7 @@ import attrs
 
 from market.faults.injector import Dropped, FaultInjector
 from market.faults.plan import Crash, WebhookDown
+from market.kernel.event_kinds import EventKind
 from market.kernel.journal import Journal
 from market.kernel.queue import Delivery, DeliveryQueue, Parcel, unqueued
 from market.kernel.vocabulary import DIP, Latencies
@@ -95,7 +96,9 @@ class Faults:
         if until is None:
             self.dead_letter(delivery, f"{delivery.recipient} crashed for good")
         else:
-            self.requeue(delivery, until, "delayed", {"fault": "crash", "reason": "recipient down"})
+            self.requeue(
+                delivery, until, EventKind.DELAYED, {"fault": "crash", "reason": "recipient down"}
+            )
 
     def _held_for_downtime(self, delivery: Delivery) -> bool:
         """Hold or dead-letter a delivery to a participant that is down; ``True`` if it was."""
@@ -106,14 +109,16 @@ class Faults:
             self.dead_letter(delivery, f"{delivery.recipient} is stopped (crashed, no restart)")
             return True
         if until > self.queue.clock.now:
-            self.requeue(delivery, until, "delayed", {"fault": "crash", "reason": "recipient down"})
+            self.requeue(
+                delivery, until, EventKind.DELAYED, {"fault": "crash", "reason": "recipient down"}
+            )
             return True
         return False  # due now: the participant restarts in this very batch
 
     # ------------------------------------------------------------ journal
 
     def requeue(
-        self, delivery: Delivery, at: datetime, kind: str, detail: dict[str, Any]
+        self, delivery: Delivery, at: datetime, kind: EventKind, detail: dict[str, Any]
     ) -> Delivery:
         """Queue ``delivery`` again for ``at`` and journal why (``kind``, ``detail``)."""
         again = self.queue.push(
@@ -125,13 +130,13 @@ class Faults:
     def dead_letter(self, delivery: Delivery, reason: str) -> None:
         """Nobody will ever be given ``delivery``: keep it and journal why."""
         self.dead_letters.append(delivery)
-        self.journal_delivery(delivery, "dead_lettered", {"reason": reason})
+        self.journal_delivery(delivery, EventKind.DEAD_LETTERED, {"reason": reason})
 
-    def journal_delivery(self, delivery: Delivery, kind: str, detail: dict[str, Any]) -> None:
+    def journal_delivery(self, delivery: Delivery, kind: EventKind, detail: dict[str, Any]) -> None:
         """Journal what happened to a queued delivery."""
         self.journal_parcel(kind, delivery.parcel, detail)
 
-    def journal_parcel(self, kind: str, parcel: Parcel, detail: dict[str, Any]) -> None:
+    def journal_parcel(self, kind: EventKind, parcel: Parcel, detail: dict[str, Any]) -> None:
         """Journal what happened to a parcel, with its labels and payload."""
         self.journal.append(
             at=self.queue.clock.now,
@@ -176,11 +181,11 @@ class Faults:
     def _journal_replay(self, participant: str, *, missed: int, replayed: int) -> None:
         self.journal.append(
             at=self.queue.clock.now,
-            kind="replay_requested",
+            kind=EventKind.REPLAY_REQUESTED,
             network=DIP,
             sender=participant,
             recipient="DIP",
-            detail={"missed": missed, "replayed": replayed},
+            detail={"missed": missed, EventKind.REPLAYED: replayed},
         )
 
 
@@ -246,16 +251,18 @@ class InjectedFaults(Faults):
                 break
             detail: dict[str, Any] = {"fault": outcome.fault, "reason": outcome.reason}
             if not publication:
-                self.journal_parcel("dropped", parcel, detail)
+                self.journal_parcel(EventKind.DROPPED, parcel, detail)
                 return
             if attempt == attempts:
-                self.journal_parcel("retries_exhausted", parcel, {**detail, "attempts": attempt})
+                self.journal_parcel(
+                    EventKind.RETRIES_EXHAUSTED, parcel, {**detail, "attempts": attempt}
+                )
                 kept = unqueued(parcel, now + latency)
                 self.undelivered.setdefault(parcel.recipient, []).append(kept)
                 return
             retry_at = sent_at + self.latencies.dip_retry_interval
             detail.update(attempt=attempt, retry_at=retry_at.isoformat())
-            self.journal_parcel("retrying", parcel, detail)
+            self.journal_parcel(EventKind.RETRYING, parcel, detail)
         assert not isinstance(outcome, Dropped)  # the loop returned on every drop
         for transmission in outcome:
             delivery = self.queue.push(parcel, transmission.deliver_at, sent_at=now)
@@ -277,11 +284,11 @@ class InjectedFaults(Faults):
         parcel = Parcel("DIP", sender, DIP, message, event_code, mpan, None, None, None)
         if self.injector.dip_down(now) is not None:
             self.journal_parcel(
-                "refused", parcel, {"fault": "dip_outage", "code": DIP_UNAVAILABLE.code}
+                EventKind.REFUSED, parcel, {"fault": "dip_outage", "code": DIP_UNAVAILABLE.code}
             )
             return Refused(envelope)
         if envelope is not None and self.injector.corrupts(sender=sender, message=message, at=now):
-            self.journal_parcel("corrupted", parcel, {"fault": "corrupt"})
+            self.journal_parcel(EventKind.CORRUPTED, parcel, {"fault": "corrupt"})
             return Garbled(envelope, _garbled(envelope))
         return submission
 
@@ -297,7 +304,7 @@ class InjectedFaults(Faults):
         outage = self.injector.dip_down(now)
         if outage is not None:
             detail = {"fault": "dip_outage", "reason": "DIP down"}
-            self.requeue(delivery, outage.window.end, "delayed", detail)
+            self.requeue(delivery, outage.window.end, EventKind.DELAYED, detail)
             return False
         webhook = self.injector.webhook_down(delivery.recipient, now)
         if webhook is None:
@@ -312,11 +319,11 @@ class InjectedFaults(Faults):
             self._attempts.pop(delivery.seq, None)
             self.undelivered.setdefault(delivery.recipient, []).append(delivery)
             detail = {"fault": "webhook_down", "attempts": attempt - 1}
-            self.journal_delivery(delivery, "retries_exhausted", detail)
+            self.journal_delivery(delivery, EventKind.RETRIES_EXHAUSTED, detail)
             return False
         retry_at = self.queue.clock.now + webhook.retry_interval
         detail = {"fault": "webhook_down", "attempt": attempt}
-        retried = self.requeue(delivery, retry_at, "retrying", detail)
+        retried = self.requeue(delivery, retry_at, EventKind.RETRYING, detail)
         self._attempts[retried.seq] = attempt
         return False
 
@@ -334,7 +341,7 @@ class InjectedFaults(Faults):
             parcel = delivery.parcel._replace(payload=_marked_replayed(delivery.payload))
             replayed = self.queue.push(parcel, now + self.latencies.dip)
             detail = {"fault": "webhook_down", "replay_indicator": True}
-            self.journal_delivery(replayed, "replayed", detail)
+            self.journal_delivery(replayed, EventKind.REPLAYED, detail)
 
 
 def _garbled(envelope: DipEnvelope) -> str:

@@ -30,6 +30,7 @@ from market.faults.plan import (
     Slow,
     WebhookDown,
 )
+from market.kernel.event_kinds import EventKind
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -37,7 +38,8 @@ class Transmission:
     """One copy of a message on its way: when it arrives, and which fault shaped it (if any)."""
 
     deliver_at: datetime
-    fault: str | None = None
+    #: The journal kind of the fault that shaped it (``delayed``, ``reordered``, ``duplicated``).
+    fault: EventKind | None = None
     detail: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -87,7 +89,7 @@ class FaultInjector:
     ) -> Dropped | list[Transmission]:
         """What becomes of one message: dropped, or the copies that arrive and when."""
         arrive = sent_at + latency
-        fault: str | None = None
+        fault: EventKind | None = None
         detail: dict[str, Any] = {}
         copies = 0
         for planned in self._message_faults:
@@ -101,7 +103,10 @@ class FaultInjector:
             if isinstance(planned, Slow):
                 if planned.participant == recipient:
                     arrive += timedelta(seconds=planned.seconds)
-                    fault, detail = "delayed", {"fault": "slow", "by_seconds": planned.seconds}
+                    fault, detail = (
+                        EventKind.DELAYED,
+                        {"fault": "slow", "by_seconds": planned.seconds},
+                    )
                     self._count("slow")
                 continue
             if not planned.scope.matches(
@@ -116,14 +121,14 @@ class FaultInjector:
                 if self.rng.random() < planned.probability:
                     extra = self._delay(planned)
                     arrive += extra
-                    fault = "delayed"
+                    fault = EventKind.DELAYED
                     detail = {"fault": "delay", "by_seconds": extra.total_seconds()}
                     self._count("delay")
             elif isinstance(planned, Reorder):
                 if self.rng.random() < planned.probability:
                     extra = timedelta(seconds=round(self.rng.uniform(0, planned.within_seconds)))
                     arrive += extra
-                    fault = "reordered"
+                    fault = EventKind.REORDERED
                     detail = {"fault": "reorder", "by_seconds": extra.total_seconds()}
                     self._count("reorder")
             elif isinstance(planned, Duplicate) and self.rng.random() < planned.probability:
@@ -135,7 +140,7 @@ class FaultInjector:
             sent.append(
                 Transmission(
                     deliver_at=arrive + timedelta(seconds=copy + 1),
-                    fault="duplicated",
+                    fault=EventKind.DUPLICATED,
                     detail={"fault": "duplicate", "copy": copy + 1},
                 )
             )

@@ -29,6 +29,7 @@ from datetime import datetime
 from market.faults.applied import Faults, InjectedFaults, NoFaults
 from market.faults.injector import FaultInjector
 from market.kernel.directory import Directory
+from market.kernel.event_kinds import EventKind
 from market.kernel.journal import Journal
 from market.kernel.queue import Delivery, DeliveryQueue, Parcel, Priority, VirtualClock
 from market.kernel.vocabulary import (
@@ -144,13 +145,13 @@ class Broker:
                 if key in self._cancelled_timers:
                     self._cancelled_timers.discard(key)
                     continue
-                self._journal_delivery(delivery, kind="timer_fired")
+                self._journal_delivery(delivery, kind=EventKind.TIMER_FIRED)
             else:
-                self._journal_delivery(delivery, kind="delivered")
+                self._journal_delivery(delivery, kind=EventKind.DELIVERED)
             batches.setdefault(delivery.recipient, []).append(delivery)
         return batches
 
-    def _journal_delivery(self, delivery: Delivery, *, kind: str) -> None:
+    def _journal_delivery(self, delivery: Delivery, *, kind: EventKind) -> None:
         self.journal.append(
             at=delivery.deliver_at,
             kind=kind,
@@ -162,7 +163,7 @@ class Broker:
             mpan=delivery.mpan,
             step=delivery.step,
             correlation_id=delivery.correlation_id,
-            payload=delivery.payload if kind == "delivered" else None,
+            payload=delivery.payload if kind == EventKind.DELIVERED else None,
             sent_at=delivery.sent_at,
         )
 
@@ -194,7 +195,7 @@ class Broker:
                 self._cancelled_timers.add((participant_id, entry.timer_id))
                 self.journal.append(
                     at=self.clock.now,
-                    kind="timer_cancelled",
+                    kind=EventKind.TIMER_CANCELLED,
                     sender=participant_id,
                     recipient=participant_id,
                     detail={"timer_id": entry.timer_id},
@@ -202,7 +203,7 @@ class Broker:
             elif isinstance(entry, Record):
                 self.journal.append(
                     at=self.clock.now,
-                    kind="state_changed",
+                    kind=EventKind.STATE_CHANGED,
                     sender=participant_id,
                     mpan=entry.mpan,
                     detail={"event": entry.event, **entry.data},
@@ -212,7 +213,7 @@ class Broker:
         label = type(entry.payload).__name__
         self.journal.append(
             at=self.clock.now,
-            kind="timer_set",
+            kind=EventKind.TIMER_SET,
             message=label,
             sender=participant_id,
             recipient=participant_id,

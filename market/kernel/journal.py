@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import IO, Any, Final, NamedTuple
 
+from market.kernel.event_kinds import EventKind
 from market.kernel.local_time import format_journal_instant
 
 #: Keys every journal line carries, in this order; absent values are written as null.
@@ -236,7 +237,7 @@ class Journal:
         self,
         *,
         at: datetime,
-        kind: str,
+        kind: EventKind,
         network: str | None = None,
         message: str | None = None,
         event_code: str | None = None,

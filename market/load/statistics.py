@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from market.checks.progress import MpanOutcome, mpan_outcomes
+from market.kernel.event_kinds import EventKind
 from market.kernel.journal import JournalEvent, event_to_dict
 from market.kernel.local_time import format_journal_instant
 from market.kernel.vocabulary import CSS, DIP, DTN
@@ -40,7 +41,7 @@ PERCENTILES: Final = (50, 95, 99)
 #: The reverse-migration paths (one per meter variant).
 REVERSE_MIGRATION_PATHS: Final = frozenset(VARIANT_PATHS.values())
 _TERMINAL: Final = frozenset(step for steps in TERMINAL_STEPS.values() for step in steps)
-_OBSERVING: Final = frozenset({"delivered", "accepted"})
+_OBSERVING: Final = frozenset({EventKind.DELIVERED, EventKind.ACCEPTED})
 
 
 @attrs.frozen(kw_only=True)
@@ -203,10 +204,10 @@ def measure_load(
     dead_letters = 0
     for event in events:
         kind = event.kind
-        if kind == "dead_lettered":
+        if kind == EventKind.DEAD_LETTERED:
             dead_letters += 1
             continue
-        if kind == "submitted" and event.network == DIP and event.message:
+        if kind == EventKind.SUBMITTED and event.network == DIP and event.message:
             by_interface[event.message] += 1
         if kind in _OBSERVING and event.step is not None and event.mpan is not None:
             performed = event.sent_at or event.at
@@ -217,7 +218,7 @@ def measure_load(
                 record.first_at = performed
             if event.step in _TERMINAL:
                 record.terminal_at.setdefault(event.step, event.at)
-        if kind != "delivered" or event.network not in MESSAGE_NETWORKS:
+        if kind != EventKind.DELIVERED or event.network not in MESSAGE_NETWORKS:
             continue
         network = str(event.network)
         message = event.message or "?"

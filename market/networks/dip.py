@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from market.faults.applied import Garbled, Refused
+from market.kernel.event_kinds import EventKind
 from market.kernel.ids import Role
 from market.kernel.local_time import settlement_date_of
 from market.kernel.queue import Parcel
@@ -231,7 +232,7 @@ class Dip:
         s1 = envelope.common.s1
         self.wire.journal.append(
             at=self.wire.now,
-            kind="submitted",
+            kind=EventKind.SUBMITTED,
             network=DIP,
             message=envelope.interface_id,
             event_code=envelope.event_code,
@@ -248,7 +249,7 @@ class Dip:
     ) -> None:
         self.wire.journal.append(
             at=self.wire.now,
-            kind="accepted",
+            kind=EventKind.ACCEPTED,
             network=DIP,
             message=envelope.interface_id,
             event_code=envelope.event_code,
@@ -271,7 +272,7 @@ class Dip:
         directory = self.wire.directory
         self.wire.journal.append(
             at=self.wire.now,
-            kind="routed",
+            kind=EventKind.ROUTED,
             network=DIP,
             message=route.publication_id,
             event_code=envelope.event_code,

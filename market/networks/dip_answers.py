@@ -9,6 +9,7 @@ to the original sender by status message.
 
 from __future__ import annotations
 
+from market.kernel.event_kinds import EventKind
 from market.kernel.queue import Parcel
 from market.kernel.vocabulary import DIP, DIP_RESPONSE, DIP_STATUS
 from market.messages.dip import D0, DipEnvelope, DipResponse, DipResponseItem
@@ -64,7 +65,7 @@ class DipAnswers:
         envelope = rejection.envelope
         wire.journal.append(
             at=wire.now,
-            kind="rejected",
+            kind=EventKind.REJECTED,
             network=DIP,
             message=envelope.interface_id if envelope is not None else None,
             event_code=envelope.event_code if envelope is not None else None,
@@ -95,7 +96,7 @@ class DipAnswers:
         assert envelope is not None  # level-2 rules judge an envelope the DIP accepted
         wire.journal.append(
             at=wire.now,
-            kind="rejected",
+            kind=EventKind.REJECTED,
             network=DIP,
             message=envelope.interface_id,
             event_code=envelope.event_code,
@@ -163,7 +164,7 @@ class DipAnswers:
         original = wire.directory.by_dip_id(publication.sender_dip_id)
         wire.journal.append(
             at=wire.now,
-            kind="rejected",
+            kind=EventKind.REJECTED,
             network=DIP,
             message=d0.publication_id,
             event_code=publication.event_code,

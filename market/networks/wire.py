@@ -14,6 +14,7 @@ from typing import Protocol
 
 from market.faults.applied import Faults
 from market.kernel.directory import Directory
+from market.kernel.event_kinds import EventKind
 from market.kernel.journal import Journal
 from market.kernel.queue import Delivery, DeliveryQueue, Parcel, unqueued
 from market.kernel.vocabulary import Latencies, StepClassifier
@@ -111,7 +112,7 @@ class Wire:
         )
         self.journal.append(
             at=self.now,
-            kind="sent",
+            kind=EventKind.SENT,
             network=network,
             message=label,
             sender=sender,
@@ -145,7 +146,7 @@ class Wire:
         self.dead_letters.append(unqueued(parcel, self.now))
         self.journal.append(
             at=self.now,
-            kind="dead_lettered",
+            kind=EventKind.DEAD_LETTERED,
             network=network,
             message=message,
             sender=sender,

@@ -17,6 +17,7 @@ from typing import Any
 from market.faults.applied import Faults
 from market.faults.plan import RestartPolicy
 from market.kernel.broker import Broker
+from market.kernel.event_kinds import EventKind
 from market.kernel.exceptions import ParticipantCrashedError
 from market.kernel.queue import Delivery
 from market.messages.system import RestartDue
@@ -50,7 +51,7 @@ class Supervisor:
         crashed_on = cell.crashed_on
         broker.journal.append(
             at=now,
-            kind="crashed",
+            kind=EventKind.CRASHED,
             sender=pid,
             recipient=pid,
             detail=detail,
@@ -77,7 +78,7 @@ class Supervisor:
     def _give_up(self, pid: str, cell: Cell, policy: RestartPolicy) -> None:
         self.broker.journal.append(
             at=self.broker.clock.now,
-            kind="gave_up",
+            kind=EventKind.GAVE_UP,
             sender=pid,
             recipient=pid,
             detail={
@@ -98,7 +99,7 @@ class Supervisor:
         delivery = cell.crashed_on
         self.broker.journal.append(
             at=self.broker.clock.now,
-            kind="crashed",
+            kind=EventKind.CRASHED,
             sender=pid,
             message=delivery.message if delivery is not None else None,
             mpan=delivery.mpan if delivery is not None else None,

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Final
 
 from market.checks.conformance import format_conformance
+from market.kernel.event_kinds import EventKind
 from market.kernel.local_time import to_local
 from market.teaching.journey import (
     LOST,
@@ -37,9 +38,9 @@ def format_entry(entry: JourneyEntry) -> str:
     """One aligned line for a journey entry (the format of ``market explain``)."""
     when = format_instant(entry.at)
     if isinstance(entry, LaneEvent):
-        if entry.kind == "state_changed":
+        if entry.kind == EventKind.STATE_CHANGED:
             return f"{when}  {'':<7} {entry.participant} noted {entry.text}"
-        if entry.kind == "timer_fired":
+        if entry.kind == EventKind.TIMER_FIRED:
             return f"{when}  {'':<7} {entry.participant}: {entry.text}"
         word = entry.kind.upper().replace("_", "-")
         return f"{when}  {entry.network or '':<7} {entry.participant} {word}: {entry.text}"

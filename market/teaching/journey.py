@@ -24,8 +24,10 @@ from market.checks.conformance import MpanConformance, check_conformance
 from market.checks.facts import events_by_mpan
 from market.checks.parties import participant_roles
 from market.checks.progress import observed_step, path_of
+from market.kernel.event_kinds import EventKind
 from market.kernel.local_time import to_local
 from market.process.model import step_by_id
+from market.process.vocabulary import Path
 
 #: The platform itself, as a lane: submissions go to it and publications come from it.
 DIP_PLATFORM: Final = "DIP"
@@ -33,13 +35,13 @@ DIP_PLATFORM: Final = "DIP"
 CUSTOMER: Final = "customer"
 
 #: What each path is, in a phrase, for headings.
-PATH_DESCRIPTIONS: Final = {
-    "RM-T": "reverse migration, traditional meter",
-    "RM-A": "reverse migration, advanced meter",
-    "RM-S": "reverse migration, smart meter",
-    "COS-L": "legacy change of supply (the MPAN never migrated)",
-    "COS-M": "MHHS change of supply (the gaining supplier is MHHS-qualified)",
-    "OBJ": "objected: the outgoing supplier kept the customer",
+PATH_DESCRIPTIONS: Final[Mapping[str, str]] = {
+    Path.RM_T: "reverse migration, traditional meter",
+    Path.RM_A: "reverse migration, advanced meter",
+    Path.RM_S: "reverse migration, smart meter",
+    Path.COS_L: "legacy change of supply (the MPAN never migrated)",
+    Path.COS_M: "MHHS change of supply (the gaining supplier is MHHS-qualified)",
+    Path.OBJ: "objected: the outgoing supplier kept the customer",
 }
 
 #: Message fates: delivered (or, for a DIP submission, accepted), rejected by the DIP, lost.
@@ -49,7 +51,12 @@ LOST: Final = "lost"
 
 #: Journal kinds that happen to one participant rather than between two.
 LANE_KINDS: Final = frozenset(
-    {"state_changed", "timer_fired", "crashed", "restarted", "dead_lettered"}
+    {
+        EventKind.STATE_CHANGED,
+        EventKind.TIMER_FIRED,
+        EventKind.CRASHED,
+        EventKind.DEAD_LETTERED,
+    }
 )
 
 
@@ -133,7 +140,7 @@ class Journey:
     """
 
     mpan: str
-    path: str | None
+    path: Path | None
     entries: tuple[JourneyEntry, ...]
     conformance: MpanConformance | None
     pending: tuple[Pending, ...]
@@ -158,7 +165,7 @@ class Journey:
             if isinstance(entry, Message):
                 seen.setdefault(entry.sender, None)
                 seen.setdefault(entry.recipient, None)
-            elif entry.kind not in ("state_changed", "timer_fired"):
+            elif entry.kind not in (EventKind.STATE_CHANGED, EventKind.TIMER_FIRED):
                 seen.setdefault(entry.participant, None)
         for pending in self.pending:
             for owner in pending.owed_by:
@@ -212,10 +219,13 @@ def dip_users(events: Iterable[Mapping[str, Any]]) -> frozenset[str]:
         if event.get("network") != "DIP":
             continue
         kind = event.get("kind")
-        participant = event.get("recipient") if kind != "submitted" else event.get("sender")
-        if kind in ("submitted", "accepted", "rejected", "delivered") and isinstance(
-            participant, str
-        ):
+        participant = event.get("recipient") if kind != EventKind.SUBMITTED else event.get("sender")
+        if kind in (
+            EventKind.SUBMITTED,
+            EventKind.ACCEPTED,
+            EventKind.REJECTED,
+            EventKind.DELIVERED,
+        ) and isinstance(participant, str):
             users.add(participant)
     users.discard(DIP_PLATFORM)
     return frozenset(users)
@@ -257,7 +267,11 @@ class DuplicateTracker:
 
 def _message(event: Mapping[str, Any], path: str | None, **fields: Any) -> Message:
     kind = event.get("kind")
-    step = observed_step(event) if kind in ("delivered", "accepted") else event.get("step")
+    step = (
+        observed_step(event)
+        if kind in (EventKind.DELIVERED, EventKind.ACCEPTED)
+        else event.get("step")
+    )
     return Message(
         seq=int(event["seq"]),
         at=_instant(event["at"]),
@@ -275,7 +289,7 @@ def _message(event: Mapping[str, Any], path: str | None, **fields: Any) -> Messa
 def _submission(event: Mapping[str, Any], path: str | None, detail: Mapping[str, Any]) -> Message:
     """A DIP submission from its ``accepted`` or ``rejected`` event (the recipient submitted it)."""
     submission = _message(event, path)
-    rejected = event.get("kind") == "rejected"
+    rejected = event.get("kind") == EventKind.REJECTED
     note = " ".join(str(detail.get(k)) for k in ("code", "text") if detail.get(k))
     return attrs.evolve(
         submission,
@@ -297,14 +311,14 @@ def journey_entry(
     kind = event.get("kind")
     detail: Mapping[str, Any] = event.get("detail") or {}
     entry: JourneyEntry | None = None
-    if kind == "delivered" and event.get("message") != "DIP-RESPONSE":
+    if kind == EventKind.DELIVERED and event.get("message") != "DIP-RESPONSE":
         duplicate = duplicates is not None and duplicates.is_duplicate(event)
         entry = _message(event, path, duplicate=duplicate)
-    elif kind in ("accepted", "rejected") and event.get("network") == "DIP":
+    elif kind in (EventKind.ACCEPTED, EventKind.REJECTED) and event.get("network") == "DIP":
         entry = _submission(event, path, detail)
-    elif kind == "dropped":
+    elif kind == EventKind.DROPPED:
         entry = _message(event, path, fate=LOST, note=str(detail.get("reason") or "lost"))
-    elif kind == "duplicated" and duplicates is not None:
+    elif kind == EventKind.DUPLICATED and duplicates is not None:
         duplicates.faulted(event)
     elif kind in LANE_KINDS:
         entry = _lane_event(event, detail)
@@ -313,14 +327,14 @@ def journey_entry(
 
 def _lane_event(event: Mapping[str, Any], detail: Mapping[str, Any]) -> LaneEvent:
     kind = str(event["kind"])
-    if kind == "state_changed":
+    if kind == EventKind.STATE_CHANGED:
         facts = _facts(detail, leave_out=("event",))
         text = str(detail.get("event", "")) + (f" ({facts})" if facts else "")
-    elif kind == "timer_fired":
+    elif kind == EventKind.TIMER_FIRED:
         text = f"timer {event.get('message')} fired"
-    elif kind == "crashed":
+    elif kind == EventKind.CRASHED:
         text = str(detail.get("error") or "crashed")
-    elif kind == "dead_lettered":
+    elif kind == EventKind.DEAD_LETTERED:
         text = f"{event.get('message')}: {detail.get('reason') or 'no reason given'}"
     else:
         text = _facts(detail)
@@ -406,7 +420,7 @@ def _journey(
 
 def _crashes(events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The journal's crashes and restarts (few), so each journey need not scan the journal."""
-    return [event for event in events if event.get("kind") in ("crashed", "restarted")]
+    return [event for event in events if event.get("kind") == EventKind.CRASHED]
 
 
 def _crashes_elsewhere(

@@ -22,8 +22,10 @@ dead letters and what an unfinished MPAN waits for are notes on the lane.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Final
 
+from market.kernel.event_kinds import EventKind
 from market.teaching.journey import (
     DELIVERED,
     LOST,
@@ -83,10 +85,9 @@ def message_label(message: Message) -> str:
     return mermaid_text(label)
 
 
-_NOTE_WORDS: Final = {
-    "crashed": "CRASHED",
-    "restarted": "RESTARTED",
-    "dead_lettered": "DEAD-LETTERED",
+_NOTE_WORDS: Final[Mapping[str, str]] = {
+    EventKind.CRASHED: "CRASHED",
+    EventKind.DEAD_LETTERED: "DEAD-LETTERED",
 }
 
 

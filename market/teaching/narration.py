@@ -15,14 +15,24 @@ from typing import Any, Final, TextIO
 
 import structlog
 
+from market.kernel.event_kinds import EventKind
 from market.kernel.journal import JournalEvent
 from market.kernel.local_time import to_local
 
 #: Journal kinds the trace tells by default; ``verbose`` adds state changes and timers.
 TOLD_KINDS: Final = frozenset(
-    {"submitted", "delivered", "rejected", "dead_lettered", "crashed", "restarted", "dropped"}
+    {
+        EventKind.SUBMITTED,
+        EventKind.DELIVERED,
+        EventKind.REJECTED,
+        EventKind.DEAD_LETTERED,
+        EventKind.CRASHED,
+        EventKind.DROPPED,
+    }
 )
-VERBOSE_KINDS: Final = frozenset({"state_changed", "timer_set", "timer_fired", "timer_cancelled"})
+VERBOSE_KINDS: Final = frozenset(
+    {EventKind.STATE_CHANGED, EventKind.TIMER_SET, EventKind.TIMER_FIRED, EventKind.TIMER_CANCELLED}
+)
 
 _STEP_WIDTH: Final = 4
 
@@ -42,22 +52,22 @@ def _console_line(_logger: object, _name: str, event_dict: MutableMapping[str, A
     arrow = f"{sender} → {recipient}" if recipient else sender
     step = event_dict.get("step") or ""
     mpan = event_dict.get("mpan") or ""
-    if kind in ("state_changed",):
+    if kind in (EventKind.STATE_CHANGED,):
         detail = event_dict.get("detail") or {}
         facts = " ".join(f"{k}={v}" for k, v in detail.items() if k != "event")
         return f"{when}  {'':7} {sender:<13} {detail.get('event', '')}: {facts}  {mpan}"
     if kind in (
-        "rejected",
-        "dead_lettered",
-        "crashed",
-        "timer_set",
-        "timer_fired",
-        "timer_cancelled",
+        EventKind.REJECTED,
+        EventKind.DEAD_LETTERED,
+        EventKind.CRASHED,
+        EventKind.TIMER_SET,
+        EventKind.TIMER_FIRED,
+        EventKind.TIMER_CANCELLED,
     ):
         detail = event_dict.get("detail") or {}
         facts = " ".join(f"{k}={v}" for k, v in detail.items() if v is not None)
         return f"{when}  {network:<7} {kind.upper()} {label} {arrow} {mpan} {facts}".rstrip()
-    verb = "submits" if kind == "submitted" else ""
+    verb = "submits" if kind == EventKind.SUBMITTED else ""
     text = f"{label} {verb}".rstrip()
     return f"{when}  {network:<7} {text:<38} {arrow:<27} {mpan:<13}  {step:<{_STEP_WIDTH}}".rstrip()
 
@@ -102,7 +112,7 @@ class Narrator:
     def __call__(self, event: JournalEvent) -> None:
         """Tell ``event`` if it is of a told kind (a DIP response is told only when it rejects)."""
         if event.kind not in self._kinds or (
-            event.kind == "delivered" and event.message == "DIP-RESPONSE"
+            event.kind == EventKind.DELIVERED and event.message == "DIP-RESPONSE"
         ):
             return
         fields: dict[str, Any] = {

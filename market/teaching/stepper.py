@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, Final, TextIO
 
 from market.checks.progress import path_of
+from market.kernel.event_kinds import EventKind
 from market.kernel.exceptions import MarketError
 from market.kernel.journal import JournalEvent, PayloadRenderer, event_to_dict
 from market.process.model import step_by_id
@@ -96,7 +97,7 @@ class Stepper:
         if entry is None:
             return
         print(format_entry(entry), file=self._out)
-        if not (isinstance(entry, Message) and event.kind == "delivered"):
+        if not (isinstance(entry, Message) and event.kind == EventKind.DELIVERED):
             return
         self.delivered += 1
         print(explain_delivery(entry, mpan, path), file=self._out)

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from html import escape
 from typing import Final
 
+from market.kernel.event_kinds import EventKind
 from market.teaching.explain import format_instant
 from market.teaching.journey import LOST, REJECTED, Journey, LaneEvent, Message
 from market.teaching.lanes import CENTRAL, LEGACY, MHHS, OTHER, OUTSIDE, Lane, lanes_of
@@ -218,11 +219,11 @@ def _arrow(canvas: _Canvas, message: Message, y: float) -> None:
 
 
 def _bar(canvas: _Canvas, participant: str, y: float, kind: str, text: str) -> None:
-    colour = LOST_COLOUR if kind == "crashed" else RESTART_COLOUR
+    colour = LOST_COLOUR if kind == EventKind.CRASHED else RESTART_COLOUR
     x = canvas.x[participant]
-    word = "CRASHED" if kind == "crashed" else "RESTARTED"
+    word = "CRASHED" if kind == EventKind.CRASHED else "RESTARTED"
     canvas.parts.append(
-        f'<g class="{"crash" if kind == "crashed" else "restart"}" '
+        f'<g class="{"crash" if kind == EventKind.CRASHED else "restart"}" '
         f'data-participant="{escape(participant)}"><title>{escape(f"{word}: {text}")}</title>'
         f'<rect x="{x - 30:.1f}" y="{y - 5:.1f}" width="60" height="10" fill="{colour}"/>'
         + _text(x + 34, y + 4, _shorten(f"{word}: {text}", 40), fill=colour, font_weight="bold")
@@ -277,7 +278,10 @@ def _legend(canvas: _Canvas, y: float) -> float:
 def _rows(journey: Journey) -> list[Message | LaneEvent | tuple[str, str]]:
     rows: list[Message | LaneEvent | tuple[str, str]] = []
     for entry in journey.entries:
-        if isinstance(entry, Message) or entry.kind in ("crashed", "restarted", "dead_lettered"):
+        if isinstance(entry, Message) or entry.kind in (
+            EventKind.CRASHED,
+            EventKind.DEAD_LETTERED,
+        ):
             rows.append(entry)
     for pending in journey.pending:
         rows.extend((owner, f"WAITING FOR {pending.label}") for owner in pending.owed_by)
@@ -298,7 +302,7 @@ def _draw_rows(canvas: _Canvas, rows: Iterable[Message | LaneEvent | tuple[str, 
         previous = when
         if isinstance(row, Message):
             _arrow(canvas, row, y)
-        elif row.kind == "dead_lettered":
+        elif row.kind == EventKind.DEAD_LETTERED:
             _note(canvas, row.participant, y, f"DEAD-LETTERED {row.text}", "dead-letter")
         else:
             _bar(canvas, row.participant, y, row.kind, row.text)

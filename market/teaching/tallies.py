@@ -19,20 +19,21 @@ from typing import Any, Final
 
 import attrs
 
+from market.kernel.event_kinds import EventKind
+
 #: Journal kinds an injected fault (or its consequence) leaves; the report counts each.
 FAULT_KINDS: Final = (
-    "dropped",
-    "duplicated",
-    "delayed",
-    "reordered",
-    "corrupted",
-    "refused",
-    "retrying",
-    "retries_exhausted",
-    "replayed",
-    "crashed",
-    "restarted",
-    "dead_lettered",
+    EventKind.DROPPED,
+    EventKind.DUPLICATED,
+    EventKind.DELAYED,
+    EventKind.REORDERED,
+    EventKind.CORRUPTED,
+    EventKind.REFUSED,
+    EventKind.RETRYING,
+    EventKind.RETRIES_EXHAUSTED,
+    EventKind.REPLAYED,
+    EventKind.CRASHED,
+    EventKind.DEAD_LETTERED,
 )
 NETWORKS: Final = ("DIP", "DTN", "CSS", "OUTSIDE")
 
@@ -83,7 +84,7 @@ def _ranked(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
 
 def is_delivery(event: Mapping[str, Any]) -> bool:
     """A message handed to a participant (DIP responses and timers are not messages here)."""
-    return event.get("kind") == "delivered" and event.get("message") != "DIP-RESPONSE"
+    return event.get("kind") == EventKind.DELIVERED and event.get("message") != "DIP-RESPONSE"
 
 
 def _send_key(event: Mapping[str, Any]) -> tuple[object, ...]:
@@ -103,11 +104,11 @@ def latencies(events: Iterable[Mapping[str, Any]]) -> list[Latency]:
     for event in events:
         kind = event.get("kind")
         network = event.get("network")
-        if kind == "accepted" and network == "DIP":
+        if kind == EventKind.ACCEPTED and network == "DIP":
             submissions.setdefault(_publication_key(event), _instant(event))
-        elif kind == "sent":
+        elif kind == EventKind.SENT:
             sends.setdefault(_send_key(event), deque()).append(_instant(event))
-        elif kind == "dropped" and network != "DIP":
+        elif kind == EventKind.DROPPED and network != "DIP":
             waiting = sends.get(_send_key(event))
             if waiting:
                 waiting.popleft()

@@ -26,6 +26,7 @@ from typing import Any, Final
 import attrs
 import trio
 
+from market.kernel.event_kinds import EventKind
 from market.kernel.resources import peak_rss_mb
 from market.networks.dip_gateway import DipDefences
 from market.process.scenario import MarketSetup
@@ -155,7 +156,9 @@ def run_level(
         seconds += marks["drained"] - marks["started"]
         deliveries += statistics.deliveries
         completed += sum(
-            1 for e in simulation.journal if e.kind == "delivered" and e.step in TERMINAL_STEPS
+            1
+            for e in simulation.journal
+            if e.kind == EventKind.DELIVERED and e.step in TERMINAL_STEPS
         )
         runs += 1
     msgs = deliveries / seconds

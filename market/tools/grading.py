@@ -26,6 +26,7 @@ from typing import Any, Final
 import attrs
 
 from market.checks import format_verdict
+from market.kernel.event_kinds import EventKind
 from market.kernel.exceptions import ParticipantCrashedError
 from market.participant import Participant, ParticipantIdentity
 from market.process.model import step_by_id
@@ -156,7 +157,7 @@ def _sent_by(events: Iterable[Mapping[str, Any]], participant_id: str) -> list[_
             continue
         flow = _mapping(event.get("flow"))
         items = _mapping(flow.get("items"))
-        if event.get("kind") == "delivered":
+        if event.get("kind") == EventKind.DELIVERED:
             sent.append(
                 _Sent(
                     mpan=str(event["mpan"]),
@@ -166,7 +167,7 @@ def _sent_by(events: Iterable[Mapping[str, Any]], participant_id: str) -> list[_
                     items=items,
                 )
             )
-        elif event.get("kind") == "dead_lettered":
+        elif event.get("kind") == EventKind.DEAD_LETTERED:
             to = _mapping(flow.get("to"))
             sent.append(
                 _Sent(

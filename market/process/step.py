@@ -1,0 +1,119 @@
+"""A step of the switching process, and how a table row becomes one.
+
+A :class:`Step` is one action of a path: a message from one party to others,
+with its timing rule and meaning. :func:`parse_steps` turns the rows of
+:mod:`market.process.step_tables` into steps, checking every role and step id
+as it goes, so a broken table fails at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+import attrs
+
+from market.kernel.ids import Role
+from market.process.step_tables import NHH_ROLES, STEP_TEXT
+
+#: Parties that are more than their role: the gaining and losing supplier, the old legacy MOP.
+SUP_IN: Final = "SUP(in)"
+SUP_OUT: Final = "SUP(out)"
+OLD_NHHMOA: Final = "NHHMOA(old)"
+OLD_NHHDC: Final = "NHHDC(old)"
+_PARTY_ROLES: Final = {SUP_IN: "SUP", SUP_OUT: "SUP", OLD_NHHMOA: "NHHMOA", OLD_NHHDC: "NHHDC"}
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Step:
+    """One step of a path: a message from one party to others, with its timing rule.
+
+    A step is *observed* when the journal shows one of its :attr:`messages`
+    ``delivered`` (a DIP submission counts when ``accepted``). ``actor`` is the
+    role that performs it, ``actor_party`` that role's part in the switch
+    (``SUP(in)`` or ``SUP(out)`` for a supplier), ``also_by`` other roles that
+    may perform it instead. When a step and one of its ``after`` steps are both
+    observed, the ``after`` step must come first. ``answers`` names the step
+    this one replies to with the same message (a D0300 resolution).
+    """
+
+    step_id: str
+    actor: Role
+    network: str
+    message: str
+    event_code: str | None
+    recipients: tuple[Role, ...]
+    timing: str
+    meaning: str
+    required: bool = True
+    after: tuple[str, ...] = ()
+    actor_party: str = attrs.field(
+        default=attrs.Factory(lambda step: str(step.actor), takes_self=True)
+    )
+    also_by: tuple[Role, ...] = ()
+    publication: str | None = None
+    answers: str | None = None
+
+    @property
+    def actor_roles(self) -> tuple[Role, ...]:
+        """Every role that may perform the step."""
+        return (self.actor, *self.also_by)
+
+    @property
+    def party(self) -> str:
+        """Who performs the step, for people: ``SUP(in)``, ``MSS``, ``NHHDC/NHHMOA/NHHDA``."""
+        return "/".join((self.actor_party, *self.also_by))
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """The message ids that show the step: the IF-nnn and, where it counts too, its PUB-nnn."""
+        return (self.message,) if self.publication is None else (self.message, self.publication)
+
+    @property
+    def label(self) -> str:
+        """Step id, message and event code: ``C14 IF-003 [MSDeAppRM]``."""
+        return " ".join(part for part in (self.step_id, self.message, self.event_code) if part)
+
+
+def _parse_text(text: str) -> dict[str, tuple[str, str]]:
+    rows = (line.split("|") for line in text.strip().splitlines())
+    return {step_id.strip(): (timing.strip(), meaning.strip()) for step_id, timing, meaning in rows}
+
+
+_TEXT: Final = _parse_text(STEP_TEXT)
+
+
+def parse_steps(*tables: str, roles: Mapping[str, str] = NHH_ROLES) -> tuple[Step, ...]:
+    """Steps from table rows; an unknown role or step text raises here, at import."""
+    steps = []
+    for line in filter(None, "".join(tables).splitlines()):
+        cells = [cell.strip() for cell in line.split("|")] + [""] * 5
+        step_id, by, what, to, after, flags = cells[:6]
+        parties = [roles.get(party, party) for party in by.split("/")]
+        network, messages, *event = what.split()
+        message, *publication = messages.split("/")
+        flag_words = dict(word.partition("=")[::2] for word in flags.split())
+        timing, meaning = _TEXT[step_id]
+        steps.append(
+            Step(
+                step_id=step_id,
+                actor=Role(_PARTY_ROLES.get(parties[0], parties[0])),
+                actor_party=parties[0],
+                also_by=tuple(Role(role) for role in parties[1:]),
+                network=network,
+                message=message,
+                publication=publication[0] if publication else None,
+                event_code=event[0] if event else None,
+                recipients=tuple(Role(roles.get(role, role)) for role in to.split()),
+                after=tuple(after.split()),
+                required="opt" not in flag_words,
+                answers=flag_words.get("answers"),
+                timing=timing,
+                meaning=meaning,
+            )
+        )
+    return tuple(steps)
+
+
+class ProcessModelError(ValueError):
+    """The step tables contradict themselves (a bug in the process model, caught at import)."""
