@@ -1,13 +1,12 @@
 """Market builders: one distribution area (GSP group _J) with every role BPM-003 involves.
 
 :func:`build_market` turns a :class:`~market.process.scenario_spec.ScenarioSpec` into a
-runnable :class:`~market.process.scenario.MarketSetup`: the cast of participants, a
+runnable :class:`~market.process.scenario.MarketSetup`: the cast of participants
+(:mod:`actors.markets.default_cast`), a
 population of MPANs drawn from the spec's variant mix and decision rates, and
 the customers' stimuli. :func:`default_market` is the small market of
 ``market run`` with no options: every customer switches to ``LGSB``, a supplier
 that is not MHHS-qualified, so every switch is a variant-T reverse migration.
-
-Identifiers are the brief's fictional ones (section e.4) where it has them.
 """
 
 from __future__ import annotations
@@ -29,138 +28,59 @@ from actors.central.registration import RegistrationService
 from actors.central.switching import CentralSwitchingService
 from actors.legacy.hh_agents import HhDataAggregator, HhDataCollector, HhMeterOperator
 from actors.legacy.nhh_agents import NhhDataAggregator, NhhDataCollector, NhhMeterOperator
-from actors.legacy.supplier import AgentPanel, LegacySupplier
+from actors.legacy.supplier import LegacySupplier
+from actors.markets.default_cast import (
+    ADVANCED_DATA_SERVICE,
+    ADVANCED_METERING_SERVICE,
+    CSS,
+    DISAGREEING_READ_OFFSET_KWH,
+    DISTRIBUTOR,
+    DISTRIBUTOR_DIP_IDS,
+    EES,
+    GSP_GROUP,
+    HH_DA,
+    HH_DA_BACKUP,
+    HH_DC,
+    HH_DC_BACKUP,
+    HH_MOP,
+    HH_MOP_BACKUP,
+    HH_PANEL,
+    INCOMING_SUPPLIER,
+    LDSO,
+    LDSO_MPIDS,
+    MDR,
+    MDS,
+    NHH_DA,
+    NHH_DA_BACKUP,
+    NHH_DC,
+    NHH_DC_BACKUP,
+    NHH_MOP,
+    NHH_MOP_BACKUP,
+    NHH_PANEL,
+    OLD_AGENTS,
+    OLD_DA,
+    OLD_DC,
+    OLD_MOP,
+    OUTGOING_SUPPLIER,
+    QUALIFIED_SUPPLIER,
+    REGS,
+    SMART_DATA_SERVICE,
+    SMART_METERING_SERVICE,
+    SUPPLIER_DIP_IDS,
+    service_appointments,
+)
 from actors.mhhs.advanced_services import AdvancedDataService, AdvancedMeteringService
 from actors.mhhs.smart_services import SmartDataService, SmartMeteringService
 from actors.mhhs.supplier import MhhsSupplier
-from market.kernel.ids import GSP_GROUP_DISTRIBUTOR, Role, generate_mpan_core
+from market.kernel.ids import generate_mpan_core
 from market.kernel.local_time import local_instant
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.participant import Participant, ParticipantIdentity
 from market.process.options import ProcessOptions
-from market.process.population import (
-    LegacyAppointments,
-    MeteringPoint,
-    ServiceAppointment,
-    format_reading,
-)
+from market.process.population import MeteringPoint, format_reading
 from market.process.scenario import MarketSetup, Stimulus
 from market.process.scenario_spec import DecisionRates, ScenarioSpec
 from market.process.stimuli import CustomerReading, CustomerSigned
-
-GSP_GROUP = "_J"
-DISTRIBUTOR = GSP_GROUP_DISTRIBUTOR[GSP_GROUP]
-#: Services were appointed when the MPANs migrated to MHHS.
-MIGRATED_ON = date(2025, 11, 10)
-#: How far off the outgoing supplier's closing read is when a scenario makes reads disagree (D8).
-DISAGREEING_READ_OFFSET_KWH = Decimal("400")
-
-
-def _identity(
-    pid: str, role: Role, name: str, *, dip_id: str | None = None, mpid: str | None = None
-) -> ParticipantIdentity:
-    return ParticipantIdentity(participant_id=pid, role=role, dip_id=dip_id, mpid=mpid, name=name)
-
-
-REGS = _identity(
-    "REGS-19",
-    Role.REGISTRATION_SERVICE,
-    "Registration Service, GSP group _J",
-    dip_id="2200000019",
-    mpid="RGSJ",
-)
-LDSO = _identity(
-    "LDSO-19",
-    Role.LDSO,
-    "Distribution network operator, GSP group _J",
-    dip_id="2500000019",
-    mpid="DNOJ",
-)
-MDS = _identity(
-    "MDS", Role.MARKETWIDE_DATA_SERVICE, "Market-wide Data Service", dip_id="1800000001"
-)
-MDR = _identity(
-    "MDR-MDRA",
-    Role.METER_DATA_RETRIEVER,
-    "Meter Data Retriever A",
-    dip_id="1600000001",
-    mpid="MDRA",
-)
-EES = _identity(
-    "EES", Role.ELECTRICITY_ENQUIRY_SERVICE, "Electricity Enquiry Service", dip_id="2700000001"
-)
-CSS = _identity("CSS", Role.CENTRAL_SWITCHING_SERVICE, "Central Switching Service")
-OUTGOING_SUPPLIER = _identity(
-    "SUP-MHSA",
-    Role.SUPPLIER,
-    "MHHS-qualified supplier A (outgoing)",
-    dip_id="2300000101",
-    mpid="MHSA",
-)
-QUALIFIED_SUPPLIER = _identity(
-    "SUP-MHSB", Role.SUPPLIER, "MHHS-qualified supplier B", dip_id="2300000102", mpid="MHSB"
-)
-INCOMING_SUPPLIER = _identity(
-    "SUP-LGSB", Role.SUPPLIER, "Legacy supplier B (not MHHS-qualified, incoming)", mpid="LGSB"
-)
-SMART_DATA_SERVICE = _identity(
-    "SDS-SDSC", Role.SMART_DATA_SERVICE, "Smart Data Service C", dip_id="1400000201", mpid="SDSC"
-)
-SMART_METERING_SERVICE = _identity(
-    "MSS-MSSD",
-    Role.SMART_METERING_SERVICE,
-    "Smart Metering Service D",
-    dip_id="1200000301",
-    mpid="MSSD",
-)
-ADVANCED_DATA_SERVICE = _identity(
-    "ADS-ADSE",
-    Role.ADVANCED_DATA_SERVICE,
-    "Advanced Data Service E",
-    dip_id="1400000202",
-    mpid="ADSE",
-)
-ADVANCED_METERING_SERVICE = _identity(
-    "MSA-MSAF",
-    Role.ADVANCED_METERING_SERVICE,
-    "Advanced Metering Service F",
-    dip_id="1200000302",
-    mpid="MSAF",
-)
-
-#: Incoming legacy agents of LGSB, first choice then backup per role.
-NHH_PANEL = AgentPanel(
-    data_collector_mpids=("NDCE", "NDCH"),
-    meter_operator_mpids=("NMOF", "NMOI"),
-    data_aggregator_mpids=("NDAG", "NDAK"),
-)
-HH_PANEL = AgentPanel(
-    data_collector_mpids=("HDCJ", "HDCM"),
-    meter_operator_mpids=("HMOK", "HMON"),
-    data_aggregator_mpids=("HDAL", "HDAP"),
-)
-#: The legacy agents of MPANs that never migrated (they serve MHSA's legacy portfolio).
-OLD_AGENTS = LegacyAppointments(
-    data_collector_mpid="ODCP", meter_operator_mpid="OMOQ", data_aggregator_mpid="ODAR"
-)
-
-
-def _services(variant: str) -> tuple[ServiceAppointment, ServiceAppointment]:
-    if variant == "A":
-        data, metering = ADVANCED_DATA_SERVICE, ADVANCED_METERING_SERVICE
-    else:
-        data, metering = SMART_DATA_SERVICE, SMART_METERING_SERVICE
-    return (
-        ServiceAppointment(
-            role=data.role, dip_id=str(data.dip_id), mpid=str(data.mpid), effective_from=MIGRATED_ON
-        ),
-        ServiceAppointment(
-            role=metering.role,
-            dip_id=str(metering.dip_id),
-            mpid=str(metering.mpid),
-            effective_from=MIGRATED_ON,
-        ),
-    )
 
 
 @attrs.frozen(kw_only=True)
@@ -190,7 +110,7 @@ def _draw_switches(spec: ScenarioSpec, rng: random.Random) -> list[_Switch]:
             variant = "T"  # an unmigrated MPAN in this market is a traditional NHH site
         if variant == "S":
             gives_reading = True  # D9 is the customer's missing read: DCC reads do not fail here
-        data, metering = _services(variant)
+        data, metering = service_appointments(variant)
         point = MeteringPoint(
             mpan_core=core,
             gsp_group_id=GSP_GROUP,
@@ -214,36 +134,48 @@ def _draw_switches(spec: ScenarioSpec, rng: random.Random) -> list[_Switch]:
 
 
 def _participants(spec: ScenarioSpec, points: Sequence[MeteringPoint]) -> list[Participant]:
-    options = spec.options
-    rates = spec.decisions
     by_mpan = {p.mpan_core: p for p in points}
-    smart = {m: p for m, p in by_mpan.items() if p.migrated and p.variant != "A"}
-    advanced = {m: p for m, p in by_mpan.items() if p.migrated and p.variant == "A"}
-    legacy = {m: p for m, p in by_mpan.items() if not p.migrated}
-    supplier_dip_ids = {"MHSA": "2300000101", "MHSB": "2300000102"}
-    distributor_dip_ids = {DISTRIBUTOR: "2500000019"}
-    ldso_mpids = {DISTRIBUTOR: "DNOJ"}
-    cutoff = options.cos_read_cutoff_working_days
-    rejecting = rates.agent_rejection
+    return [
+        *_central(spec, points, by_mpan),
+        *_suppliers(spec, by_mpan),
+        *_services(spec, by_mpan),
+        *_nhh_agents(spec, {m: p for m, p in by_mpan.items() if not p.migrated}),
+        *_hh_agents(spec),
+        MarketwideDataService(MDS),
+        MeterDataRetriever(MDR),
+        Ldso(LDSO),
+        ElectricityEnquiryService(EES),
+    ]
+
+
+def _central(
+    spec: ScenarioSpec, points: Sequence[MeteringPoint], by_mpan: dict[str, MeteringPoint]
+) -> list[Participant]:
     return [
         CentralSwitchingService(
             CSS,
             registered_supplier={p.mpan_core: p.supplier_mpid for p in points},
             registration_service_by_distributor={DISTRIBUTOR: "RGSJ"},
-            options=options,
+            options=spec.options,
         ),
         RegistrationService(
             REGS,
             points=by_mpan,
-            qualified_suppliers=supplier_dip_ids,
-            mds_dip_id="1800000001",
-            ldso_dip_id="2500000019",
-            options=options,
+            qualified_suppliers=SUPPLIER_DIP_IDS,
+            mds_dip_id=str(MDS.dip_id),
+            ldso_dip_id=str(LDSO.dip_id),
+            options=spec.options,
         ),
+    ]
+
+
+def _suppliers(spec: ScenarioSpec, by_mpan: dict[str, MeteringPoint]) -> list[Participant]:
+    options, rates = spec.options, spec.decisions
+    return [
         MhhsSupplier(
             OUTGOING_SUPPLIER,
             portfolio=by_mpan,
-            distributor_dip_ids=distributor_dip_ids,
+            distributor_dip_ids=DISTRIBUTOR_DIP_IDS,
             objection_probability=rates.objection,
             options=options,
             data_update_probability=rates.supplier_data_update,
@@ -251,128 +183,76 @@ def _participants(spec: ScenarioSpec, points: Sequence[MeteringPoint]) -> list[P
         MhhsSupplier(
             QUALIFIED_SUPPLIER,
             portfolio={},
-            distributor_dip_ids=distributor_dip_ids,
+            distributor_dip_ids=DISTRIBUTOR_DIP_IDS,
             objection_probability=0.0,
             options=options,
-            preferred_services={"S": _services("S"), "A": _services("A")},
+            preferred_services={"S": service_appointments("S"), "A": service_appointments("A")},
         ),
         LegacySupplier(
             INCOMING_SUPPLIER, nhh_agents=NHH_PANEL, hh_agents=HH_PANEL, options=options
         ),
+    ]
+
+
+def _services(spec: ScenarioSpec, by_mpan: dict[str, MeteringPoint]) -> list[Participant]:
+    """The outgoing MHHS services, each with the migrated MPANs it serves."""
+    smart = {m: p for m, p in by_mpan.items() if p.migrated and p.variant != "A"}
+    advanced = {m: p for m, p in by_mpan.items() if p.migrated and p.variant == "A"}
+    late = spec.decisions.late_consumption
+    return [
         SmartDataService(
             SMART_DATA_SERVICE,
             appointments=smart,
-            supplier_dip_ids=supplier_dip_ids,
-            distributor_dip_ids=distributor_dip_ids,
-            mds_dip_id="1800000001",
-            meter_data_retriever=("1600000001", "MDRA"),
-            options=options,
-            late_consumption_probability=rates.late_consumption,
+            supplier_dip_ids=SUPPLIER_DIP_IDS,
+            distributor_dip_ids=DISTRIBUTOR_DIP_IDS,
+            mds_dip_id=str(MDS.dip_id),
+            meter_data_retriever=(str(MDR.dip_id), str(MDR.mpid)),
+            options=spec.options,
+            late_consumption_probability=late,
         ),
         SmartMeteringService(SMART_METERING_SERVICE, appointments=smart),
         AdvancedDataService(
             ADVANCED_DATA_SERVICE,
             appointments=advanced,
-            mds_dip_id="1800000001",
-            distributor_dip_ids=distributor_dip_ids,
-            late_consumption_probability=rates.late_consumption,
+            mds_dip_id=str(MDS.dip_id),
+            distributor_dip_ids=DISTRIBUTOR_DIP_IDS,
+            late_consumption_probability=late,
         ),
         AdvancedMeteringService(ADVANCED_METERING_SERVICE, appointments=advanced),
-        NhhDataCollector(
-            _identity("NHHDC-NDCE", Role.NHH_DATA_COLLECTOR, "NHH Data Collector E", mpid="NDCE"),
-            cutoff_working_days=cutoff,
-            rejection_probability=rejecting,
-        ),
-        NhhDataCollector(
-            _identity(
-                "NHHDC-NDCH", Role.NHH_DATA_COLLECTOR, "NHH Data Collector H (backup)", mpid="NDCH"
-            ),
-            cutoff_working_days=cutoff,
-        ),
+    ]
+
+
+def _nhh_agents(spec: ScenarioSpec, legacy: dict[str, MeteringPoint]) -> list[Participant]:
+    """The incoming supplier's NHH agents (first choice may reject), then the old ones."""
+    cutoff = spec.options.cos_read_cutoff_working_days
+    rejecting = spec.decisions.agent_rejection
+    return [
+        NhhDataCollector(NHH_DC, cutoff_working_days=cutoff, rejection_probability=rejecting),
+        NhhDataCollector(NHH_DC_BACKUP, cutoff_working_days=cutoff),
         NhhMeterOperator(
-            _identity("NHHMOA-NMOF", Role.NHH_METER_OPERATOR, "NHH Meter Operator F", mpid="NMOF"),
-            ldso_mpid_by_distributor=ldso_mpids,
-            rejection_probability=rejecting,
+            NHH_MOP, ldso_mpid_by_distributor=LDSO_MPIDS, rejection_probability=rejecting
         ),
-        NhhMeterOperator(
-            _identity(
-                "NHHMOA-NMOI", Role.NHH_METER_OPERATOR, "NHH Meter Operator I (backup)", mpid="NMOI"
-            ),
-            ldso_mpid_by_distributor=ldso_mpids,
-        ),
-        NhhDataAggregator(
-            _identity("NHHDA-NDAG", Role.NHH_DATA_AGGREGATOR, "NHH Data Aggregator G", mpid="NDAG"),
-            rejection_probability=rejecting,
-        ),
-        NhhDataAggregator(
-            _identity(
-                "NHHDA-NDAK",
-                Role.NHH_DATA_AGGREGATOR,
-                "NHH Data Aggregator K (backup)",
-                mpid="NDAK",
-            )
-        ),
-        NhhDataCollector(
-            _identity(
-                "NHHDC-ODCP",
-                Role.NHH_DATA_COLLECTOR,
-                "NHH Data Collector P (old, legacy portfolio)",
-                mpid="ODCP",
-            ),
-            cutoff_working_days=cutoff,
-            collected=legacy,
-        ),
-        NhhMeterOperator(
-            _identity(
-                "NHHMOA-OMOQ",
-                Role.NHH_METER_OPERATOR,
-                "NHH Meter Operator Q (old, legacy portfolio)",
-                mpid="OMOQ",
-            ),
-            ldso_mpid_by_distributor=ldso_mpids,
-            operated=legacy,
-        ),
-        NhhDataAggregator(
-            _identity(
-                "NHHDA-ODAR",
-                Role.NHH_DATA_AGGREGATOR,
-                "NHH Data Aggregator R (old, legacy portfolio)",
-                mpid="ODAR",
-            )
-        ),
-        HhDataCollector(
-            _identity("HHDC-HDCJ", Role.HH_DATA_COLLECTOR, "HH Data Collector J", mpid="HDCJ"),
-            rejection_probability=rejecting,
-        ),
-        HhDataCollector(
-            _identity(
-                "HHDC-HDCM", Role.HH_DATA_COLLECTOR, "HH Data Collector M (backup)", mpid="HDCM"
-            )
-        ),
+        NhhMeterOperator(NHH_MOP_BACKUP, ldso_mpid_by_distributor=LDSO_MPIDS),
+        NhhDataAggregator(NHH_DA, rejection_probability=rejecting),
+        NhhDataAggregator(NHH_DA_BACKUP),
+        NhhDataCollector(OLD_DC, cutoff_working_days=cutoff, collected=legacy),
+        NhhMeterOperator(OLD_MOP, ldso_mpid_by_distributor=LDSO_MPIDS, operated=legacy),
+        NhhDataAggregator(OLD_DA),
+    ]
+
+
+def _hh_agents(spec: ScenarioSpec) -> list[Participant]:
+    """The incoming supplier's HH agents for advanced (variant A) meters."""
+    rejecting = spec.decisions.agent_rejection
+    return [
+        HhDataCollector(HH_DC, rejection_probability=rejecting),
+        HhDataCollector(HH_DC_BACKUP),
         HhMeterOperator(
-            _identity("HHMOA-HMOK", Role.HH_METER_OPERATOR, "HH Meter Operator K", mpid="HMOK"),
-            ldso_mpid_by_distributor=ldso_mpids,
-            rejection_probability=rejecting,
+            HH_MOP, ldso_mpid_by_distributor=LDSO_MPIDS, rejection_probability=rejecting
         ),
-        HhMeterOperator(
-            _identity(
-                "HHMOA-HMON", Role.HH_METER_OPERATOR, "HH Meter Operator N (backup)", mpid="HMON"
-            ),
-            ldso_mpid_by_distributor=ldso_mpids,
-        ),
-        HhDataAggregator(
-            _identity("HHDA-HDAL", Role.HH_DATA_AGGREGATOR, "HH Data Aggregator L", mpid="HDAL"),
-            rejection_probability=rejecting,
-        ),
-        HhDataAggregator(
-            _identity(
-                "HHDA-HDAP", Role.HH_DATA_AGGREGATOR, "HH Data Aggregator P (backup)", mpid="HDAP"
-            )
-        ),
-        MarketwideDataService(MDS),
-        MeterDataRetriever(MDR),
-        Ldso(LDSO),
-        ElectricityEnquiryService(EES),
+        HhMeterOperator(HH_MOP_BACKUP, ldso_mpid_by_distributor=LDSO_MPIDS),
+        HhDataAggregator(HH_DA, rejection_probability=rejecting),
+        HhDataAggregator(HH_DA_BACKUP),
     ]
 
 

@@ -29,7 +29,8 @@ from actors.central.switching import CentralSwitchingService
 from actors.legacy.hh_agents import HhDataAggregator, HhDataCollector, HhMeterOperator
 from actors.legacy.nhh_agents import NhhDataAggregator, NhhDataCollector, NhhMeterOperator
 from actors.legacy.supplier import LegacySupplier
-from actors.markets.default import CSS, EES, MDR, MDS, reading_stimulus, signed_stimulus
+from actors.markets.default import reading_stimulus, signed_stimulus
+from actors.markets.default_cast import CSS, EES, MDR, MDS
 from actors.markets.gb_cast import GSP_GROUP_POSTCODES
 from actors.markets.gb_population import GbPopulation, GbSwitch, draw_gb_population
 from actors.mhhs.advanced_services import AdvancedDataService, AdvancedMeteringService

@@ -24,7 +24,7 @@ from typing import Final, Generic, TypeVar
 import attrs
 
 from actors.legacy.supplier import AgentPanel
-from actors.markets.default import MIGRATED_ON
+from actors.markets.default_cast import MIGRATED_ON
 from market.kernel.ids import GSP_GROUP_DISTRIBUTOR, GSP_GROUPS, Role
 from market.load.spec import LoadSpec
 from market.participant import ParticipantIdentity

@@ -20,7 +20,7 @@ from typing import Final
 
 import attrs
 
-from actors.markets.default import DISAGREEING_READ_OFFSET_KWH
+from actors.markets.default_cast import DISAGREEING_READ_OFFSET_KWH
 from actors.markets.gb_cast import (
     Firm,
     GspArea,
