@@ -15,14 +15,20 @@ change of supply it is (C5, decisions D1/D2):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import timedelta
 
-import attrs
-
+from actors.central.deappointments import data_service_deappointment, metering_service_deappointment
 from actors.central.registration_appointments import (
     answer_appointment_request,
     change_of_supplier_notice,
     relay_provider_response,
+)
+from actors.central.registration_records import (
+    LEGACY_CHANGE_OF_SUPPLY,
+    MHHS_CHANGE_OF_SUPPLY,
+    REVERSE_MIGRATION,
+    ChangeOfSupply,
+    Registration,
 )
 from actors.support import refuse_unknown_mpan
 from market.kernel.ids import Role
@@ -43,53 +49,15 @@ from market.messages.dip import (
 )
 from market.messages.dip.if003 import (
     B002,
-    B008,
-    B009,
     B013,
     B094,
-    B095,
-    B096,
-    DSDeAppRM,
-    MSDeAppRM,
     ReverseMigNotification,
 )
 from market.messages.dtn import D0205, D0209, D0217, D0311, Address
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.options import ProcessOptions
-from market.process.population import MeteringPoint, ServiceAppointment
-from market.process.vocabulary import Regime, SwitchPath
-
-REVERSE_MIGRATION = SwitchPath.REVERSE_MIGRATION
-LEGACY_CHANGE_OF_SUPPLY = SwitchPath.LEGACY_CHANGE_OF_SUPPLY
-MHHS_CHANGE_OF_SUPPLY = SwitchPath.MHHS_CHANGE_OF_SUPPLY
-
-
-@attrs.define(kw_only=True)
-class ChangeOfSupply:
-    """REGS's record of one change of supply in progress, on one of the three paths."""
-
-    path: SwitchPath
-    css_registration_id: str
-    incoming_supplier_mpid: str
-    supply_start_date: date
-    outgoing_supplier_mpid: str
-    regime_end_date: date | None = None
-    data_collector_mpid: str | None = None
-    meter_operator_mpid: str | None = None
-    data_aggregator_mpid: str | None = None
-    deappointed: bool = False
-
-
-@attrs.define(kw_only=True)
-class Registration:
-    """What REGS holds for one MPAN: regime, registrant and appointed services."""
-
-    point: MeteringPoint
-    regime: Regime
-    supplier_mpid: str
-    data_service: ServiceAppointment | None
-    metering_service: ServiceAppointment | None
-    change: ChangeOfSupply | None = None
+from market.process.population import MeteringPoint
+from market.process.vocabulary import Regime
 
 
 class RegistrationService(Participant):
@@ -373,34 +341,13 @@ class RegistrationService(Participant):
     # ---------------------------------------------------------- C14 / C15
 
     def _deappoint(self, ctx: Context, registration: Registration, change: ChangeOfSupply) -> None:
-        assert change.regime_end_date is not None  # set when the reverse migration was decided
+        """C14 / C15: IF-003 de-appointments of the outgoing services, naming incoming agents."""
         change.deappointed = True
-        ssd_midnight = local_midnight(change.supply_start_date)
-        regime_end = local_midnight(change.regime_end_date)
-        b013 = B013(css_registration_id=change.css_registration_id)
         b002 = self._b002(change)
         metering = registration.metering_service
         if metering is not None:
             ctx.submit(
-                MSDeAppRM(
-                    b013=b013,
-                    b008=B008(
-                        de_appointed_metering_service_dip_id=metering.dip_id,
-                        de_appointed_metering_service_mpid=metering.mpid,
-                        metering_service_effective_from_date=local_midnight(
-                            metering.effective_from
-                        ),
-                        metering_service_effective_to_date=regime_end,
-                        de_appointment_reason_code="CSUPP",
-                    ),
-                    b002=b002,
-                    b095=None
-                    if change.meter_operator_mpid is None
-                    else B095(
-                        reverse_migration_incoming_mop_mpid=change.meter_operator_mpid,
-                        reverse_migration_incoming_mop_effective_from_date=ssd_midnight,
-                    ),
-                ),
+                metering_service_deappointment(change, metering, b002),
                 primary_recipients=(metering.dip_id,),
                 m0=self._m0(registration),
             )
@@ -408,23 +355,7 @@ class RegistrationService(Participant):
         data = registration.data_service
         if data is not None:
             ctx.submit(
-                DSDeAppRM(
-                    b013=b013,
-                    b009=B009(
-                        de_appointed_data_service_dip_id=data.dip_id,
-                        de_appointed_data_service_mpid=data.mpid,
-                        data_service_effective_from_date=local_midnight(data.effective_from),
-                        data_service_effective_to_date=regime_end,
-                        de_appointment_reason_code="CSUPP",
-                    ),
-                    b002=b002,
-                    b096=None
-                    if change.data_collector_mpid is None
-                    else B096(
-                        reverse_migration_incoming_dc_mpid=change.data_collector_mpid,
-                        reverse_migration_incoming_dc_effective_from_date=ssd_midnight,
-                    ),
-                ),
+                data_service_deappointment(change, data, b002),
                 primary_recipients=(data.dip_id,),
                 m0=self._m0(registration),
             )
