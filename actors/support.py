@@ -7,7 +7,7 @@ participant owns: it defines no role and keeps no state of its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time
 from typing import ClassVar
 
@@ -25,11 +25,13 @@ from market.messages.dip import (
     ActivePower,
     CustomBlock,
     DipEnvelope,
+    DipResponse,
     DSAppSPRequest,
     DSAppSPResponse,
     MSAppSPRequest,
     MSAppSPResponse,
 )
+from market.messages.dip.if003 import DSDeAppRM, MSDeAppRM
 from market.messages.dtn import D0011, D0153, D0155, D0261, Address
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.population import MeteringPoint, format_reading
@@ -214,30 +216,72 @@ def refuse_unknown_mpan(ctx: Context, publication: DipEnvelope) -> None:
     )
 
 
-def serve_as_data_service(
-    ctx: Context,
-    message: object,
-    *,
-    appointments: Mapping[str, MeteringPoint],
-    mds_dip_id: str,
-    distributor_dip_ids: Mapping[str, str],
-) -> bool:
-    """What every outgoing data service does alike; ``True`` when ``message`` was one of them.
+@attrs.frozen(kw_only=True)
+class OutgoingServiceDuties:
+    """What every outgoing MHHS service does alike, for one service.
 
-    A :class:`SubmitConsumption` timer sends the day's IF-021 to MDS; an IF-033
-    ``[DSAppSPRequest]`` is accepted with IF-034 (path COS-M).
+    The IF-003 event that ends its appointment (``ended_by``) goes to the
+    service's handler, or is refused (MSG1014) for an MPAN it does not serve;
+    an IF-033 request to take an appointment of its kind (``appointed_by``) is
+    accepted with IF-034 (path COS-M); other publications and DIP responses
+    need nothing. A data service (``mds_dip_id`` set) also submits a day's
+    IF-021 to MDS when its :class:`SubmitConsumption` timer fires.
     """
-    if isinstance(message, SubmitConsumption):
-        submit_final_consumption(
-            ctx,
-            appointments[message.mpan_core],
-            message.settlement_date,
+
+    appointments: Mapping[str, MeteringPoint]
+    ended_by: type[CustomBlock]
+    appointed_by: type[DSAppSPRequest] | type[MSAppSPRequest]
+    mds_dip_id: str | None = None
+    distributor_dip_ids: Mapping[str, str] = attrs.field(factory=dict)
+
+    @classmethod
+    def of_metering_service(
+        cls, appointments: Mapping[str, MeteringPoint]
+    ) -> OutgoingServiceDuties:
+        """The duties of an outgoing Metering Service (``[MSDeAppRM]``, ``[MSAppSPRequest]``)."""
+        return cls(appointments=appointments, ended_by=MSDeAppRM, appointed_by=MSAppSPRequest)
+
+    @classmethod
+    def of_data_service(
+        cls,
+        appointments: Mapping[str, MeteringPoint],
+        *,
+        mds_dip_id: str,
+        distributor_dip_ids: Mapping[str, str],
+    ) -> OutgoingServiceDuties:
+        """The duties of an outgoing Data Service: ``[DSDeAppRM]``, ``[DSAppSPRequest]``, IF-021."""
+        return cls(
+            appointments=appointments,
+            ended_by=DSDeAppRM,
+            appointed_by=DSAppSPRequest,
             mds_dip_id=mds_dip_id,
-            distributor_dip_id=distributor_dip_ids[message.mpan_core[:2]],
+            distributor_dip_ids=distributor_dip_ids,
         )
+
+    def serve(
+        self, ctx: Context, message: object, *, on_ended: Callable[[Context, DipEnvelope], None]
+    ) -> bool:
+        """Do the common duty ``message`` calls for; ``True`` if it was one."""
+        if isinstance(message, DipResponse):
+            return True
+        if isinstance(message, SubmitConsumption) and self.mds_dip_id is not None:
+            submit_final_consumption(
+                ctx,
+                self.appointments[message.mpan_core],
+                message.settlement_date,
+                mds_dip_id=self.mds_dip_id,
+                distributor_dip_id=self.distributor_dip_ids[message.mpan_core[:2]],
+            )
+            return True
+        if not isinstance(message, DipEnvelope):
+            return False
+        custom = message.custom
+        if isinstance(custom, self.ended_by):
+            if message.mpan_core in self.appointments:
+                on_ended(ctx, message)
+            else:
+                refuse_unknown_mpan(ctx, message)
+        elif isinstance(custom, self.appointed_by):
+            ctx.record("appointment_requested", mpan=message.mpan_core)
+            accept_appointment_request(ctx, message)
         return True
-    if isinstance(message, DipEnvelope) and isinstance(message.custom, DSAppSPRequest):
-        ctx.record("appointment_requested", mpan=message.mpan_core)
-        accept_appointment_request(ctx, message)
-        return True
-    return False

@@ -18,14 +18,12 @@ from typing import ClassVar, Final
 import attrs
 
 from actors.support import (
-    accept_appointment_request,
-    refuse_unknown_mpan,
+    OutgoingServiceDuties,
     schedule_final_consumption,
-    serve_as_data_service,
 )
 from market.kernel.ids import Role
 from market.kernel.local_time import local_instant, settlement_date_of
-from market.messages.dip import DipEnvelope, DipResponse, MSAppSPRequest
+from market.messages.dip import DipEnvelope
 from market.messages.dip.if003 import DSDeAppRM, MSDeAppRM
 from market.messages.dtn import D0010, D0170, D0268, Address
 from market.participant import Context, Participant, ParticipantIdentity
@@ -97,22 +95,20 @@ class AdvancedMeteringService(_OutgoingService):
     answered_item: ClassVar[str] = "MTD"
     request_name: ClassVar[str] = "mtd"
 
+    def __init__(
+        self, identity: ParticipantIdentity, *, appointments: Mapping[str, MeteringPoint]
+    ) -> None:
+        super().__init__(identity, appointments=appointments)
+        self.duties = OutgoingServiceDuties.of_metering_service(self.appointments)
+
     def on_message(self, ctx: Context, message: object) -> None:
         """Release the MTDs on ``[MSDeAppRM]`` to the HHMOA in B095, or to one that asks (A3q)."""
-        match message:
-            case DipEnvelope(custom=MSDeAppRM()) if message.mpan_core not in self.appointments:
-                refuse_unknown_mpan(ctx, message)
-            case DipEnvelope(custom=MSDeAppRM()):
-                self._on_deappointed(ctx, message)
-            case D0170():
-                self._on_request(ctx, message)
-            case DipEnvelope(custom=MSAppSPRequest()):
-                ctx.record("appointment_requested", mpan=message.mpan_core)
-                accept_appointment_request(ctx, message)
-            case DipResponse() | DipEnvelope():
-                pass
-            case _:
-                ctx.record("message_ignored", kind=type(message).__name__)
+        if self.duties.serve(ctx, message, on_ended=self._on_deappointed):
+            return
+        if isinstance(message, D0170):
+            self._on_request(ctx, message)
+        else:
+            ctx.record("message_ignored", kind=type(message).__name__)
 
     def _on_deappointed(self, ctx: Context, envelope: DipEnvelope) -> None:
         custom = envelope.custom
@@ -195,32 +191,21 @@ class AdvancedDataService(_OutgoingService):
         late_consumption_probability: float = 0.0,
     ) -> None:
         super().__init__(identity, appointments=appointments)
-        self.mds_dip_id = mds_dip_id
-        self.distributor_dip_ids = dict(distributor_dip_ids)
+        self.duties = OutgoingServiceDuties.of_data_service(
+            self.appointments, mds_dip_id=mds_dip_id, distributor_dip_ids=distributor_dip_ids
+        )
         self.late_consumption_probability = late_consumption_probability
         self.ended: dict[str, date] = {}
 
     def on_message(self, ctx: Context, message: object) -> None:
         """Hand the final reading to the HHDC in B096, or to one that asks (A2q); fire the timer."""
-        if serve_as_data_service(
-            ctx,
-            message,
-            appointments=self.appointments,
-            mds_dip_id=self.mds_dip_id,
-            distributor_dip_ids=self.distributor_dip_ids,
-        ):
+        if self.duties.serve(ctx, message, on_ended=self._on_deappointed):
             return
         match message:
-            case DipEnvelope(custom=DSDeAppRM()) if message.mpan_core not in self.appointments:
-                refuse_unknown_mpan(ctx, message)
-            case DipEnvelope(custom=DSDeAppRM()):
-                self._on_deappointed(ctx, message)
             case D0170():
                 self._on_request(ctx, message)
             case SendFinalReading():
                 self._send_final_reading(ctx, message)
-            case DipResponse() | DipEnvelope():
-                pass
             case _:
                 ctx.record("message_ignored", kind=type(message).__name__)
 

@@ -20,10 +20,8 @@ from datetime import date, timedelta
 import attrs
 
 from actors.support import (
-    accept_appointment_request,
-    refuse_unknown_mpan,
+    OutgoingServiceDuties,
     schedule_final_consumption,
-    serve_as_data_service,
 )
 from market.kernel.ids import Role
 from market.kernel.local_time import local_instant, local_midnight, settlement_date_of
@@ -31,9 +29,7 @@ from market.messages.dip import (
     B083,
     M0,
     DipEnvelope,
-    DipResponse,
     MDRStop,
-    MSAppSPRequest,
 )
 from market.messages.dip.if003 import DSDeAppRM, MSDeAppRM
 from market.messages.dip.if041 import B064, ReadingCOS
@@ -97,22 +93,15 @@ class SmartDataService(Participant):
         self.distributor_dip_ids = dict(distributor_dip_ids)
         self.options = options
         self.ended: dict[str, EndedAppointment] = {}
+        self.duties = OutgoingServiceDuties.of_data_service(
+            self.appointments, mds_dip_id=mds_dip_id, distributor_dip_ids=distributor_dip_ids
+        )
 
     def on_message(self, ctx: Context, message: object) -> None:
         """Handle de-appointments, data requests from legacy DCs and its own timers."""
-        if serve_as_data_service(
-            ctx,
-            message,
-            appointments=self.appointments,
-            mds_dip_id=self.mds_dip_id,
-            distributor_dip_ids=self.distributor_dip_ids,
-        ):
+        if self.duties.serve(ctx, message, on_ended=self._on_deappointed):
             return
         match message:
-            case DipEnvelope(custom=DSDeAppRM()) if message.mpan_core not in self.appointments:
-                refuse_unknown_mpan(ctx, message)
-            case DipEnvelope(custom=DSDeAppRM()):
-                self._on_deappointed(ctx, message)
             case SendReadingHistory():
                 self._send_history(
                     ctx, message.mpan_core, message.data_collector_role, message.data_collector_mpid
@@ -121,8 +110,6 @@ class SmartDataService(Participant):
                 self._send_history(ctx, message.mpan_core, message.from_role, message.from_mpid)
             case ShareCosReading():
                 self._share_cos_reading(ctx, message.mpan_core)
-            case DipResponse() | DipEnvelope():
-                pass
             case _:
                 ctx.record("message_ignored", kind=type(message).__name__)
 
@@ -246,31 +233,20 @@ class SmartMeteringService(Participant):
         super().__init__(identity)
         self.appointments = dict(appointments)
         self.released: dict[str, date] = {}
+        self.duties = OutgoingServiceDuties.of_metering_service(self.appointments)
 
     def on_message(self, ctx: Context, message: object) -> None:
         """Release meter technical details on ``[MSDeAppRM]`` (B095) or on a MOP's D0170."""
-        match message:
-            case DipEnvelope(custom=MSDeAppRM()) if message.mpan_core not in self.appointments:
-                refuse_unknown_mpan(ctx, message)
-            case DipEnvelope(custom=MSDeAppRM()):
-                self._on_deappointed(ctx, message)
-            case D0170():
-                effective = self.released.get(message.mpan_core)
-                if effective is None:
-                    ctx.record(
-                        "mtd_request_refused", mpan=message.mpan_core, reason="still appointed"
-                    )
-                    return
-                self._release(
-                    ctx, message.mpan_core, message.from_role, message.from_mpid, effective
-                )
-            case DipEnvelope(custom=MSAppSPRequest()):
-                ctx.record("appointment_requested", mpan=message.mpan_core)
-                accept_appointment_request(ctx, message)
-            case DipResponse() | DipEnvelope():
-                pass
-            case _:
-                ctx.record("message_ignored", kind=type(message).__name__)
+        if self.duties.serve(ctx, message, on_ended=self._on_deappointed):
+            return
+        if not isinstance(message, D0170):
+            ctx.record("message_ignored", kind=type(message).__name__)
+            return
+        effective = self.released.get(message.mpan_core)
+        if effective is None:
+            ctx.record("mtd_request_refused", mpan=message.mpan_core, reason="still appointed")
+            return
+        self._release(ctx, message.mpan_core, message.from_role, message.from_mpid, effective)
 
     def _on_deappointed(self, ctx: Context, envelope: DipEnvelope) -> None:
         custom = envelope.custom
