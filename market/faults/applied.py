@@ -185,7 +185,7 @@ class Faults:
             network=DIP,
             sender=participant,
             recipient="DIP",
-            detail={"missed": missed, EventKind.REPLAYED: replayed},
+            detail={"missed": missed, "replayed": replayed},
         )
 
 
@@ -342,6 +342,22 @@ class InjectedFaults(Faults):
             replayed = self.queue.push(parcel, now + self.latencies.dip)
             detail = {"fault": "webhook_down", "replay_indicator": True}
             self.journal_delivery(replayed, EventKind.REPLAYED, detail)
+
+
+def fault_component(
+    injector: FaultInjector | None,
+    *,
+    queue: DeliveryQueue,
+    journal: Journal,
+    latencies: Latencies,
+    dead_letters: list[Delivery],
+) -> Faults:
+    """The fault component of a run: :class:`InjectedFaults` under a plan with faults, else none."""
+    if injector is not None and injector.active:
+        return InjectedFaults(
+            injector, queue=queue, journal=journal, latencies=latencies, dead_letters=dead_letters
+        )
+    return NoFaults(queue=queue, journal=journal, latencies=latencies, dead_letters=dead_letters)
 
 
 def _garbled(envelope: DipEnvelope) -> str:

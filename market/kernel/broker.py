@@ -26,7 +26,7 @@ import random
 from collections.abc import Container, Iterable, Mapping
 from datetime import datetime
 
-from market.faults.applied import Faults, InjectedFaults, NoFaults
+from market.faults.applied import Faults, fault_component
 from market.faults.injector import FaultInjector
 from market.kernel.directory import Directory
 from market.kernel.event_kinds import EventKind
@@ -82,21 +82,12 @@ class Broker:
         self.queue = DeliveryQueue(clock, schedule_rng=schedule_rng)
         #: Messages nobody could be given, in the order they died.
         self.dead_letters: list[Delivery] = []
-        self.faults: Faults = (
-            InjectedFaults(
-                faults,
-                queue=self.queue,
-                journal=journal,
-                latencies=latencies,
-                dead_letters=self.dead_letters,
-            )
-            if faults is not None and faults.active
-            else NoFaults(
-                queue=self.queue,
-                journal=journal,
-                latencies=latencies,
-                dead_letters=self.dead_letters,
-            )
+        self.faults: Faults = fault_component(
+            faults,
+            queue=self.queue,
+            journal=journal,
+            latencies=latencies,
+            dead_letters=self.dead_letters,
         )
         self.gateway = gateway or DipGateway(
             directory=directory, routes=routes, defences=defences, known_mpans=known_mpans
