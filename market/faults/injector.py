@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -31,6 +31,17 @@ from market.faults.plan import (
     WebhookDown,
 )
 from market.kernel.event_kinds import EventKind
+
+#: The faults that act on one message in transit.
+MessageFault = Loss | Delay | Duplicate | Reorder | Slow | Partition
+
+
+class _Late(NamedTuple):
+    """A fault holds a message back: by how long, labelled how in the journal."""
+
+    by: timedelta
+    kind: EventKind
+    detail: dict[str, Any]
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -57,10 +68,8 @@ class FaultInjector:
     def __init__(self, plan: FaultPlan, *, seed: int) -> None:
         self.plan = plan
         self.rng = random.Random(f"{seed}/faults")
-        self._message_faults = tuple(
-            f
-            for f in plan.faults
-            if isinstance(f, Loss | Delay | Duplicate | Reorder | Slow | Partition)
+        self._message_faults: tuple[MessageFault, ...] = tuple(
+            f for f in plan.faults if isinstance(f, MessageFault)
         )
         self._outages = tuple(f for f in plan.faults if isinstance(f, DipOutage))
         self._webhooks = tuple(f for f in plan.faults if isinstance(f, WebhookDown))
@@ -77,7 +86,7 @@ class FaultInjector:
 
     # ------------------------------------------------------------ messages
 
-    def transmit(  # noqa: PLR0912  (one branch per message fault kind reads best)
+    def transmit(
         self,
         *,
         network: str,
@@ -87,7 +96,11 @@ class FaultInjector:
         sent_at: datetime,
         latency: timedelta,
     ) -> Dropped | list[Transmission]:
-        """What becomes of one message: dropped, or the copies that arrive and when."""
+        """What becomes of one message: dropped, or the copies that arrive and when.
+
+        The plan's message faults apply in plan order; a later delay's label
+        replaces an earlier one's, while the delays add up.
+        """
         arrive = sent_at + latency
         fault: EventKind | None = None
         detail: dict[str, Any] = {}
@@ -95,45 +108,16 @@ class FaultInjector:
         for planned in self._message_faults:
             if not planned.window.contains(sent_at):
                 continue
-            if isinstance(planned, Partition):
-                if planned.cuts(sender, recipient):
-                    self._count("partition")
-                    return Dropped(fault="partition", reason=f"{sender} cut off from {recipient}")
-                continue
-            if isinstance(planned, Slow):
-                if planned.participant == recipient:
-                    arrive += timedelta(seconds=planned.seconds)
-                    fault, detail = (
-                        EventKind.DELAYED,
-                        {"fault": "slow", "by_seconds": planned.seconds},
-                    )
-                    self._count("slow")
-                continue
-            if not planned.scope.matches(
-                network=network, message=message, sender=sender, recipient=recipient
-            ):
-                continue
-            if isinstance(planned, Loss):
-                if self.rng.random() < planned.probability:
-                    self._count("loss")
-                    return Dropped(fault="loss", reason="lost in transit")
-            elif isinstance(planned, Delay):
-                if self.rng.random() < planned.probability:
-                    extra = self._delay(planned)
-                    arrive += extra
-                    fault = EventKind.DELAYED
-                    detail = {"fault": "delay", "by_seconds": extra.total_seconds()}
-                    self._count("delay")
-            elif isinstance(planned, Reorder):
-                if self.rng.random() < planned.probability:
-                    extra = timedelta(seconds=round(self.rng.uniform(0, planned.within_seconds)))
-                    arrive += extra
-                    fault = EventKind.REORDERED
-                    detail = {"fault": "reorder", "by_seconds": extra.total_seconds()}
-                    self._count("reorder")
-            elif isinstance(planned, Duplicate) and self.rng.random() < planned.probability:
-                copies += planned.copies
-                self._count("duplicate")
+            effect = self._effect_of(
+                planned, network=network, message=message, sender=sender, recipient=recipient
+            )
+            if isinstance(effect, Dropped):
+                return effect
+            if isinstance(effect, _Late):
+                arrive += effect.by
+                fault, detail = effect.kind, effect.detail
+            elif effect:
+                copies += effect
         arrive = arrive.replace(microsecond=0)
         sent = [Transmission(deliver_at=arrive, fault=fault, detail=detail)]
         for copy in range(copies):
@@ -145,6 +129,51 @@ class FaultInjector:
                 )
             )
         return sent
+
+    def _effect_of(
+        self, planned: MessageFault, *, network: str, message: str, sender: str, recipient: str
+    ) -> Dropped | _Late | int:
+        """What one planned fault does to a message: drop, hold, ``n`` copies, or nothing (0)."""
+        if isinstance(planned, Partition | Slow):
+            return self._on_route(planned, sender=sender, recipient=recipient)
+        if not planned.scope.matches(
+            network=network, message=message, sender=sender, recipient=recipient
+        ):
+            return 0
+        if self.rng.random() >= planned.probability:
+            return 0
+        return self._drawn(planned)
+
+    def _on_route(
+        self, planned: Partition | Slow, *, sender: str, recipient: str
+    ) -> Dropped | _Late | int:
+        """A fault of the route itself: a partition between the two, a slow recipient."""
+        if isinstance(planned, Partition):
+            if not planned.cuts(sender, recipient):
+                return 0
+            self._count("partition")
+            return Dropped(fault="partition", reason=f"{sender} cut off from {recipient}")
+        if planned.participant == recipient:
+            self._count("slow")
+            by = timedelta(seconds=planned.seconds)
+            return _Late(by, EventKind.DELAYED, {"fault": "slow", "by_seconds": planned.seconds})
+        return 0
+
+    def _drawn(self, planned: Loss | Delay | Duplicate | Reorder) -> Dropped | _Late | int:
+        """A scoped fault whose probability came up."""
+        if isinstance(planned, Loss):
+            self._count("loss")
+            return Dropped(fault="loss", reason="lost in transit")
+        if isinstance(planned, Duplicate):
+            self._count("duplicate")
+            return planned.copies
+        if isinstance(planned, Delay):
+            extra, kind, name = self._delay(planned), EventKind.DELAYED, "delay"
+        else:
+            extra = timedelta(seconds=round(self.rng.uniform(0, planned.within_seconds)))
+            kind, name = EventKind.REORDERED, "reorder"
+        self._count(name)
+        return _Late(extra, kind, {"fault": name, "by_seconds": extra.total_seconds()})
 
     def _delay(self, planned: Delay) -> timedelta:
         if planned.distribution == "fixed":
