@@ -10,6 +10,7 @@ is documented; the split into primary / secondary / always is a reconstruction
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import Final
 
 import attrs
 
@@ -58,28 +59,53 @@ def default_routes(*, ees_always_on_if003: bool = True) -> dict[tuple[str, str],
     *always* recipient. The split of each interface's catalogue recipients into
     primary (named by the sender), secondary and always is RECON.
     """
-    regs = frozenset({Role.REGISTRATION_SERVICE})
-    suppliers = frozenset({Role.SUPPLIER})
-    data_services = frozenset({Role.SMART_DATA_SERVICE, Role.ADVANCED_DATA_SERVICE})
-    metering_services = frozenset({Role.SMART_METERING_SERVICE, Role.ADVANCED_METERING_SERVICE})
     ees = (Role.ELECTRICITY_ENQUIRY_SERVICE,) if ees_always_on_if003 else ()
     routes = [
+        *_registration_routes(ees),
+        *_data_routes(),
+        *_appointment_routes("DS", _DATA_SERVICES, ees),
+        *_appointment_routes("MS", _METERING_SERVICES, ees),
+    ]
+    return {(r.interface_id, r.event_code): r for r in routes}
+
+
+_REGS: Final = frozenset({Role.REGISTRATION_SERVICE})
+_SUPPLIERS: Final = frozenset({Role.SUPPLIER})
+_DATA_SERVICES: Final = frozenset({Role.SMART_DATA_SERVICE, Role.ADVANCED_DATA_SERVICE})
+_METERING_SERVICES: Final = frozenset({Role.SMART_METERING_SERVICE, Role.ADVANCED_METERING_SERVICE})
+
+
+def _registration_routes(ees: tuple[Role, ...]) -> list[Route]:
+    """REGS's announcements (IF-003, IF-001) and the supplier data items (IF-025, IF-026)."""
+    return [
         Route(
             interface_id="IF-003",
             event_code="[ReverseMigNotification]",
-            sender_roles=regs,
+            sender_roles=_REGS,
             secondary_roles=(Role.SUPPLIER,),
             always_roles=ees,
         ),
-        Route(interface_id="IF-003", event_code="[MSDeAppRM]", sender_roles=regs, always_roles=ees),
-        Route(interface_id="IF-003", event_code="[DSDeAppRM]", sender_roles=regs, always_roles=ees),
+        Route(
+            interface_id="IF-003", event_code="[MSDeAppRM]", sender_roles=_REGS, always_roles=ees
+        ),
+        Route(
+            interface_id="IF-003", event_code="[DSDeAppRM]", sender_roles=_REGS, always_roles=ees
+        ),
         # IF-001: REGS names the incoming supplier, MDS and LDSO itself.
-        Route(interface_id="IF-001", event_code="[ChangeOfSupplier]", sender_roles=regs),
+        Route(interface_id="IF-001", event_code="[ChangeOfSupplier]", sender_roles=_REGS),
+        Route(interface_id="IF-025", event_code="[SSCandProfileClass]", sender_roles=_SUPPLIERS),
+        Route(interface_id="IF-026", event_code="[SSCandProfileClass]", sender_roles=_REGS),
+    ]
+
+
+def _data_routes() -> list[Route]:
+    """Consumption (IF-021, IF-014), the change-of-supply read (IF-041), MDR stop (IF-063)."""
+    return [
         # IF-021: to MDS; the DIP copies the MPAN's supplier and LDSO.
         Route(
             interface_id="IF-021",
             event_code="[ActivePower]",
-            sender_roles=data_services,
+            sender_roles=_DATA_SERVICES,
             secondary_roles=(Role.SUPPLIER, Role.LDSO),
         ),
         Route(
@@ -88,12 +114,10 @@ def default_routes(*, ees_always_on_if003: bool = True) -> dict[tuple[str, str],
             sender_roles=frozenset({Role.MARKETWIDE_DATA_SERVICE}),
             secondary_roles=(Role.SUPPLIER,),
         ),
-        Route(interface_id="IF-025", event_code="[SSCandProfileClass]", sender_roles=suppliers),
-        Route(interface_id="IF-026", event_code="[SSCandProfileClass]", sender_roles=regs),
         Route(
             interface_id="IF-041",
             event_code="[ReadingCOS]",
-            sender_roles=suppliers | data_services,
+            sender_roles=_SUPPLIERS | _DATA_SERVICES,
             secondary_roles=(Role.LDSO,),
         ),
         Route(
@@ -102,27 +126,27 @@ def default_routes(*, ees_always_on_if003: bool = True) -> dict[tuple[str, str],
             sender_roles=frozenset({Role.SMART_DATA_SERVICE}),
         ),
     ]
-    for service, providers in (("DS", data_services), ("MS", metering_services)):
-        routes += [
-            Route(interface_id="IF-031", event_code=f"[{service}App]", sender_roles=suppliers),
-            Route(
-                interface_id="IF-032", event_code=f"[{service}AppInitialResp]", sender_roles=regs
-            ),
-            Route(interface_id="IF-033", event_code=f"[{service}AppSPRequest]", sender_roles=regs),
-            Route(
-                interface_id="IF-034",
-                event_code=f"[{service}AppSPResponse]",
-                sender_roles=providers,
-            ),
-            Route(interface_id="IF-035", event_code=f"[{service}AppAccepted]", sender_roles=regs),
-            Route(
-                interface_id="IF-036",
-                event_code=f"[{service}AppActive]",
-                sender_roles=regs,
-                always_roles=ees,
-            ),
-        ]
-    return {(r.interface_id, r.event_code): r for r in routes}
+
+
+def _appointment_routes(
+    service: str, providers: frozenset[Role], ees: tuple[Role, ...]
+) -> list[Route]:
+    """The appointment of a data (``DS``) or metering (``MS``) service: IF-031 to IF-036."""
+    return [
+        Route(interface_id="IF-031", event_code=f"[{service}App]", sender_roles=_SUPPLIERS),
+        Route(interface_id="IF-032", event_code=f"[{service}AppInitialResp]", sender_roles=_REGS),
+        Route(interface_id="IF-033", event_code=f"[{service}AppSPRequest]", sender_roles=_REGS),
+        Route(
+            interface_id="IF-034", event_code=f"[{service}AppSPResponse]", sender_roles=providers
+        ),
+        Route(interface_id="IF-035", event_code=f"[{service}AppAccepted]", sender_roles=_REGS),
+        Route(
+            interface_id="IF-036",
+            event_code=f"[{service}AppActive]",
+            sender_roles=_REGS,
+            always_roles=ees,
+        ),
+    ]
 
 
 class MpanRoleMap:
