@@ -55,8 +55,16 @@ def add_parser(commands: Any) -> None:
             "--mpans 50 --quiet; market run --scenario examples/scenarios/all-decisions.toml"
         ),
     )
-    run.add_argument("--seed", type=whole_number, help="scenario seed (default 1, or the file's)")
-    run.add_argument(
+    _market_options(run.add_argument_group("the market"))
+    _output_options(run.add_argument_group("what it prints and writes"))
+    run_teaching.add_options(run.add_argument_group("teaching"))
+    run_load.add_options(run.add_argument_group("load testing (--profile)"))
+
+
+def _market_options(group: argparse._ArgumentGroup) -> None:
+    """Which market runs: scenario, size, variant, seed, faults, your participants."""
+    group.add_argument("--seed", type=whole_number, help="scenario seed (default 1, or the file's)")
+    group.add_argument(
         "--mpans",
         type=positive_int,
         help=(
@@ -64,15 +72,15 @@ def add_parser(commands: Any) -> None:
             "population (caps or scales the load)"
         ),
     )
-    run.add_argument(
+    group.add_argument(
         "--variant",
         choices=sorted(VARIANT_MIXES),
         help="meter variant of the MPANs: T traditional, A advanced, S smart, or mixed",
     )
-    run.add_argument(
+    group.add_argument(
         "--scenario", type=Path, metavar="FILE", help="TOML scenario file (see README)"
     )
-    run.add_argument(
+    group.add_argument(
         "--explore-schedule",
         action="store_true",
         help=(
@@ -80,7 +88,7 @@ def add_parser(commands: Any) -> None:
             "over seeds explores interleavings (any failure replays from its seed)"
         ),
     )
-    run.add_argument(
+    group.add_argument(
         "--real-time",
         type=float,
         nargs="?",
@@ -91,7 +99,7 @@ def add_parser(commands: Any) -> None:
             "(default 1), for participant code doing real I/O"
         ),
     )
-    run.add_argument(
+    group.add_argument(
         "--participant",
         action="append",
         default=[],
@@ -101,30 +109,34 @@ def add_parser(commands: Any) -> None:
             "with your own class; repeatable (see README, Bring your own participant)"
         ),
     )
-    run.add_argument(
+    group.add_argument(
         "--faults",
         type=Path,
         metavar="FILE",
         help="TOML fault plan to apply to the market (see README, Fault experiments)",
     )
-    run.add_argument("--journal", type=Path, metavar="PATH", help="write the journal as JSON lines")
-    run.add_argument(
+    group.add_argument(
+        "--no-signing",
+        action="store_true",
+        help="do not sign and verify DIP messages (raw-speed load runs; the journal is the same)",
+    )
+
+
+def _output_options(group: argparse._ArgumentGroup) -> None:
+    """What the run prints (narration) and writes (the journal)."""
+    group.add_argument(
+        "--journal", type=Path, metavar="PATH", help="write the journal as JSON lines"
+    )
+    group.add_argument(
         "--log-format",
         choices=("console", "json"),
         default="console",
         help="narration for people (console, default) or tools (json lines)",
     )
-    run.add_argument("--quiet", action="store_true", help="no narration; the report only")
-    run.add_argument(
+    group.add_argument("--quiet", action="store_true", help="no narration; the report only")
+    group.add_argument(
         "--verbose", action="store_true", help="also narrate participants' state changes and timers"
     )
-    run.add_argument(
-        "--no-signing",
-        action="store_true",
-        help="do not sign and verify DIP messages (raw-speed load runs; the journal is the same)",
-    )
-    run_teaching.add_options(run)
-    run_load.add_options(run)
 
 
 def scenario_from_args(args: argparse.Namespace) -> ScenarioSpec:

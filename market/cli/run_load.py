@@ -64,7 +64,7 @@ REPORT_KEYS: Final = (
 OwnParticipants = Callable[[MarketSetup, Mapping[str, str]], MarketSetup]
 
 
-def add_options(run: argparse.ArgumentParser) -> None:
+def add_options(run: argparse._ArgumentGroup) -> None:
     """Add ``--profile``, ``--days``, ``--progress`` and ``--report`` to ``market run``."""
     run.add_argument(
         "--profile",

@@ -21,7 +21,7 @@ from market.runtime.simulation import RunResult, Simulation, journal_dicts
 from market.teaching import QuitRequestedError, Stepper, render_report
 
 
-def add_options(run: argparse.ArgumentParser) -> None:
+def add_options(run: argparse._ArgumentGroup) -> None:
     """Add ``--step`` and ``--html PATH`` to ``market run``."""
     run.add_argument(
         "--step",
