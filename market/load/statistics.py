@@ -177,6 +177,56 @@ def _seconds(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds()
 
 
+@attrs.define
+class _Tally:
+    """What one pass over the journal counts: messages, delivery latencies, MPAN step times."""
+
+    path_of: Mapping[str, str | None]
+    by_network: Counter[str] = attrs.field(factory=Counter)
+    by_interface: Counter[str] = attrs.field(factory=Counter)
+    by_flow: Counter[str] = attrs.field(factory=Counter)
+    by_css: Counter[str] = attrs.field(factory=Counter)
+    per_path_network: Counter[tuple[str | None, str]] = attrs.field(factory=Counter)
+    delivery: dict[str, list[float]] = attrs.field(
+        factory=lambda: {network: [] for network in MESSAGE_NETWORKS}
+    )
+    times: dict[str, _MpanTimes] = attrs.field(factory=dict)
+    dead_letters: int = 0
+
+    def add(self, event: JournalEvent) -> None:
+        """Count one journal event."""
+        kind = event.kind
+        if kind == EventKind.DEAD_LETTERED:
+            self.dead_letters += 1
+            return
+        if kind == EventKind.SUBMITTED and event.network == DIP and event.message:
+            self.by_interface[event.message] += 1
+        if kind in _OBSERVING and event.step is not None and event.mpan is not None:
+            self._observe_step(event, event.mpan, event.step)
+        if kind == EventKind.DELIVERED and event.network in MESSAGE_NETWORKS:
+            self._count_delivery(event)
+
+    def _observe_step(self, event: JournalEvent, mpan: str, step: str) -> None:
+        performed = event.sent_at or event.at
+        record = self.times.get(mpan)
+        if record is None:
+            self.times[mpan] = record = _MpanTimes(first_at=performed)
+        elif performed < record.first_at:
+            record.first_at = performed
+        if step in _TERMINAL:
+            record.terminal_at.setdefault(step, event.at)
+
+    def _count_delivery(self, event: JournalEvent) -> None:
+        network = str(event.network)
+        message = event.message or "?"
+        self.by_network[network] += 1
+        {DIP: self.by_interface, DTN: self.by_flow, CSS: self.by_css}[network][message] += 1
+        if event.mpan is not None:
+            self.per_path_network[(self.path_of.get(event.mpan), network)] += 1
+        if event.sent_at is not None:
+            self.delivery[network].append(_seconds(event.sent_at, event.at))
+
+
 def measure_load(
     events: Sequence[JournalEvent],
     statistics: RunStatistics,
@@ -193,72 +243,24 @@ def measure_load(
     if outcomes is None:
         outcomes = mpan_outcomes(event_to_dict(event) for event in events)
     outcome_list = list(outcomes)
-    path_of = {o.mpan: o.path for o in outcome_list}
-    by_network: Counter[str] = Counter()
-    by_interface: Counter[str] = Counter()
-    by_flow: Counter[str] = Counter()
-    by_css: Counter[str] = Counter()
-    per_path_network: Counter[tuple[str | None, str]] = Counter()
-    delivery: dict[str, list[float]] = {network: [] for network in MESSAGE_NETWORKS}
-    times: dict[str, _MpanTimes] = {}
-    dead_letters = 0
+    tally = _Tally(path_of={o.mpan: o.path for o in outcome_list})
     for event in events:
-        kind = event.kind
-        if kind == EventKind.DEAD_LETTERED:
-            dead_letters += 1
-            continue
-        if kind == EventKind.SUBMITTED and event.network == DIP and event.message:
-            by_interface[event.message] += 1
-        if kind in _OBSERVING and event.step is not None and event.mpan is not None:
-            performed = event.sent_at or event.at
-            record = times.get(event.mpan)
-            if record is None:
-                times[event.mpan] = record = _MpanTimes(first_at=performed)
-            elif performed < record.first_at:
-                record.first_at = performed
-            if event.step in _TERMINAL:
-                record.terminal_at.setdefault(event.step, event.at)
-        if kind != EventKind.DELIVERED or event.network not in MESSAGE_NETWORKS:
-            continue
-        network = str(event.network)
-        message = event.message or "?"
-        by_network[network] += 1
-        {DIP: by_interface, DTN: by_flow, CSS: by_css}[network][message] += 1
-        if event.mpan is not None:
-            per_path_network[(path_of.get(event.mpan), network)] += 1
-        if event.sent_at is not None:
-            delivery[network].append(_seconds(event.sent_at, event.at))
+        tally.add(event)
     return _report(
         outcome_list,
-        times,
-        per_path_network,
-        delivery,
-        counts=(by_network, by_interface, by_flow, by_css),
+        tally,
         statistics=statistics,
         wall_seconds=wall_seconds,
-        dead_letters=dead_letters,
         journal_events=len(events),
     )
 
 
-def _report(
-    outcomes: Sequence[MpanOutcome],
-    times: Mapping[str, _MpanTimes],
-    per_path_network: Mapping[tuple[str | None, str], int],
-    delivery: Mapping[str, list[float]],
-    *,
-    counts: tuple[Counter[str], Counter[str], Counter[str], Counter[str]],
-    statistics: RunStatistics,
-    wall_seconds: float,
-    dead_letters: int,
-    journal_events: int,
-) -> LoadReport:
-    by_network, by_interface, by_flow, by_css = counts
-    paths: dict[str, list[MpanOutcome]] = {}
+def _completion_seconds(
+    outcomes: Sequence[MpanOutcome], times: Mapping[str, _MpanTimes]
+) -> dict[str, list[float]]:
+    """Per path, each completed MPAN's time from its first step to its last terminal step."""
     completion: dict[str, list[float]] = {}
     for outcome in outcomes:
-        path = outcome.path or "undecided"
-        paths.setdefault(path, []).append(outcome)
         record = times.get(outcome.mpan)
         if not outcome.completed or outcome.path is None or record is None:
             continue
@@ -266,7 +268,13 @@ def _report(
         if all(end is not None for end in ends):
             finished = max(end for end in ends if end is not None)
             completion.setdefault(outcome.path, []).append(_seconds(record.first_at, finished))
-    reverse = [o for o in outcomes if o.path in REVERSE_MIGRATION_PATHS]
+    return completion
+
+
+def _per_reverse_migration(
+    reverse: Sequence[MpanOutcome], per_path_network: Mapping[tuple[str | None, str], int]
+) -> dict[str, float | None]:
+    """Messages delivered per reverse migration, in all and per network."""
     per_rm: dict[str, float | None] = {}
     for network in ("all", *MESSAGE_NETWORKS):
         total = sum(
@@ -275,15 +283,32 @@ def _report(
             if path in REVERSE_MIGRATION_PATHS and network in ("all", net)
         )
         per_rm[network] = total / len(reverse) if reverse else None
+    return per_rm
+
+
+def _report(
+    outcomes: Sequence[MpanOutcome],
+    tally: _Tally,
+    *,
+    statistics: RunStatistics,
+    wall_seconds: float,
+    journal_events: int,
+) -> LoadReport:
+    paths: dict[str, list[MpanOutcome]] = {}
+    for outcome in outcomes:
+        paths.setdefault(outcome.path or "undecided", []).append(outcome)
+    completion = _completion_seconds(outcomes, tally.times)
+    reverse = [o for o in outcomes if o.path in REVERSE_MIGRATION_PATHS]
+    delivery = tally.delivery
     all_delivery = [value for values in delivery.values() for value in values]
     all_completion = [value for values in completion.values() for value in values]
     return LoadReport(
         wall_seconds=wall_seconds,
-        messages_delivered=sum(by_network.values()),
-        messages_by_network={n: by_network[n] for n in MESSAGE_NETWORKS},
-        messages_by_interface=dict(sorted(by_interface.items())),
-        messages_by_flow=dict(sorted(by_flow.items())),
-        messages_by_css_message=dict(sorted(by_css.items())),
+        messages_delivered=sum(tally.by_network.values()),
+        messages_by_network={n: tally.by_network[n] for n in MESSAGE_NETWORKS},
+        messages_by_interface=dict(sorted(tally.by_interface.items())),
+        messages_by_flow=dict(sorted(tally.by_flow.items())),
+        messages_by_css_message=dict(sorted(tally.by_css.items())),
         switches=len(outcomes),
         paths={
             path: PathCount(mpans=len(group), completed=sum(o.completed for o in group))
@@ -291,7 +316,7 @@ def _report(
         },
         reverse_migrations=len(reverse),
         reverse_migrations_completed=sum(o.completed for o in reverse),
-        messages_per_reverse_migration=per_rm,
+        messages_per_reverse_migration=_per_reverse_migration(reverse, tally.per_path_network),
         delivery_latency={
             "all": Latency.of(all_delivery),
             **{n: Latency.of(delivery[n]) for n in MESSAGE_NETWORKS},
@@ -301,7 +326,7 @@ def _report(
             **{path: Latency.of(values) for path, values in sorted(completion.items())},
         },
         mailbox_high_water=dict(statistics.mailbox_high_water),
-        dead_letters=dead_letters,
+        dead_letters=tally.dead_letters,
         journal_events=journal_events,
         runtime=statistics,
     )
