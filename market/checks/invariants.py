@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Final
 
@@ -200,39 +200,44 @@ def check_regime_end(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
         )
         if end is None:
             continue
-        rejected_days: set[date] = set()
-        rejected_correlations: set[object] = set()
-        for message, _, correlation, envelope in publications:
-            if message == "PUB-014" and contains_text(envelope, "ECS1001"):
-                rejected_days.update(_days(envelope, "settlementDayDate"))
-                rejected_correlations.add(correlation)
-        for message, code, correlation, envelope in publications:
-            problems: list[str] = []
-            if code in _DEAPPOINTMENT_ENDS:
-                field = _DEAPPOINTMENT_ENDS[code]
-                problems.extend(
-                    f"{code} {field} {day} is after MHHSRegimeEndDate {end}"
-                    for day in _days(envelope, field)
-                    if day > end
-                )
-            elif message == "PUB-036" and code in _APPOINTMENT_STARTS:
-                problems.extend(
-                    f"IF-036 {code} is effective from {day}, after MHHSRegimeEndDate {end}"
-                    for day in _days(envelope, _APPOINTMENT_STARTS[code])
-                    if day > end
-                )
-            elif message == "PUB-021" and correlation not in rejected_correlations:
-                problems.extend(
-                    f"IF-021 for settlement day {day} (after MHHSRegimeEndDate {end}) "
-                    "was not rejected with ECS1001"
-                    for day in sorted(set(_days(envelope, "settlementDayDate")))
-                    if day > end and day not in rejected_days
-                )
-            violations.extend(
-                InvariantViolation(rule=REGIME_END, mpan=mpan, message=problem)
-                for problem in problems
-            )
+        violations.extend(
+            InvariantViolation(rule=REGIME_END, mpan=mpan, message=problem)
+            for problem in _after_regime_end(publications, end)
+        )
     return tuple(violations)
+
+
+def _after_regime_end(publications: Sequence[_Publication], end: date) -> list[str]:
+    """What one MPAN's publications appoint or settle after its MHHSRegimeEndDate ``end``."""
+    rejected_days: set[date] = set()
+    rejected_correlations: set[object] = set()
+    for message, _, correlation, envelope in publications:
+        if message == "PUB-014" and contains_text(envelope, "ECS1001"):
+            rejected_days.update(_days(envelope, "settlementDayDate"))
+            rejected_correlations.add(correlation)
+    problems: list[str] = []
+    for message, code, correlation, envelope in publications:
+        if code in _DEAPPOINTMENT_ENDS:
+            field = _DEAPPOINTMENT_ENDS[code]
+            problems.extend(
+                f"{code} {field} {day} is after MHHSRegimeEndDate {end}"
+                for day in _days(envelope, field)
+                if day > end
+            )
+        elif message == "PUB-036" and code in _APPOINTMENT_STARTS:
+            problems.extend(
+                f"IF-036 {code} is effective from {day}, after MHHSRegimeEndDate {end}"
+                for day in _days(envelope, _APPOINTMENT_STARTS[code])
+                if day > end
+            )
+        elif message == "PUB-021" and correlation not in rejected_correlations:
+            problems.extend(
+                f"IF-021 for settlement day {day} (after MHHSRegimeEndDate {end}) "
+                "was not rejected with ECS1001"
+                for day in sorted(set(_days(envelope, "settlementDayDate")))
+                if day > end and day not in rejected_days
+            )
+    return problems
 
 
 #: The appointment and registration flows whose ``effective_from_date`` must be the SSD.
