@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from typing import Final
+
+import attrs
 
 from actors.central.parties import (
     ElectricityEnquiryService,
@@ -41,7 +44,7 @@ from market.kernel.ids import Role
 from market.kernel.local_time import local_instant, settlement_date_of
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.load.spec import LoadSpec
-from market.participant import Participant
+from market.participant import Participant, ParticipantIdentity
 from market.process.population import MeteringPoint
 from market.process.scenario import MarketSetup, Stimulus
 
@@ -123,6 +126,21 @@ def _participants(population: GbPopulation) -> list[Participant]:
     return cast
 
 
+@attrs.frozen(kw_only=True)
+class _Wiring:
+    """What a firm's participant is built with: its slice of the population, the DIP ids."""
+
+    population: GbPopulation
+    slices: Mapping[str, Mapping[str, MeteringPoint]]
+    distributor_dip_ids: Mapping[str, str]
+    ldso_mpids: Mapping[str, str]
+    supplier_dip_ids: Mapping[str, str]
+
+    def served(self, key: str) -> Mapping[str, MeteringPoint]:
+        """The MPANs under ``key`` (``svc:MPID``, ``dc:MPID``...), none if it has none."""
+        return self.slices.get(key, {})
+
+
 def _firm_participants(
     population: GbPopulation,
     slices: Mapping[str, Mapping[str, MeteringPoint]],
@@ -131,67 +149,91 @@ def _firm_participants(
     supplier_dip_ids: Mapping[str, str],
 ) -> list[Participant]:
     """The services and legacy agents, each with the MPANs it serves."""
-    spec = population.spec
-    behaviours = spec.behaviours
-    cutoff = spec.options.cos_read_cutoff_working_days
-    empty: dict[str, MeteringPoint] = {}
-    mds_dip_id, mdr = str(MDS.dip_id), (str(MDR.dip_id), str(MDR.mpid))
-    cast: list[Participant] = []
-    for role, firms in population.firms.items():
-        for firm in firms:
-            who = firm.identity
-            served = slices.get(f"svc:{who.mpid}", empty)
-            rejecting = 0.0 if firm.backup else behaviours.agent_rejection
-            participant: Participant
-            if role == Role.SMART_DATA_SERVICE:
-                participant = SmartDataService(
-                    who,
-                    appointments=served,
-                    supplier_dip_ids=supplier_dip_ids,
-                    distributor_dip_ids=distributor_dip_ids,
-                    mds_dip_id=mds_dip_id,
-                    meter_data_retriever=mdr,
-                    options=spec.options,
-                    late_consumption_probability=behaviours.late_consumption,
-                )
-            elif role == Role.SMART_METERING_SERVICE:
-                participant = SmartMeteringService(who, appointments=served)
-            elif role == Role.ADVANCED_DATA_SERVICE:
-                participant = AdvancedDataService(
-                    who,
-                    appointments=served,
-                    mds_dip_id=mds_dip_id,
-                    distributor_dip_ids=distributor_dip_ids,
-                    late_consumption_probability=behaviours.late_consumption,
-                )
-            elif role == Role.ADVANCED_METERING_SERVICE:
-                participant = AdvancedMeteringService(who, appointments=served)
-            elif role == Role.NHH_DATA_COLLECTOR:
-                participant = NhhDataCollector(
-                    who,
-                    cutoff_working_days=cutoff,
-                    rejection_probability=rejecting,
-                    collected=slices.get(f"dc:{who.mpid}", empty),
-                )
-            elif role == Role.NHH_METER_OPERATOR:
-                participant = NhhMeterOperator(
-                    who,
-                    ldso_mpid_by_distributor=ldso_mpids,
-                    rejection_probability=rejecting,
-                    operated=slices.get(f"mop:{who.mpid}", empty),
-                )
-            elif role == Role.NHH_DATA_AGGREGATOR:
-                participant = NhhDataAggregator(who, rejection_probability=rejecting)
-            elif role == Role.HH_DATA_COLLECTOR:
-                participant = HhDataCollector(who, rejection_probability=rejecting)
-            elif role == Role.HH_METER_OPERATOR:
-                participant = HhMeterOperator(
-                    who, ldso_mpid_by_distributor=ldso_mpids, rejection_probability=rejecting
-                )
-            else:
-                participant = HhDataAggregator(who, rejection_probability=rejecting)
-            cast.append(participant)
-    return cast
+    wiring = _Wiring(
+        population=population,
+        slices=slices,
+        distributor_dip_ids=distributor_dip_ids,
+        ldso_mpids=ldso_mpids,
+        supplier_dip_ids=supplier_dip_ids,
+    )
+    return [
+        _service(role, firm.identity, wiring)
+        if role in _SERVICE_ROLES
+        else _legacy_agent(role, firm.identity, firm.backup, wiring)
+        for role, firms in population.firms.items()
+        for firm in firms
+    ]
+
+
+_SERVICE_ROLES: Final = frozenset(
+    {
+        Role.SMART_DATA_SERVICE,
+        Role.SMART_METERING_SERVICE,
+        Role.ADVANCED_DATA_SERVICE,
+        Role.ADVANCED_METERING_SERVICE,
+    }
+)
+
+
+def _service(role: Role, who: ParticipantIdentity, wiring: _Wiring) -> Participant:
+    """An MHHS data or metering service with the MPANs appointed to it."""
+    spec = wiring.population.spec
+    served = wiring.served(f"svc:{who.mpid}")
+    late = spec.behaviours.late_consumption
+    if role == Role.SMART_DATA_SERVICE:
+        return SmartDataService(
+            who,
+            appointments=served,
+            supplier_dip_ids=wiring.supplier_dip_ids,
+            distributor_dip_ids=wiring.distributor_dip_ids,
+            mds_dip_id=str(MDS.dip_id),
+            meter_data_retriever=(str(MDR.dip_id), str(MDR.mpid)),
+            options=spec.options,
+            late_consumption_probability=late,
+        )
+    if role == Role.ADVANCED_DATA_SERVICE:
+        return AdvancedDataService(
+            who,
+            appointments=served,
+            mds_dip_id=str(MDS.dip_id),
+            distributor_dip_ids=wiring.distributor_dip_ids,
+            late_consumption_probability=late,
+        )
+    if role == Role.SMART_METERING_SERVICE:
+        return SmartMeteringService(who, appointments=served)
+    return AdvancedMeteringService(who, appointments=served)
+
+
+def _legacy_agent(
+    role: Role, who: ParticipantIdentity, backup: bool, wiring: _Wiring
+) -> Participant:
+    """A legacy agent: a first choice may reject appointments, a backup never does."""
+    spec = wiring.population.spec
+    rejecting = 0.0 if backup else spec.behaviours.agent_rejection
+    ldso_mpids = wiring.ldso_mpids
+    if role == Role.NHH_DATA_COLLECTOR:
+        return NhhDataCollector(
+            who,
+            cutoff_working_days=spec.options.cos_read_cutoff_working_days,
+            rejection_probability=rejecting,
+            collected=wiring.served(f"dc:{who.mpid}"),
+        )
+    if role == Role.NHH_METER_OPERATOR:
+        return NhhMeterOperator(
+            who,
+            ldso_mpid_by_distributor=ldso_mpids,
+            rejection_probability=rejecting,
+            operated=wiring.served(f"mop:{who.mpid}"),
+        )
+    if role == Role.NHH_DATA_AGGREGATOR:
+        return NhhDataAggregator(who, rejection_probability=rejecting)
+    if role == Role.HH_DATA_COLLECTOR:
+        return HhDataCollector(who, rejection_probability=rejecting)
+    if role == Role.HH_METER_OPERATOR:
+        return HhMeterOperator(
+            who, ldso_mpid_by_distributor=ldso_mpids, rejection_probability=rejecting
+        )
+    return HhDataAggregator(who, rejection_probability=rejecting)
 
 
 def _stimuli(population: GbPopulation, calendar: SettlementCalendar) -> list[Stimulus]:
