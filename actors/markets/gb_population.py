@@ -234,22 +234,22 @@ def _migrated_if_qualified(spec: LoadSpec, companies: Sequence[SupplierCompany])
     return 0.0 if qualified_share == 0 else spec.migrated_share / qualified_share
 
 
-def draw_gb_population(spec: LoadSpec, calendar: SettlementCalendar | None = None) -> GbPopulation:
-    """Draw the GB-shaped market of ``spec`` (same spec and seed, same population)."""
-    calendar = calendar or SettlementCalendar()
-    rng = random.Random(f"{spec.seed}/gb-population")
-    areas = gsp_areas()
-    firms = service_firms()
-    companies = supplier_companies(spec, rng, firms)
-    days = run_working_days(spec, calendar)
-    times = arrival_times(spec, days, rng)
-    size = max(spec.mpans or 0, len(times))
+def _drawer(
+    spec: LoadSpec,
+    rng: random.Random,
+    *,
+    areas: Sequence[GspArea],
+    firms: Mapping[Role, Sequence[Firm]],
+    companies: Sequence[SupplierCompany],
+    days: Sequence[date],
+) -> _Draw:
+    """What draws each MPAN: weighted pickers over areas, companies, segments, variants, firms."""
 
     def picker(items: Sequence[SupplierCompany]) -> Picker[SupplierCompany] | None:
         """Companies by portfolio share (``None`` when there are none of that kind)."""
         return Picker(items, [c.portfolio_share for c in items]) if items else None
 
-    draw = _Draw(
+    return _Draw(
         spec=spec,
         rng=rng,
         areas=Picker(areas, [a.weight for a in areas]),
@@ -265,6 +265,19 @@ def draw_gb_population(spec: LoadSpec, calendar: SettlementCalendar | None = Non
         migrated_if_qualified=_migrated_if_qualified(spec, companies),
         last_read_on=days[0] - timedelta(days=20),
     )
+
+
+def draw_gb_population(spec: LoadSpec, calendar: SettlementCalendar | None = None) -> GbPopulation:
+    """Draw the GB-shaped market of ``spec`` (same spec and seed, same population)."""
+    calendar = calendar or SettlementCalendar()
+    rng = random.Random(f"{spec.seed}/gb-population")
+    areas = gsp_areas()
+    firms = service_firms()
+    companies = supplier_companies(spec, rng, firms)
+    days = run_working_days(spec, calendar)
+    times = arrival_times(spec, days, rng)
+    size = max(spec.mpans or 0, len(times))
+    draw = _drawer(spec, rng, areas=areas, firms=firms, companies=companies, days=days)
     points: list[MeteringPoint] = []
     segments: list[str] = []
     switches: list[GbSwitch] = []
