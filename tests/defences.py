@@ -21,7 +21,8 @@ from market.messages.dip import (
     DipResponse,
     ReverseMigNotification,
 )
-from market.networks.dip_gateway import DEFAULT_DEFENCES, DipDefences, DipGateway
+from market.networks.dip_defences import DEFAULT_DEFENCES, DipDefences
+from market.networks.dip_gateway import DipGateway
 from market.networks.dip_routing import MpanRoleMap, default_routes
 from market.participant import Context, ParticipantIdentity
 

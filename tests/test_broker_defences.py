@@ -17,7 +17,8 @@ from market.messages.dip import (
     render_body,
 )
 from market.messages.dip.signing import SigningKey
-from market.networks.dip_gateway import DipDefences, DipGateway, RateLimit
+from market.networks.dip_defences import DipDefences, RateLimit
+from market.networks.dip_gateway import DipGateway
 from market.networks.dip_routing import default_routes
 from market.participant import Send
 from market.runtime.simulation import Simulation

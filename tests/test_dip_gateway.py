@@ -18,14 +18,8 @@ from market.messages.dip.signing import (
     shared_key_ring,
 )
 from market.messages.dip.transport import DipRequest, channel_url
-from market.networks.dip_gateway import (
-    DEFAULT_DEFENCES,
-    Admission,
-    DipDefences,
-    DipGateway,
-    GatewayRejection,
-    RateLimit,
-)
+from market.networks.dip_defences import DEFAULT_DEFENCES, DipDefences, RateLimit
+from market.networks.dip_gateway import Admission, DipGateway, GatewayRejection
 from market.networks.dip_routing import default_routes
 from tests.defences import MPAN, START, UNKNOWN_MPAN, broker, context, directory, notification
 

@@ -33,7 +33,7 @@ from market.messages.dip import (
     parse_body,
     render_body,
 )
-from market.networks.dip_gateway import DipDefences
+from market.networks.dip_defences import DipDefences
 from market.participant import Context, Send
 from market.runtime.simulation import Simulation
 from tests.defences import broker, context, detail, drain, notification, rejections, responses

@@ -41,7 +41,8 @@ from market.kernel.vocabulary import (
 )
 from market.networks.css import Css
 from market.networks.dip import Dip
-from market.networks.dip_gateway import DEFAULT_DEFENCES, DipDefences, DipGateway
+from market.networks.dip_defences import DEFAULT_DEFENCES, DipDefences
+from market.networks.dip_gateway import DipGateway
 from market.networks.dip_routing import MpanRoleMap, Route
 from market.networks.dtn import Dtn
 from market.networks.wire import Network, Wire

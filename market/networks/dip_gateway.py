@@ -20,21 +20,19 @@ The checks, in the order the DIP makes them:
    ``senderRoleID`` are the authenticated sender's, the role may send the
    interface, the sender reference is new, primary recipients exist.
 
-Typed envelopes come from the sender's own adapter, which renders and signs
-them (when signing is on) exactly as an HTTP client would, so the DIP verifies
-the same bytes either way.
+Typed envelopes come from the sender's context, which renders and signs them
+(when signing is on) exactly as an HTTP client would, so the DIP verifies the
+same bytes either way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Final
+from datetime import datetime
 
 import attrs
 
 from market.kernel.directory import Directory
-from market.kernel.exceptions import ScenarioError
 from market.messages.dip import (
     SCHEMA_FAILURE,
     DipEnvelope,
@@ -66,63 +64,11 @@ from market.messages.dip.signing import (
     verification_problem,
 )
 from market.messages.dip.transport import DipRequest, callback_url, channel_of, channel_url
+from market.networks.dip_defences import DEFAULT_DEFENCES, DipDefences
 from market.networks.dip_routing import Route
 
 #: What a participant may hand the broker for the DIP.
 DipSubmission = DipEnvelope | DipRequest | bytes | str
-
-#: The default body limit: 1 MiB (RECON; the DIP's real limit is not public).
-DEFAULT_MAX_PAYLOAD_BYTES: Final = 1024 * 1024
-
-
-@attrs.frozen(kw_only=True, slots=True)
-class RateLimit:
-    """At most ``requests`` per ``per`` of virtual time from one sender, in bursts of ``burst``.
-
-    A token bucket: it holds up to ``burst`` tokens (``requests`` when not
-    given), refills at ``requests / per``, and each request takes one token.
-    """
-
-    requests: int
-    per: timedelta
-    burst: int | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.requests < 1 or self.per <= timedelta(0) or (self.burst or 1) < 1:
-            raise ScenarioError(
-                f"rate limit {self.requests} per {self.per} (burst {self.burst}): requests, "
-                "burst and the period must all be positive"
-            )
-
-    @property
-    def capacity(self) -> float:
-        """How many requests may arrive at once after a quiet spell."""
-        return float(self.burst if self.burst is not None else self.requests)
-
-    @property
-    def per_second(self) -> float:
-        """The refill rate in tokens per virtual second."""
-        return self.requests / self.per.total_seconds()
-
-
-@attrs.frozen(kw_only=True, slots=True)
-class DipDefences:
-    """Which of the DIP's defences a market runs with.
-
-    ``signing``: every submission and publication is signed and verified
-    (brief e.1); off for raw-speed load runs (``market run --no-signing``).
-    ``max_payload_bytes``: bodies over it get 413. ``rate_limit``: ``None``
-    means no limit (the built-in participants submit in bursts: a whole day's
-    registrations secure at 16:00).
-    """
-
-    signing: bool = True
-    max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES
-    rate_limit: RateLimit | None = None
-
-
-#: The defences of the default market: signing on, 1 MiB bodies, no rate limit.
-DEFAULT_DEFENCES: Final = DipDefences()
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -428,7 +374,7 @@ class DipGateway:
     def publication_problem(
         self, recipient_dip_id: str, publication_id: str, body: bytes, at: datetime
     ) -> str | None:
-        """Sign a publication's webhook call as the DIP; the recipient's adapter verifies it.
+        """Sign a publication's webhook call as the DIP; the recipient verifies it on arrival.
 
         Returns the rule the recipient's check broke (a level-3 rejection), or
         ``None``. Only called when signing is on.

@@ -14,7 +14,7 @@ import attrs
 
 from market.faults import FaultPlan
 from market.kernel.vocabulary import Latencies
-from market.networks.dip_gateway import DipDefences
+from market.networks.dip_defences import DipDefences
 from market.participant import Participant
 from market.process.options import ProcessOptions
 from market.process.population import MeteringPoint

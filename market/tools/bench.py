@@ -28,7 +28,7 @@ import trio
 
 from market.kernel.event_kinds import EventKind
 from market.kernel.resources import peak_rss_mb
-from market.networks.dip_gateway import DipDefences
+from market.networks.dip_defences import DipDefences
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import ScenarioSpec
 from market.process.stimuli import CustomerSigned

@@ -277,7 +277,7 @@ def test_the_same_plan_and_seed_give_the_same_journal() -> None:
 
 def test_a_throttled_sender_backs_off_and_resubmits() -> None:
     """429: REGS over its rate gets MSG1011, backs off a minute at a time, and all completes."""
-    from market.networks.dip_gateway import DipDefences, RateLimit
+    from market.networks.dip_defences import DipDefences, RateLimit
 
     setup = attrs.evolve(
         default_market(seed=5, mpans=3),
