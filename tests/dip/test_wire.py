@@ -6,13 +6,8 @@ import attrs
 import pytest
 
 from market.messages.dip import EnvelopeError, from_wire, to_wire
-from market.messages.dip.field_rules import (
-    json_type,
-    wire_datetime,
-    wire_flag,
-    wire_text,
-    wire_text_list,
-)
+from market.messages.dip.field_rules import json_type
+from market.messages.dip.fields import wire_datetime, wire_flag, wire_text, wire_text_list
 from market.messages.dip.wire import unknown_key_rule, wire_block, wire_block_list
 
 from .builders import at

@@ -22,7 +22,7 @@ from typing import Final
 import attrs
 
 from market.messages.dip.codes import PROPOSED_APPOINTMENT_ACCEPTED, ResponseCode, response_code_of
-from market.messages.dip.field_rules import wire_datetime, wire_flag, wire_text
+from market.messages.dip.fields import wire_datetime, wire_flag, wire_text
 from market.messages.dip.formats import dip_id_text, mpid_text
 from market.messages.dip.outcome import ACCEPTED, REJECTED, RESPONSE_CODES_R0
 

@@ -21,7 +21,7 @@ from typing import Final
 
 import attrs
 
-from market.messages.dip.field_rules import wire_datetime, wire_integer, wire_text
+from market.messages.dip.fields import wire_datetime, wire_integer, wire_text
 from market.messages.dip.formats import dip_id_text
 from market.messages.dip.if001 import CONNECTION_TYPES
 from market.messages.dip.if041 import READING_PATTERN

@@ -18,14 +18,8 @@ import msgspec
 from market.kernel.exceptions import EnvelopeError
 from market.kernel.ids import check_dip_id, check_gsp_group, check_mpan_core
 from market.messages.dip.catalogue import CUSTOM_BLOCKS, CustomBlock, event_codes_of
-from market.messages.dip.field_rules import (
-    FieldRuleError,
-    json_type,
-    wire_datetime,
-    wire_flag,
-    wire_text,
-    wire_text_list,
-)
+from market.messages.dip.field_rules import FieldRuleError, json_type
+from market.messages.dip.fields import wire_datetime, wire_flag, wire_text, wire_text_list
 from market.messages.dip.formats import dip_id_text
 from market.messages.dip.outcome import R0, r0_rule
 from market.messages.dip.references import (

@@ -7,7 +7,8 @@ and the IF-003 blocks cannot drift apart.
 from __future__ import annotations
 
 from market.kernel.ids import check_dip_id, check_mpid
-from market.messages.dip.field_rules import TextRule, wire_text
+from market.messages.dip.field_rules import TextRule
+from market.messages.dip.fields import wire_text
 
 
 def dip_id_text(key: str, *, nullable: bool = False) -> TextRule:

@@ -16,7 +16,7 @@ from typing import ClassVar, Final
 
 import attrs
 
-from market.messages.dip.field_rules import wire_datetime, wire_flag, wire_text
+from market.messages.dip.fields import wire_datetime, wire_flag, wire_text
 from market.messages.dip.formats import dip_id_text, mpid_text
 from market.messages.dip.if003 import B002, B013
 from market.messages.dip.wire import wire_block

@@ -22,7 +22,7 @@ from typing import ClassVar
 
 import attrs
 
-from market.messages.dip.field_rules import wire_datetime, wire_text
+from market.messages.dip.fields import wire_datetime, wire_text
 from market.messages.dip.if003 import B013
 from market.messages.dip.wire import wire_block
 

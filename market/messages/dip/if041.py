@@ -20,7 +20,7 @@ from typing import ClassVar, Final
 
 import attrs
 
-from market.messages.dip.field_rules import wire_datetime, wire_text
+from market.messages.dip.fields import wire_datetime, wire_text
 from market.messages.dip.wire import wire_block_list
 
 #: A register reading on the wire: a decimal string with exactly three decimals.

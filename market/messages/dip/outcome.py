@@ -20,7 +20,8 @@ from typing import Final
 import attrs
 
 from market.messages.dip.codes import ResponseCode, response_code_of
-from market.messages.dip.field_rules import FieldRuleError, wire_text, wire_text_list
+from market.messages.dip.field_rules import FieldRuleError
+from market.messages.dip.fields import wire_text, wire_text_list
 
 #: DI-979 outcomes: Accepted, Rejected, Lapsed, Warning. The v2.2.1 enum also lists
 #: a lower-case ``x``, which looks like a placeholder and is not accepted here.

@@ -12,7 +12,7 @@ from typing import Final
 import attrs
 
 from market.messages.dip.codes import ResponseCode, response_code_of
-from market.messages.dip.field_rules import wire_datetime, wire_text
+from market.messages.dip.fields import wire_datetime, wire_text
 from market.messages.dip.references import MAX_TRANSACTION_ID
 from market.messages.dip.wire import from_wire, to_wire, wire_block_list
 

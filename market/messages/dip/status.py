@@ -17,7 +17,7 @@ import attrs
 
 from market.messages.dip.codes import ResponseCode, response_code_of
 from market.messages.dip.envelope import DipEnvelope
-from market.messages.dip.field_rules import wire_datetime, wire_text
+from market.messages.dip.fields import wire_datetime, wire_text
 from market.messages.dip.formats import dip_id_text
 from market.messages.dip.references import MAX_CORRELATION_ID, MAX_TRANSACTION_ID
 
