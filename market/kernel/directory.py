@@ -51,11 +51,6 @@ class Directory:
     def __contains__(self, participant_id: object) -> bool:
         return participant_id in self._by_id
 
-    @property
-    def participant_ids(self) -> tuple[str, ...]:
-        """Every participant id, sorted (the order the broker takes outboxes in)."""
-        return tuple(sorted(self._by_id))
-
     def identity(self, participant_id: str) -> ParticipantIdentity:
         """The identity of ``participant_id``; raises if nobody has that id."""
         try:

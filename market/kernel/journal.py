@@ -225,10 +225,6 @@ class Journal:
         """A snapshot of the events kept so far (all of them unless ``keep_events=False``)."""
         return tuple(self._events)
 
-    def next_seq(self) -> int:
-        """The sequence number the next appended event will carry."""
-        return self._count
-
     def subscribe(self, callback: Callable[[JournalEvent], None]) -> None:
         """Call ``callback`` with every event appended from now on, in order."""
         self._subscribers.append(callback)
