@@ -186,7 +186,7 @@ class DipGateway:
             # Only a signed envelope is rendered: with signing off a typed envelope never
             # becomes bytes, so there is nothing to measure against the size limit.
             body = render_body(envelopes)
-            problem = self._size_problem(body, envelope) or self._adapter_round_trip(
+            problem = self._size_problem(body, envelope) or self._signed_round_trip(
                 dip_id, body, envelopes, at
             )
             if problem is not None:
@@ -201,7 +201,7 @@ class DipGateway:
         if isinstance(parsed, GatewayRejection):
             return parsed
         if self.defences.signing:
-            problem = self._adapter_round_trip(dip_id, body, parsed, at)
+            problem = self._signed_round_trip(dip_id, body, parsed, at)
             if problem is not None:
                 return problem
         return self._judge(sender, parsed)
@@ -289,10 +289,10 @@ class DipGateway:
         except EnvelopeError as error:
             return GatewayRejection(code=SCHEMA_FAILURE, path=error.path, rule=error.rule)
 
-    def _adapter_round_trip(
+    def _signed_round_trip(
         self, dip_id: str, body: bytes, envelopes: Sequence[DipEnvelope], at: datetime
     ) -> GatewayRejection | None:
-        """The sender's adapter signs what it posts; the DIP verifies it on arrival."""
+        """The sender's context signs what it posts; the DIP verifies it on arrival."""
         request = DipRequest(url=channel_url(envelopes[0].interface_id), body=body)
         signed = sign_request(request, self.key_ring.signing_key(dip_id), at)
         self._signed += 1
