@@ -136,11 +136,18 @@ def test_any_participant_may_send_garbage_and_is_refused(sender: str, body: byte
     before = len(the_broker.journal)
     the_broker.accept_outbox(sender, [Send(body)])
     new = the_broker.journal.events[before:]
-    refused = [detail(e)["code"] for e in new if e.kind == "rejected"]
+    refused = [detail(e) for e in new if e.kind == "rejected"]
+    accepted = [e for e in new if e.kind == "accepted"]
+    assert refused or accepted, "every submission is answered"
+    assert all(d["code"] in RESPONSE_CODES and d["rule"] for d in refused)
+    parsed = _parses(body)  # the default market's DIP takes bodies up to 1 MiB
+    at_the_door = [d for d in refused if d.get("level", 1) == 1]
     if the_broker.directory.identity(sender).dip_id is None:
-        assert refused == ["MSG1007"]
-    elif _parses(body) is None:
-        assert len(refused) == 1
+        assert [d["code"] for d in refused] == ["MSG1007"] and not accepted
+    elif parsed is None:
+        assert len(refused) == 1 and not accepted
+    else:  # the whole body refused, or each envelope accepted or refused (level 1)
+        assert len(at_the_door) + len(accepted) in (1, len(parsed))
     while the_broker.pending:
         the_broker.next_batch()
 
@@ -163,45 +170,76 @@ def _status() -> DipStatusMessage:
 _STRANGE_PUBLICATIONS = [published_copy(envelope) for envelope in every_event_envelope()]
 
 
+#: Each service must refuse the IF-003 event that would end an appointment it does not hold.
+_DEAPPOINTMENT_OF = {
+    "SDS-SDSC": "[DSDeAppRM]",
+    "ADS-ADSE": "[DSDeAppRM]",
+    "MSS-MSSD": "[MSDeAppRM]",
+    "MSA-MSAF": "[MSDeAppRM]",
+}
+#: Publications a participant rightly takes up for an MPAN it does not serve yet: a request
+#: to take an appointment (IF-033, path COS-M), and the news of a gain (IF-001).
+_NEW_BUSINESS = {"[DSAppSPRequest]", "[MSAppSPRequest]", "[ChangeOfSupplier]"}
+
+
+def _context_for(participant: Any) -> Context:
+    return Context(
+        participant.identity,
+        clock=_MARKET.broker.clock,
+        calendar=SettlementCalendar(),
+        rng=random.Random(0),
+    )
+
+
 @pytest.mark.parametrize("pid", _PARTICIPANTS)
 def test_every_participant_refuses_what_it_cannot_serve(pid: str) -> None:
     """Publications about an MPAN it does not serve, status messages and failures: no crash.
 
-    A participant that would act on a publication refuses it with ctx.reject instead.
+    A participant that would act on a publication refuses it with ctx.reject instead: the
+    only other thing it sends is its answer to new business (an appointment request, a gain).
     """
     (participant,) = [
         p for p in default_market(seed=1, mpans=1).participants if p.identity.participant_id == pid
     ]
     strange: list[Any] = [_status(), *_STRANGE_PUBLICATIONS, 42, None, "text", b"bytes"]
+    refused: list[str | None] = []
     for message in strange:
-        ctx = Context(
-            participant.identity,
-            clock=_MARKET.broker.clock,
-            calendar=SettlementCalendar(),
-            rng=random.Random(0),
-        )
+        ctx = _context_for(participant)
         participant.on_message(ctx, message)
-        for entry in ctx.outbox:
-            if isinstance(entry, Send) and isinstance(entry.message, RecipientRejection):
-                assert entry.message.publication is message
-                assert "is not served by" in entry.message.rule
+        sent = [entry.message for entry in ctx.outbox if isinstance(entry, Send)]
+        rejections = [m for m in sent if isinstance(m, RecipientRejection)]
+        for rejection in rejections:
+            assert rejection.publication is message
+            assert "is not served by" in rejection.rule
+            refused.append(message.event_code)
+        if len(rejections) < len(sent):
+            assert isinstance(message, DipEnvelope) and message.event_code in _NEW_BUSINESS, (
+                f"{pid} acted on {getattr(message, 'event_code', message)!r}"
+            )
+    if participant.identity.dip_id is None:
+        assert refused == []  # not a DIP user: publications never reach it for real
+    if pid in _DEAPPOINTMENT_OF:
+        assert _DEAPPOINTMENT_OF[pid] in refused
+    if pid == "REGS-19":
+        assert len(refused) >= 10  # every request about an MPAN it does not register
 
 
 @given(JSON_VALUES | st.binary(max_size=50))
 def test_participants_ignore_junk_they_were_never_meant_to_get(junk: object) -> None:
     """Any value a buggy runtime might hand a participant is noted and ignored, not fatal."""
     for participant in default_market(seed=1, mpans=1).participants:
-        ctx = Context(
-            participant.identity,
-            clock=_MARKET.broker.clock,
-            calendar=SettlementCalendar(),
-            rng=random.Random(0),
-        )
+        ctx = _context_for(participant)
         participant.on_message(ctx, junk)
+        assert [(type(e).__name__, getattr(e, "event", None)) for e in ctx.outbox] == [
+            ("Record", "message_ignored")
+        ], participant.identity.participant_id
 
 
 def test_a_failed_response_is_just_noted_by_every_participant() -> None:
-    """A DIP-RESPONSE with a 429 is information, not a crash, for every built-in participant."""
+    """A DIP-RESPONSE with a 429 is information, not a crash, for every built-in participant.
+
+    It may be journalled; nothing is sent again (resubmission is the runtime's job).
+    """
     item = DipResponseItem(
         transaction_id=None,
         sender_unique_reference="S-IF-003-2200000019-REGS-20260227-R1",
@@ -215,11 +253,12 @@ def test_a_failed_response_is_just_noted_by_every_participant() -> None:
         service_ticket_url=None,
     )
     response = DipResponse(items=(item,), timestamp=datetime(2026, 2, 27, 16, tzinfo=UTC))
+    noted = 0
     for participant in default_market(seed=1, mpans=1).participants:
-        ctx = Context(
-            participant.identity,
-            clock=_MARKET.broker.clock,
-            calendar=SettlementCalendar(),
-            rng=random.Random(0),
-        )
+        ctx = _context_for(participant)
         participant.on_message(ctx, response)
+        assert all(type(entry).__name__ == "Record" for entry in ctx.outbox)
+        noted += any(
+            getattr(entry, "event", None) == "dip_submission_rejected" for entry in ctx.outbox
+        )
+    assert noted >= 3  # REGS and both MHHS suppliers journal the failure

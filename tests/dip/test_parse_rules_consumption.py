@@ -216,14 +216,14 @@ def test_broken_field_rule_names_path_and_rule(base: str, edit: Edit, path: str,
     data = copy.deepcopy(BASES[base])
     edit(data[0]["payload"])
     with pytest.raises(EnvelopeError) as caught:
-        parse_body(json.dumps(data))
+        assert parse_body(json.dumps(data)), "a base parses to its envelopes"
     assert (caught.value.path, caught.value.rule) == (path, rule)
 
 
 def test_unmodified_bases_parse() -> None:
     """Each base the failing cases start from is itself valid, so each case breaks one rule only."""
     for data in BASES.values():
-        parse_body(json.dumps(data))
+        assert parse_body(json.dumps(data)), "a base parses to its envelopes"
 
 
 def test_fifty_one_periods_are_too_many() -> None:
@@ -232,7 +232,7 @@ def test_fifty_one_periods_are_too_many() -> None:
     periods = data[0]["payload"]["CustomBlock"]["B900List"][0]["B047List"]
     periods.extend(copy.deepcopy(periods[:3]))
     with pytest.raises(EnvelopeError) as caught:
-        parse_body(json.dumps(data))
+        assert parse_body(json.dumps(data)), "a base parses to its envelopes"
     assert (caught.value.path, caught.value.rule) == (
         f"{CUSTOM}.B900List[0].B047List",
         "must have at most 50 items, got 51",

@@ -299,11 +299,11 @@ def test_broken_field_rule_names_path_and_rule(base: str, edit: Edit, path: str,
     data = copy.deepcopy(BASES[base])
     edit(data[0]["payload"])
     with pytest.raises(EnvelopeError) as caught:
-        parse_body(json.dumps(data))
+        assert parse_body(json.dumps(data)), "a base parses to its envelopes"
     assert (caught.value.path, caught.value.rule) == (path, rule)
 
 
 def test_unmodified_bases_parse() -> None:
     """Each base the failing cases start from is itself valid, so each case breaks one rule only."""
     for data in BASES.values():
-        parse_body(json.dumps(data))
+        assert parse_body(json.dumps(data)), "a base parses to its envelopes"
