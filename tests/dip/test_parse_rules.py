@@ -506,7 +506,7 @@ def test_broken_field_rule_names_path_and_rule(base: str, edit: Edit, path: str,
     data = copy.deepcopy(BASES[base])
     edit(data[0]["payload"])
     with pytest.raises(EnvelopeError) as caught:
-        assert parse_body(json.dumps(data)), "a base parses to its envelopes"
+        parse_body(json.dumps(data))
     assert (caught.value.path, caught.value.rule) == (path, rule)
 
 
@@ -529,7 +529,7 @@ def test_b065_list_of_49_items_is_too_long() -> None:
     b065_list = data[0]["payload"]["CustomBlock"]["B065List"]
     b065_list.extend(copy.deepcopy(b065_list[0]) for _ in range(48))
     with pytest.raises(EnvelopeError) as caught:
-        assert parse_body(json.dumps(data)), "a base parses to its envelopes"
+        parse_body(json.dumps(data))
     assert (caught.value.path, caught.value.rule) == (
         f"{CUSTOM}.B065List",
         "must have at most 48 items, got 49",
@@ -552,7 +552,7 @@ def test_impossible_date_names_the_field() -> None:
     data = copy.deepcopy(BASES["RMN"])
     data[0]["payload"]["CommonBlock"]["S1"]["senderTimestamp"] = "2026-02-30T18:05:12+00:00"
     with pytest.raises(EnvelopeError) as caught:
-        assert parse_body(json.dumps(data)), "a base parses to its envelopes"
+        parse_body(json.dumps(data))
     assert caught.value.path == f"{COMMON}.S1.senderTimestamp"
     assert caught.value.rule.startswith(
         "datetime '2026-02-30T18:05:12+00:00': not a real date and time"

@@ -299,7 +299,7 @@ def test_broken_field_rule_names_path_and_rule(base: str, edit: Edit, path: str,
     data = copy.deepcopy(BASES[base])
     edit(data[0]["payload"])
     with pytest.raises(EnvelopeError) as caught:
-        assert parse_body(json.dumps(data)), "a base parses to its envelopes"
+        parse_body(json.dumps(data))
     assert (caught.value.path, caught.value.rule) == (path, rule)
 
 
