@@ -101,7 +101,8 @@ def targets() -> dict[str, list[str]]:
             args += ["--scenario", str(scenario.relative_to(ROOT))]
         runs[f"market run --faults {rel}"] = args
     for script in sorted(ROOT.glob("examples/**/*.py")):
-        if script.name.startswith("_") or script.parent.name in ("byo", "learner"):
+        modules = ("byo", "learner", "own_participant")  # participants to import, not scripts
+        if script.name.startswith("_") or script.parent.name in modules:
             continue
         rel = str(script.relative_to(ROOT))
         runs[f"python {rel}"] = [rel]
