@@ -38,6 +38,7 @@ def test_the_json_has_the_documented_keys() -> None:
         assert level["completed"] == level["concurrent"] * level["runs"]
 
 
+@pytest.mark.slow
 def test_the_command_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
     """``market bench --json --levels 1`` exits 0 and prints one level."""
     assert main(["bench", "--json", "--levels", "1"]) == 0
@@ -54,6 +55,7 @@ def test_bad_levels_are_usage_errors(levels: str, capsys: pytest.CaptureFixture[
     assert "--levels" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_the_command_benches_a_market_with_the_users_participant(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

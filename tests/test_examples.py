@@ -26,6 +26,7 @@ def _run_twice(script: Path) -> list[subprocess.CompletedProcess[str]]:
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
+@pytest.mark.slow
 def test_example_runs_and_succeeds(script: Path) -> None:
     """The script exits 0 and prints the same output twice (fixed seed)."""
     runs = _run_twice(script)
@@ -41,6 +42,7 @@ def test_there_are_at_least_five_fault_experiments() -> None:
 
 
 @pytest.mark.parametrize("script", FAULT_EXPERIMENTS, ids=lambda p: p.name)
+@pytest.mark.slow
 def test_fault_experiment_holds_and_prints_a_portable_report(script: Path) -> None:
     """The experiment's hypothesis holds (exit 0); its report is identical twice, path-free."""
     runs = _run_twice(script)

@@ -178,6 +178,7 @@ def test_the_dip_outage_profile_plans_a_72_hour_outage_from_the_second_working_d
     )
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_gb_journal_digest() -> None:
     """Determinism: a GB market run twice with one seed writes byte-identical journals."""
 

@@ -91,6 +91,7 @@ def test_guide_has_its_chapters() -> None:
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.slow
 def test_chapter_shows_the_real_output(chapter: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every command of the chapter prints exactly what the chapter shows."""
     monkeypatch.setenv("COLUMNS", "100")

@@ -14,6 +14,7 @@ from market.cli.run_load import REPORT_KEYS
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
+@pytest.mark.slow
 def test_a_bau_profile_run_writes_a_report_with_the_documented_keys(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

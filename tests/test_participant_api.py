@@ -194,6 +194,7 @@ def _mypy(tmp_path: Path, *, date_value: str, reference: str) -> tuple[str, int]
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 def test_mypy_checks_the_data_items_of_send_flow(tmp_path: Path) -> None:
     """mypy passes a correct send_flow, and reports a misspelt item and a wrongly typed one."""
     good, status = _mypy(

@@ -185,6 +185,7 @@ def test_d11_consumption_after_the_regime_end_is_rejected_ecs1001() -> None:
     assert result.verdict.ok
 
 
+@pytest.mark.slow
 def test_the_thousand_mpan_scenario_of_every_variant_and_decision_runs_clean() -> None:
     """The shipped all-decisions scenario (1,000 MPANs) ends with every MPAN on an allowed path."""
     spec = load_scenario(SCENARIOS / "all-decisions.toml")

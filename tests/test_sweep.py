@@ -126,6 +126,7 @@ def swept_failure() -> _SweptFailure:
     return _SweptFailure(target=target, outcomes=outcomes, shrunk=shrunk, progress=tuple(progress))
 
 
+@pytest.mark.slow
 def test_the_sweep_finds_failing_seeds_and_shrinks_to_the_duplicate_fault(
     swept_failure: _SweptFailure,
 ) -> None:

@@ -63,6 +63,7 @@ def _browse(
     )
 
 
+@pytest.mark.slow
 def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     """Chromium shows the report: lanes and arrows are in its DOM; the screenshot is not blank."""
     chromium = _chromium()
