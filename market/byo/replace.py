@@ -36,7 +36,16 @@ def parse_replacement(text: str) -> tuple[str, str]:
 
 def _build(cls: type, built_in: Participant) -> Participant:
     replacing = getattr(cls, "replacing", None)
-    made: Any = replacing(built_in) if callable(replacing) else cls(built_in.identity)
+    try:
+        made: Any = replacing(built_in) if callable(replacing) else cls(built_in.identity)
+    except Exception as error:  # the user's constructor: say what failed, in one line
+        how = "replacing(built_in)" if callable(replacing) else "YourClass(identity)"
+        said = f"{type(error).__name__}: {error}".splitlines()[0]
+        raise ScenarioError(
+            f"{cls.__qualname__} replacing {built_in.participant_id}: {how} raised {said}; "
+            "a class that needs more than its identity defines "
+            "replacing(cls, built_in) to build itself from the built-in participant"
+        ) from error
     if not isinstance(made, Participant):
         raise ScenarioError(
             f"{cls.__module__}.{cls.__qualname__} is not a market.participant.Participant; "
@@ -50,9 +59,26 @@ def _build(cls: type, built_in: Participant) -> Participant:
     return made
 
 
+def _check_role(cls: type, built_in: Participant, played: Mapping[type, set[str]]) -> None:
+    """A subclass of a built-in participant may only replace a participant of that one's role."""
+    role = built_in.identity.role.value
+    for base in cls.__mro__:
+        if base in played:
+            if role not in played[base]:
+                raise ScenarioError(
+                    f"{cls.__qualname__} cannot replace {built_in.participant_id}: it is a "
+                    f"{base.__qualname__}, which plays {', '.join(sorted(played[base]))}, "
+                    f"and {built_in.participant_id} is a {role}"
+                )
+            return
+
+
 def replace_participants(setup: MarketSetup, replacements: Mapping[str, type]) -> MarketSetup:
     """``setup`` with each target (participant id or role code) played by the given class."""
     participants: list[Participant] = list(setup.participants)
+    played: dict[type, set[str]] = {}
+    for participant in participants:
+        played.setdefault(type(participant), set()).add(participant.identity.role.value)
     for target, cls in replacements.items():
         matched = [
             index
@@ -66,6 +92,7 @@ def replace_participants(setup: MarketSetup, replacements: Mapping[str, type]) -
                 f"ids: {', '.join(known)}"
             )
         for index in matched:
+            _check_role(cls, participants[index], played)
             participants[index] = _build(cls, participants[index])
     return attrs.evolve(setup, participants=participants)
 

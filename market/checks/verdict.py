@@ -8,6 +8,7 @@ import attrs
 
 from market.checks.conformance import MpanConformance, check_conformance, format_conformance
 from market.checks.conservation import ConservationViolation, check_conservation
+from market.checks.crashes import Crash, check_crashes
 from market.checks.facts import Event
 from market.checks.invariants import (
     InvariantViolation,
@@ -36,8 +37,9 @@ class Verdict:
 
     ``ok`` is false when any MPAN is stuck, misses a required step, shows an
     unexpected step or a step out of order, or when a liveness or invariant
-    rule is broken, or when a routed DIP publication never reached a recipient
-    (conservation). Open disputes are reported but do not make it false.
+    rule is broken, when a routed DIP publication never reached a recipient
+    (conservation), or when a participant crashed and nobody restarted it
+    (``crashes``). Open disputes are reported but do not make it false.
     """
 
     ok: bool
@@ -47,6 +49,7 @@ class Verdict:
     conservation: tuple[ConservationViolation, ...]
     open_disputes: tuple[OpenDispute, ...]
     path_counts: tuple[PathCount, ...]
+    crashes: tuple[Crash, ...] = ()
 
     @property
     def completed(self) -> int:
@@ -60,9 +63,10 @@ class Verdict:
 
     @property
     def problems(self) -> int:
-        """Non-conforming MPANs plus broken liveness, invariant and conservation rules."""
+        """Non-conforming MPANs, broken liveness, invariant and conservation rules, crashes."""
         failing = sum(not report.conforms for report in self.conformance)
-        return failing + len(self.liveness) + len(self.invariants) + len(self.conservation)
+        rules = len(self.liveness) + len(self.invariants) + len(self.conservation)
+        return failing + rules + len(self.crashes)
 
 
 def check_journal(
@@ -78,6 +82,7 @@ def check_journal(
     liveness = check_liveness(events, working_days=liveness_working_days, calendar=calendar)
     invariants = check_invariants(events)
     conservation = check_conservation(events)
+    crashes = check_crashes(events)
     counts = [
         PathCount(
             path=path,
@@ -91,19 +96,38 @@ def check_journal(
         ok=all(report.conforms for report in conformance)
         and not liveness
         and not invariants
-        and not conservation,
+        and not conservation
+        and not crashes,
         conformance=conformance,
         liveness=liveness,
         invariants=invariants,
         conservation=conservation,
         open_disputes=open_disputes(events),
         path_counts=tuple(counts),
+        crashes=crashes,
     )
+
+
+def _unfinished(verdict: Verdict) -> str:
+    unfinished = [report.mpan for report in verdict.conformance if not report.completed]
+    if not unfinished:
+        return "crash: every MPAN had finished"
+    more = f" and {len(unfinished) - 10} more" if len(unfinished) > 10 else ""
+    return f"crash: left {len(unfinished)} MPANs unfinished: {', '.join(unfinished[:10])}{more}"
 
 
 def format_verdict(verdict: Verdict) -> list[str]:
     """Console lines: one summary line per path, then each problem, open disputes, the verdict."""
-    lines = [
+    lines = [f"crash: {crash.describe()}" for crash in verdict.crashes]
+    if verdict.crashes:
+        unfinished = [report.mpan for report in verdict.conformance if not report.completed]
+        shown = ", ".join(unfinished[:10]) + (
+            f" and {len(unfinished) - 10} more" * (len(unfinished) > 10)
+        )
+        lines.append(
+            f"crash: left {len(unfinished)} MPANs unfinished{': ' * bool(unfinished)}{shown}"
+        )
+    lines += [
         f"{count.path or 'undecided'}: {count.completed} completed, {count.stuck} stuck"
         for count in verdict.path_counts
     ]

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from market.byo.replace import describe_replacements, parse_replacement, replace_participants
-from market.cli.common import EXIT_OK, UsageError, load_object
+from market.cli.common import EXIT_OK, UsageError, load_object, load_participant_class
 from market.cli.run import MARKET_BUILDER
 from market.kernel.exceptions import ScenarioError
 from market.process.scenario import MarketSetup
@@ -83,7 +83,9 @@ def _own_builder(
         return builder
     try:
         references = dict(parse_replacement(text) for text in texts)
-        classes = {target: load_object(reference) for target, reference in references.items()}
+        classes = {
+            target: load_participant_class(reference) for target, reference in references.items()
+        }
         sample = builder(ScenarioSpec(seed=1, mpans=1))
         replaced = replace_participants(sample, classes)
     except ScenarioError as error:

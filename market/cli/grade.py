@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from market.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_object
+from market.cli.common import EXIT_FAILED, EXIT_OK, load_object, load_participant_class
 from market.cli.run import MARKET_BUILDER
-from market.participant import Participant
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import ScenarioSpec
 from market.tools.grading import DATA_COLLECTOR, SCENARIOS, format_grade, grade
@@ -46,39 +42,6 @@ def add_parser(commands: Any) -> None:
         choices=[scenario.name for scenario in SCENARIOS],
         help="grade only this scenario (repeatable; default all)",
     )
-
-
-def load_participant_class(reference: str) -> type[Participant]:
-    """The class ``reference`` names: ``package.module:Class`` or ``path/to/file.py:Class``.
-
-    Like ``python -m``, the current folder is importable, so a learner's module
-    next to where they run the command is found.
-    """
-    module_part, _, name = reference.rpartition(":")
-    if not module_part or not name:
-        raise UsageError(f"{reference!r}: write it as package.module:Class or file.py:Class")
-    if module_part.endswith(".py"):
-        path = Path(module_part)
-        if not path.is_file():
-            raise UsageError(f"{reference!r}: there is no file {path}")
-        spec = importlib.util.spec_from_file_location(f"learner_{path.stem}", path)
-        if spec is None or spec.loader is None:
-            raise UsageError(f"{reference!r}: cannot load {path} as a Python module")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        found = getattr(module, name, None)
-        if found is None:
-            raise UsageError(f"{reference!r}: {path} has no {name}")
-    else:
-        if "" not in sys.path and str(Path.cwd()) not in sys.path:
-            sys.path.insert(0, str(Path.cwd()))
-        found = load_object(reference)
-    if not (isinstance(found, type) and issubclass(found, Participant)):
-        raise UsageError(
-            f"{reference!r} is not a participant class: subclass market.participant.Participant"
-        )
-    return found
 
 
 def grade_command(args: argparse.Namespace) -> int:

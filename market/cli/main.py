@@ -23,6 +23,7 @@ from market.cli import (
     validate,
 )
 from market.cli.common import EXIT_FAILED, EXIT_USAGE, UsageError
+from market.kernel.exceptions import ScenarioError
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": run.run,
@@ -65,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
-    except UsageError as error:
+    except (UsageError, ScenarioError) as error:  # bad input, wherever it was found
         print(f"market {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

@@ -20,15 +20,16 @@ from market.cli.common import (
     EXIT_OK,
     UsageError,
     load_object,
+    load_participant_class,
     positive_int,
     whole_number,
 )
 from market.faults import WindowAnchor, load_fault_plan
-from market.kernel.exceptions import ScenarioError
+from market.kernel.exceptions import ParticipantCrashedError, ScenarioError
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import VARIANT_MIXES, ScenarioSpec, load_scenario
-from market.runtime.simulation import RunResult, Simulation
+from market.runtime.simulation import RunResult, Simulation, partial_result
 from market.teaching import QuitRequestedError
 from market.teaching.narration import Narrator, configure_logging
 
@@ -181,7 +182,7 @@ def with_own_participants(setup: MarketSetup, references: Mapping[str, str]) -> 
         return setup
     try:
         replaced = replace_participants(
-            setup, {target: load_object(ref) for target, ref in references.items()}
+            setup, {target: load_participant_class(ref) for target, ref in references.items()}
         )
     except ScenarioError as error:
         raise UsageError(str(error)) from error
@@ -220,6 +221,8 @@ def run(args: argparse.Namespace) -> int:
         result = simulation.run_sync()
     except QuitRequestedError as request:
         return run_teaching.stopped(request)
+    except ParticipantCrashedError as crash:
+        result = partial_result(crash)  # a finding: journal and verdict as for any run
     if args.journal is not None:
         write_journal(result, args.journal)
     run_teaching.write_run_report(result, spec, args)

@@ -28,7 +28,7 @@ from market.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_object, pos
 from market.cli.load_progress import LoadProgress, expected_deliveries
 from market.cli.load_tables import print_load_report
 from market.faults import WindowAnchor, load_fault_plan
-from market.kernel.exceptions import ScenarioError
+from market.kernel.exceptions import ParticipantCrashedError, ScenarioError
 from market.kernel.local_time import settlement_date_of
 from market.kernel.resources import peak_rss_mb
 from market.kernel.settlement_calendar import SettlementCalendar
@@ -36,7 +36,7 @@ from market.load.profiles import PROFILES, load_profile
 from market.load.spec import LoadSpec
 from market.load.statistics import LoadReport, measure_load
 from market.process.scenario import MarketSetup
-from market.runtime.simulation import RunResult, Simulation
+from market.runtime.simulation import RunResult, Simulation, partial_result
 
 #: ``module:function`` turning a LoadSpec into a MarketSetup.
 GB_MARKET_BUILDER: Final = "actors.markets.gb:build_gb_market"
@@ -178,7 +178,10 @@ def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) 
     simulation = Simulation(setup, on_batch=progress.on_batch)
     progress.watch(simulation.broker.clock)
     with progress:
-        result = simulation.run_sync()
+        try:
+            result = simulation.run_sync()
+        except ParticipantCrashedError as crash:
+            result = partial_result(crash)  # a finding: measured and judged as far as it got
     finished = time.perf_counter()
     report = measure_load(
         result.journal.events,

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from market.checks import Verdict, check_journal
+from market.checks import Verdict
 from market.cli.common import load_object
 from market.cli.run import MARKET_BUILDER, window_anchor
 from market.experiments.report import (
@@ -45,7 +45,7 @@ from market.faults import FaultPlan, load_fault_plan
 from market.kernel.exceptions import ParticipantCrashedError
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import VARIANT_MIXES, ScenarioSpec, load_scenario
-from market.runtime.simulation import Simulation, journal_dicts
+from market.runtime.simulation import Simulation, journal_dicts, partial_result
 
 #: The report's names are re-exported so that an experiment script needs one import.
 __all__ = [
@@ -146,14 +146,11 @@ def run_market(setup: MarketSetup) -> MarketRun:
     simulation = Simulation(setup)
     try:
         result = simulation.run_sync()
-    except ParticipantCrashedError:
-        verdict = None  # the crash is journalled; the checks below judge what happened before it
-    else:
-        verdict = result.verdict
+    except ParticipantCrashedError as crash:
+        result = partial_result(crash)  # judged as far as it got; the verdict names the crash
     events = tuple(journal_dicts(simulation.journal))
     mpans = tuple(setup.switching_mpans)
-    if verdict is None:
-        verdict = check_journal(events, mpans=mpans, calendar=simulation.calendar)
+    verdict = result.verdict
     return MarketRun(
         events=events,
         digest=simulation.journal.digest(),

@@ -51,9 +51,14 @@ class ParticipantCrashedError(MarketError, RuntimeError):
     """A participant's handler raised; the run stopped because no restart policy covers it.
 
     ``participant`` is the id of the participant that crashed; the original
-    exception is chained as ``__cause__``.
+    exception is chained as ``__cause__``. Raised by
+    :meth:`market.runtime.simulation.Simulation.run`, it also carries the run
+    so far, judged (``result``; read it with
+    :func:`market.runtime.simulation.partial_result`): the journal up to the
+    crash and a verdict that names the crash and the MPANs left unfinished.
     """
 
     def __init__(self, participant: str, message: str) -> None:
         super().__init__(f"participant {participant} crashed while handling {message}")
         self.participant = participant
+        self.result: object = None

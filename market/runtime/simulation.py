@@ -18,6 +18,7 @@ from market.checks.progress import MpanOutcome, mpan_outcomes
 from market.faults import FaultInjector
 from market.kernel.broker import Broker
 from market.kernel.directory import Directory
+from market.kernel.exceptions import ParticipantCrashedError
 from market.kernel.ids import Role
 from market.kernel.journal import Journal, JournalEvent, event_to_dict, event_views
 from market.kernel.queue import VirtualClock
@@ -118,7 +119,14 @@ class Simulation:
 
     async def run(self) -> RunResult:
         """Run until nothing is left to deliver (or the setup's ``until``), then judge each MPAN."""
-        statistics = await self.runtime.run(until=self.setup.until)
+        try:
+            statistics = await self.runtime.run(until=self.setup.until)
+        except ParticipantCrashedError as crash:
+            crash.result = self._judge(self.runtime.statistics())
+            raise
+        return self._judge(statistics)
+
+    def _judge(self, statistics: RunStatistics) -> RunResult:
         with fewer_gc_passes():
             records = event_views(self.journal, render_payload_lazily)
             mpans = self.setup.switching_mpans
@@ -132,6 +140,17 @@ class Simulation:
     def run_sync(self) -> RunResult:
         """:meth:`run` under ``trio.run``, for scripts that are not async themselves."""
         return trio.run(self.run)
+
+
+def partial_result(crash: ParticipantCrashedError) -> RunResult:
+    """The judged run up to ``crash`` (raised by :meth:`Simulation.run`).
+
+    Its journal ends at the crash and its verdict fails, naming the crash and
+    every MPAN left unfinished. Raises ``ValueError`` for a crash raised elsewhere.
+    """
+    if not isinstance(crash.result, RunResult):
+        raise ValueError(f"{crash}: not raised by Simulation.run, so no run to report")
+    return crash.result
 
 
 def journal_dicts(journal: Journal) -> list[dict[str, Any]]:

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from actors.markets.default import build_market
-from market.cli.common import UsageError
-from market.cli.grade import load_participant_class
+from market.cli.common import UsageError, load_participant_class
 from market.cli.main import main
 from market.kernel.ids import Role
 from market.messages.dtn import D0011, D0155, Address
