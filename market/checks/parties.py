@@ -6,9 +6,10 @@ checks infer roles from what the journal does say, most certain first:
 1. a delivered D-flow's header names the sender's and the recipient's role;
 2. a delivered publication's envelope names its submitter's role
    (``S1.senderRoleID``), and the DIP's ``accepted`` event names the submitter;
-3. a step whose actor (or whose recipient, off the DIP) has one possible role
-   pins the sender (or recipient) of its observed events: the broker stamped
-   the step from their real roles;
+3. a message (network and interface or flow) that only one role sends (or,
+   off the DIP, only one role receives) in the process model pins the sender
+   (or recipient) of its delivered or accepted events — a CSS
+   ``RegistrationRequest`` comes from a supplier and goes to the CSS;
 4. the DIP's ``routed`` event lists each publication's recipients by role
    (``Primary:[MSS:…];Always:[EES:…]``): a participant can only hold a role
    listed on every publication it received, and once all recipients of a
@@ -43,18 +44,22 @@ _NOT_PARTICIPANTS: Final = frozenset({None, "DIP", "customer"})
 _ROUTED_ROLE = re.compile(r"([A-Z]+):[0-9A-Za-z]+")
 
 
-def _roles_by_step() -> tuple[dict[str, set[Role]], dict[str, set[Role]]]:
-    senders: dict[str, set[Role]] = {}
-    recipients: dict[str, set[Role]] = {}
+_MessageKey = tuple[str, str]
+
+
+def _roles_by_message() -> tuple[dict[_MessageKey, set[Role]], dict[_MessageKey, set[Role]]]:
+    senders: dict[_MessageKey, set[Role]] = {}
+    recipients: dict[_MessageKey, set[Role]] = {}
     for steps in PATH_STEPS.values():
         for step in steps:
-            senders.setdefault(step.step_id, set()).update(step.actor_roles)
-            if step.network != DIP:
-                recipients.setdefault(step.step_id, set()).update(step.recipients)
+            for message in step.messages:
+                senders.setdefault((step.network, message), set()).update(step.actor_roles)
+                if step.network != DIP:
+                    recipients.setdefault((step.network, message), set()).update(step.recipients)
     return senders, recipients
 
 
-_STEP_SENDERS, _STEP_RECIPIENTS = _roles_by_step()
+_MESSAGE_SENDERS, _MESSAGE_RECIPIENTS = _roles_by_message()
 
 
 def _role(value: object) -> Role | None:
@@ -64,7 +69,7 @@ def _role(value: object) -> Role | None:
 _ROLE_CODES: Final = frozenset(Role)
 
 
-def _publication(event: Event) -> tuple[object, ...]:
+def publication_key(event: Event) -> tuple[object, ...]:
     """Which DIP publication an accepted, routed or delivered event belongs to.
 
     The correlation id alone is not enough: an answer (IF-014) may carry the
@@ -91,7 +96,9 @@ def _certain_roles(events: list[Event]) -> dict[str, Role]:
             known[cast(str, participant)] = role
 
     submitters = {
-        _publication(e): e.get("recipient") for e in events if e.get("kind") == EventKind.ACCEPTED
+        publication_key(e): e.get("recipient")
+        for e in events
+        if e.get("kind") == EventKind.ACCEPTED
     }
     for event in events:
         # A message is only read when it could teach something new (``learn`` keeps the
@@ -102,27 +109,21 @@ def _certain_roles(events: list[Event]) -> dict[str, Role]:
             if isinstance(flow, Mapping):
                 learn(sender, _role((flow.get("from") or {}).get("role")))
                 learn(recipient, _role((flow.get("to") or {}).get("role")))
-        submitter = submitters.get(_publication(event))
+        submitter = submitters.get(publication_key(event))
         if unknown(submitter):
             envelope = event.get("envelope")
             if isinstance(envelope, Mapping):
                 sender_role = envelope.get("CommonBlock", {}).get("S1", {}).get("senderRoleID")
                 learn(submitter, _role(sender_role))
-        step = observed_step(event)
-        if step is None:
+        kind = event.get("kind")
+        if kind not in (EventKind.ACCEPTED, EventKind.DELIVERED):
             continue
-        actor = (
-            event.get("recipient")
-            if event.get("kind") == EventKind.ACCEPTED
-            else event.get("sender")
-        )
-        if len(senders := _STEP_SENDERS.get(step, set())) == 1:
+        key = (str(event.get("network")), str(event.get("message")))
+        actor = event.get("recipient") if kind == EventKind.ACCEPTED else sender
+        if len(senders := _MESSAGE_SENDERS.get(key, set())) == 1:
             learn(actor, next(iter(senders)))
-        if (
-            event.get("kind") == EventKind.DELIVERED
-            and len(to := _STEP_RECIPIENTS.get(step, set())) == 1
-        ):
-            learn(event.get("recipient"), next(iter(to)))
+        if kind == EventKind.DELIVERED and len(to := _MESSAGE_RECIPIENTS.get(key, set())) == 1:
+            learn(recipient, next(iter(to)))
     return known
 
 
@@ -131,7 +132,7 @@ def participant_roles(events: Iterable[Event]) -> dict[str, Role]:
     events = list(events)
     known = _certain_roles(events)
     routed = {
-        _publication(e): [
+        publication_key(e): [
             Role(r)
             for r in _ROUTED_ROLE.findall(str((e.get("detail") or {}).get("routing", "")))
             if _role(r)
@@ -145,11 +146,11 @@ def participant_roles(events: Iterable[Event]) -> dict[str, Role]:
         if (
             event.get("kind") == EventKind.DELIVERED
             and str(event.get("message", "")).startswith("PUB-")
-            and _publication(event) in routed
+            and publication_key(event) in routed
             and isinstance(recipient, str)
             and recipient not in _NOT_PARTICIPANTS
         ):
-            publications.setdefault(_publication(event), set()).add(recipient)
+            publications.setdefault(publication_key(event), set()).add(recipient)
     candidates: dict[str, set[Role]] = {}
     for correlation, recipients in publications.items():
         for recipient in recipients:

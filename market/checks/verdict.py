@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from market.checks.classification import restamp
 from market.checks.conformance import MpanConformance, check_conformance, format_conformance
 from market.checks.conservation import ConservationViolation, check_conservation
 from market.checks.crashes import Crash, check_crashes
@@ -76,8 +77,12 @@ def check_journal(
     liveness_working_days: int = DEFAULT_WORKING_DAYS,
     calendar: SettlementCalendar | None = None,
 ) -> Verdict:
-    """Run every check on ``events`` (journal lines as dicts); ``mpans`` must all appear."""
-    events = list(events)
+    """Run every check on ``events`` (journal lines as dicts); ``mpans`` must all appear.
+
+    Each event's step is the checker's own (:func:`~market.checks.classification.restamp`),
+    never the ``step`` the journal carries.
+    """
+    events = restamp(events)
     conformance = check_conformance(events, mpans)
     liveness = check_liveness(events, working_days=liveness_working_days, calendar=calendar)
     invariants = check_invariants(events)

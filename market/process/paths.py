@@ -76,6 +76,9 @@ def _check_tables() -> None:
             unknown = [before for before in step.after if before not in ids]
             if unknown:
                 raise ProcessModelError(f"{path} {step.step_id}: after names unknown {unknown}")
+            for bound in (step.earliest, step.latest):
+                if bound is not None and bound.anchor not in ("SSD", *ids):
+                    raise ProcessModelError(f"{path} {step.step_id}: timing names {bound.anchor}")
         for terminal in TERMINAL_STEPS[path]:
             if terminal not in ids or not _PATH_INDEX[path][terminal].required:
                 raise ProcessModelError(f"{path}: terminal step {terminal} is not a required step")

@@ -8,6 +8,7 @@ as it goes, so a broken table fails at import.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Final
 
@@ -22,6 +23,39 @@ SUP_OUT: Final = "SUP(out)"
 OLD_NHHMOA: Final = "NHHMOA(old)"
 OLD_NHHDC: Final = "NHHDC(old)"
 _PARTY_ROLES: Final = {SUP_IN: "SUP", SUP_OUT: "SUP", OLD_NHHMOA: "NHHMOA", OLD_NHHDC: "NHHDC"}
+
+
+_DEADLINE = re.compile(
+    r"(?P<anchor>SSD|[A-Z][0-9]+[a-z]*)(?:(?P<sign>[+-])(?P<n>[0-9]+)(?P<unit>wd|d))?"
+)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Deadline:
+    """A timing rule's bound: ``days`` (working days if ``working``) after ``anchor``.
+
+    ``anchor`` is ``"SSD"`` (the MPAN's supply start date) or a step id of the
+    same path (the settlement date that step was performed on). Read from a
+    table flag such as ``by=SSD-1d``, ``by=T3+5wd`` or ``from=SSD``.
+    """
+
+    anchor: str
+    days: int = 0
+    working: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Deadline:
+        """``SSD``, ``SSD-1d``, ``T3+5wd`` → a deadline; anything else raises ProcessModelError."""
+        found = _DEADLINE.fullmatch(text)
+        if found is None:
+            raise ProcessModelError(f"timing bound {text!r}: write ANCHOR[+N|-N][d|wd]")
+        days = int(found["n"] or 0) * (-1 if found["sign"] == "-" else 1)
+        return cls(anchor=found["anchor"], days=days, working=found["unit"] == "wd")
+
+    def __str__(self) -> str:
+        if not self.days:
+            return self.anchor
+        return f"{self.anchor}{self.days:+d}{'wd' if self.working else 'd'}"
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -53,6 +87,12 @@ class Step:
     also_by: tuple[Role, ...] = ()
     publication: str | None = None
     answers: str | None = None
+    recipient_parties: tuple[str, ...] = attrs.field(
+        default=attrs.Factory(lambda step: tuple(map(str, step.recipients)), takes_self=True)
+    )
+    earliest: Deadline | None = None
+    latest: Deadline | None = None
+    once: bool = False
 
     @property
     def actor_roles(self) -> tuple[Role, ...]:
@@ -83,6 +123,10 @@ def _parse_text(text: str) -> dict[str, tuple[str, str]]:
 _TEXT: Final = _parse_text(STEP_TEXT)
 
 
+def _role_of(party: str, roles: Mapping[str, str]) -> Role:
+    return Role(_PARTY_ROLES.get(party, roles.get(party, party)))
+
+
 def parse_steps(*tables: str, roles: Mapping[str, str] = NHH_ROLES) -> tuple[Step, ...]:
     """Steps from table rows; an unknown role or step text raises here, at import."""
     steps = []
@@ -104,7 +148,21 @@ def parse_steps(*tables: str, roles: Mapping[str, str] = NHH_ROLES) -> tuple[Ste
                 message=message,
                 publication=publication[0] if publication else None,
                 event_code=event[0] if event else None,
-                recipients=tuple(Role(roles.get(role, role)) for role in to.split()),
+                recipients=tuple(
+                    dict.fromkeys(
+                        _role_of(party, roles) for token in to.split() for party in token.split(",")
+                    )
+                ),
+                recipient_parties=tuple(
+                    ",".join(
+                        party if party in _PARTY_ROLES else roles.get(party, party)
+                        for party in token.split(",")
+                    )
+                    for token in to.split()
+                ),
+                earliest=Deadline.parse(flag_words["from"]) if "from" in flag_words else None,
+                latest=Deadline.parse(flag_words["by"]) if "by" in flag_words else None,
+                once="once" in flag_words,
                 after=tuple(after.split()),
                 required="opt" not in flag_words,
                 answers=flag_words.get("answers"),

@@ -95,71 +95,74 @@ B36m | from the SSD                  | Registration Service makes the MS appoint
 # Step rows: ``id | by | network message[/publication] [event code] | to | after | flags``.
 # ``by`` is the performing party, then ``/`` and roles that may perform it instead;
 # DC, MOP, DA, MS and DS stand for the variant's legacy agents and outgoing services.
-# Flags: ``opt`` (optional), ``answers=<id>``.
+# ``to`` lists who must receive it, each one: a role or a part (``SUP(in)``), ``A,B`` for either.
+# Flags: ``opt`` (optional), ``answers=<id>``, ``once`` (sent once to each recipient), and the
+# timing rule ``from=<bound>`` / ``by=<bound>``: ``SSD`` or a step id of the path, then
+# ``+N``/``-N`` days (``d``) or England & Wales working days (``wd``), on the settlement date.
 START: Final = """
-C1   | SUP(in)     | CSS RegistrationRequest              | CSS              |
-C2   | CSS         | CSS LossNotification                 | SUP              | C1
+C1   | SUP(in)     | CSS RegistrationRequest              | CSS              |          | from=SSD-28d once
+C2   | CSS         | CSS LossNotification                 | SUP(out)         | C1       |
 """
 OBJECTED: Final = """
 C3   | SUP(out)    | CSS Objection                        | CSS              | C2
-D3   | CSS         | CSS RegistrationObjected             | SUP              | C3
+D3   | CSS         | CSS RegistrationObjected             | SUP(in)          | C3       |
 """
 SECURED: Final = """
 C4   | CSS         | CSS SecuredActive                    | REGS             | C2
-C4a  | CSS         | CSS SecuredActive                    | SUP              | C2       | opt
+C4a  | CSS         | CSS SecuredActive                    | SUP(out)         | C2       | opt
 """
 CONFIRMED: Final = """
-C6   | REGS        | DTN D0217                            | SUP              | C4
-C6a  | REGS        | DTN D0311                            | SUP              | C4       | opt
+C6   | REGS        | DTN D0217                            | SUP(in)          | C4       | once
+C6a  | REGS        | DTN D0311                            | SUP(in)          | C4       | opt
 """
 NOTIFIED: Final = """
-C7   | REGS        | DIP IF-003 [ReverseMigNotification]  |                  | C4
-C8   | REGS        | DIP PUB-003 [ReverseMigNotification] | MDS LDSO SUP EES | C7
+C7   | REGS        | DIP IF-003 [ReverseMigNotification]  |                  | C4       | by=SSD-1d once
+C8   | REGS        | DIP PUB-003 [ReverseMigNotification] | MDS LDSO SUP(out) EES | C7       |
 """
 APPOINTED: Final = """
-C9   | SUP(in)     | DTN D0155                            | DC MOP           | C6
-C9a  | SUP(in)     | DTN D0153                            | DA               | C6
-C10  | DC/MOP/DA   | DTN D0011                            | SUP              | C9
-C10r | DC/MOP/DA   | DTN D0261                            | SUP              | C9       | opt
+C9   | SUP(in)     | DTN D0155                            | DC MOP           | C6       | by=SSD-1d
+C9a  | SUP(in)     | DTN D0153                            | DA               | C6       | by=SSD-1d
+C10  | DC/MOP/DA   | DTN D0011                            | SUP(in)          | C9       |
+C10r | DC/MOP/DA   | DTN D0261                            | SUP(in)          | C9       | opt
 C11  | SUP(in)     | DTN D0148                            | DC MOP DA        | C10
 C11a | SUP(in)     | DTN D0302                            | DC MOP           | C10      | opt
-C12  | SUP(in)     | DTN D0205                            | REGS             | C10
-C13  | REGS        | DTN D0209                            | DA               | C12
+C12  | SUP(in)     | DTN D0205                            | REGS             | C10      | by=SSD once
+C13  | REGS        | DTN D0209                            | DA               | C12      | once
 """
 DEAPPOINTED: Final = """
-C14  | REGS        | DIP IF-003/PUB-003 [MSDeAppRM]       | MS               | C7
-C15  | REGS        | DIP IF-003/PUB-003 [DSDeAppRM]       | DS               | C7
+C14  | REGS        | DIP IF-003/PUB-003 [MSDeAppRM]       | MS               | C7       | once
+C15  | REGS        | DIP IF-003/PUB-003 [DSDeAppRM]       | DS               | C7       | once
 D10  | SUP(out)    | DIP IF-025/PUB-025                   | REGS             | C8       | opt
-D10r | REGS        | DIP IF-026/PUB-026                   | SUP              | D10      | opt
+D10r | REGS        | DIP IF-026/PUB-026                   | SUP(out)         | D10      | opt
 """
 RM_T: Final = """
 T1   | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS              | C15      | opt
 D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | SDS          | T1       | opt
 T2q  | NHHDC       | DTN D0170                            | SDS              | C9       | opt
-T2   | SDS         | DTN D0010                            | NHHDC            | C15      | opt
+T2   | SDS         | DTN D0010                            | NHHDC            | C15      | opt by=SSD+5wd
 T3q  | NHHMOA      | DTN D0170                            | MSS              | C9       | opt
 T3   | MSS         | DTN D0150                            | NHHMOA           | C14
 T3a  | MSS         | DTN D0149                            | NHHMOA           | C14      | opt
-T4   | NHHMOA      | DTN D0150                            | NHHDC SUP LDSO   | T3
-T4a  | NHHMOA      | DTN D0149                            | NHHDC SUP        | T3a      | opt
-T5   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | opt
-T6   | NHHDC       | DTN D0086                            | SUP              | T4
+T4   | NHHMOA      | DTN D0150                            | NHHDC SUP(in) LDSO | T3       | by=T3+5wd
+T4a  | NHHMOA      | DTN D0149                            | NHHDC SUP(in)    | T3a      | opt
+T5   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | opt from=SSD-5wd by=SSD+5wd
+T6   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | T4       | by=SSD+5wd
 T7   | NHHDC       | DTN D0019                            | NHHDA            | T6
-T8   | SUP(out)    | DTN D0300                            | SUP              | T6       | opt
-T8r  | SUP(in)     | DTN D0300                            | SUP        | T8       | opt answers=T8
+T8   | SUP(out)    | DTN D0300                            | SUP(in)          | T6       | opt by=SSD+365d
+T8r  | SUP(in)     | DTN D0300                            | SUP(out)         | T8       | opt answers=T8
 """
 RM_A: Final = """
 A1   | ADS         | DIP IF-021/PUB-021 [ActivePower]     | MDS              | C15      | opt
 D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | ADS          | A1       | opt
 A2q  | HHDC        | DTN D0170                            | ADS              | C9       | opt
-A2   | ADS         | DTN D0010                            | HHDC             | C15
+A2   | ADS         | DTN D0010                            | HHDC             | C15      | by=SSD+5wd
 A3q  | HHMOA       | DTN D0170                            | MSA              | C9       | opt
 A3   | MSA         | DTN D0268                            | HHMOA            | C14
-A4   | HHMOA       | DTN D0268                            | HHDC SUP LDSO    | A3
-A5   | HHDC        | DTN D0036                            | HHDA             | A2 A4
-A5a  | HHDC        | DTN D0275                            | SUP              | A2 A4    | opt
-A6   | SUP(out)    | DTN D0300                            | SUP              | A2       | opt
-A6r  | SUP(in)     | DTN D0300                            | SUP        | A6       | opt answers=A6
+A4   | HHMOA       | DTN D0268                            | HHDC SUP(in) LDSO | A3       | by=A3+5wd
+A5   | HHDC        | DTN D0036                            | HHDA             | A2 A4    | from=SSD
+A5a  | HHDC        | DTN D0275                            | SUP(in)          | A2 A4    | opt from=SSD
+A6   | SUP(out)    | DTN D0300                            | SUP(in)          | A2       | opt by=SSD+365d
+A6r  | SUP(in)     | DTN D0300                            | SUP(out)         | A6       | opt answers=A6
 """
 RM_S: Final = """
 S1   | SDS         | DIP IF-063/PUB-063 [MDRStop]         | MDR              | C15
@@ -168,41 +171,41 @@ D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | SDS          | S
 M1q  | NHHMOA      | DTN D0170                            | MSS              | C9       | opt
 M1   | MSS         | DTN D0150                            | NHHMOA           | C14
 M1a  | MSS         | DTN D0149                            | NHHMOA           | C14      | opt
-M2   | NHHMOA      | DTN D0150                            | NHHDC SUP LDSO   | M1
-M2a  | NHHMOA      | DTN D0149                            | NHHDC SUP        | M1a      | opt
-S2   | SUP(in)     | DTN D0010                            | NHHDC            | C9
-S3   | SUP(out)/SDS| DIP IF-041/PUB-041 [ReadingCOS]      | LDSO SUP         | C7
-S4   | NHHDC       | DTN D0086                            | SUP              | M2 S2
+M2   | NHHMOA      | DTN D0150                            | NHHDC SUP(in) LDSO | M1       | by=M1+5wd
+M2a  | NHHMOA      | DTN D0149                            | NHHDC SUP(in)    | M1a      | opt
+S2   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | from=SSD by=SSD+5wd
+S3   | SUP(out)/SDS| DIP IF-041/PUB-041 [ReadingCOS]      | LDSO SUP         | C7       | from=SSD by=SSD+5wd
+S4   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | M2 S2    | by=S2+5wd
 S5   | NHHDC       | DTN D0019                            | NHHDA            | S4
-S6   | SUP(out)    | DTN D0300                            | SUP              | S4       | opt
-S6r  | SUP(in)     | DTN D0300                            | SUP        | S6       | opt answers=S6
+S6   | SUP(out)    | DTN D0300                            | SUP(in)          | S4       | opt by=SSD+365d
+S6r  | SUP(in)     | DTN D0300                            | SUP(out)         | S6       | opt answers=S6
 """
 COS_L: Final = """
 L1   | NHHMOA      | DTN D0170                            | NHHMOA           | C9
 L2   | NHHMOA(old) | DTN D0150                            | NHHMOA           | L1
 L3   | NHHDC       | DTN D0170                            | NHHDC            | C9       | opt
 L4   | NHHDC(old)  | DTN D0010                            | NHHDC            | L3       | opt
-T4   | NHHMOA      | DTN D0150                            | NHHDC SUP LDSO   | L2
-T5   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | opt
-T6   | NHHDC       | DTN D0086                            | SUP              | T4
+T4   | NHHMOA      | DTN D0150                            | NHHDC SUP(in) LDSO | L2       | by=L2+5wd
+T5   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | opt from=SSD-5wd by=SSD+5wd
+T6   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | T4       | by=SSD+5wd
 T7   | NHHDC       | DTN D0019                            | NHHDA            | T6
 """
 COS_M: Final = """
 C4   | CSS         | CSS SecuredActive                    | REGS             | C2       | opt
-C4a  | CSS         | CSS SecuredActive                    | SUP              | C2       | opt
+C4a  | CSS         | CSS SecuredActive                    | SUP(out)         | C2       | opt
 B1   | REGS        | DIP IF-001/PUB-001 [ChangeOfSupplier]| SUP MDS LDSO     | C2 C4
 B31d | SUP(in)     | DIP IF-031/PUB-031 [DSApp]           | REGS             | B1
 B32d | REGS        | DIP IF-032/PUB-032 [DSAppInitialResp]| SUP              | B31d
-B33d | REGS        | DIP IF-033/PUB-033 [DSAppSPRequest]  | SDS ADS          | B31d
+B33d | REGS        | DIP IF-033/PUB-033 [DSAppSPRequest]  | SDS,ADS          | B31d
 B34d | SDS/ADS     | DIP IF-034/PUB-034 [DSAppSPResponse] | REGS             | B33d
-B35d | REGS        | DIP IF-035/PUB-035 [DSAppAccepted]   | SUP SDS ADS      | B34d
-B36d | REGS        | DIP IF-036/PUB-036 [DSAppActive]     | SUP SDS ADS LDSO MDS EES | B35d
+B35d | REGS        | DIP IF-035/PUB-035 [DSAppAccepted]   | SUP SDS,ADS      | B34d
+B36d | REGS        | DIP IF-036/PUB-036 [DSAppActive]     | SUP SDS,ADS LDSO MDS EES | B35d
 B31m | SUP(in)     | DIP IF-031/PUB-031 [MSApp]           | REGS             | B1
 B32m | REGS        | DIP IF-032/PUB-032 [MSAppInitialResp]| SUP              | B31m
-B33m | REGS        | DIP IF-033/PUB-033 [MSAppSPRequest]  | MSS MSA          | B31m
+B33m | REGS        | DIP IF-033/PUB-033 [MSAppSPRequest]  | MSS,MSA          | B31m
 B34m | MSS/MSA     | DIP IF-034/PUB-034 [MSAppSPResponse] | REGS             | B33m
-B35m | REGS        | DIP IF-035/PUB-035 [MSAppAccepted]   | SUP MSS MSA      | B34m
-B36m | REGS        | DIP IF-036/PUB-036 [MSAppActive]     | SUP MSS MSA LDSO MDS EES | B35m
+B35m | REGS        | DIP IF-035/PUB-035 [MSAppAccepted]   | SUP MSS,MSA      | B34m
+B36m | REGS        | DIP IF-036/PUB-036 [MSAppActive]     | SUP MSS,MSA LDSO MDS EES | B35m
 """
 #: What DC, MOP, DA, MS and DS stand for on a non-half-hourly (variant T or S) path.
 NHH_ROLES: Final = MappingProxyType(

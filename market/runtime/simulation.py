@@ -14,6 +14,7 @@ import attrs
 import trio
 
 from market.checks import Verdict, check_journal
+from market.checks.classification import restamp
 from market.checks.progress import MpanOutcome, mpan_outcomes
 from market.faults import FaultInjector
 from market.kernel.broker import Broker
@@ -128,7 +129,7 @@ class Simulation:
 
     def _judge(self, statistics: RunStatistics) -> RunResult:
         with fewer_gc_passes():
-            records = event_views(self.journal, render_payload_lazily)
+            records = restamp(event_views(self.journal, render_payload_lazily))
             mpans = self.setup.switching_mpans
             return RunResult(
                 journal=self.journal,
