@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from market.checks.blame import fate_of
 from market.checks.facts import Event, events_by_mpan
 from market.checks.parties import owed_by, participant_roles
 from market.checks.progress import observed_steps, path_of, performed_at, progress_of
@@ -27,11 +28,15 @@ class PendingStep:
 
     step: Step
     owed_by: tuple[str, ...]
+    fate: str = ""
 
     def describe(self) -> str:
-        """``T3 D0150 from MSS (owed by MSS-MSSD)``."""
+        """``T3 D0150 from MSS (owed by MSS-MSSD)``, or what the network did to it.
+
+        ``fate`` is :func:`market.checks.blame.fate_of`'s phrase (empty: owed by ``owed_by``).
+        """
         owners = " or ".join(self.owed_by) or f"an unidentified {self.step.party}"
-        return f"{self.step.label} from {self.step.party} (owed by {owners})"
+        return f"{self.step.label} from {self.step.party} ({self.fate or 'owed by ' + owners})"
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -115,11 +120,13 @@ def _judge(
         missing=tuple(step.step_id for step in progress.missing),
         unexpected=unexpected,
         out_of_order=tuple(out_of_order),
-        waiting_for=tuple(
-            PendingStep(step=step, owed_by=owed_by(step, events, roles))
-            for step in progress.waiting_for
-        ),
+        waiting_for=tuple(_pending(step, events, roles) for step in progress.waiting_for),
     )
+
+
+def _pending(step: Step, events: list[Event], roles: dict[str, Role]) -> PendingStep:
+    owners = owed_by(step, events, roles)
+    return PendingStep(step=step, owed_by=owners, fate=fate_of(step, events, owners, roles))
 
 
 def format_conformance(report: MpanConformance) -> list[str]:

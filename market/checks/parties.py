@@ -175,7 +175,8 @@ def participant_roles(events: Iterable[Event]) -> dict[str, Role]:
     return known
 
 
-def _party_holder(party: str, events: list[Event]) -> str | None:
+def party_holder(party: str, events: list[Event]) -> str | None:
+    """Who holds ``party`` (``SUP(in)``, ``SUP(out)``, an old agent) in one MPAN's events."""
     for step_id, side in PARTY_EVIDENCE[party]:
         for event in events:
             if observed_step(event) == step_id:
@@ -196,7 +197,7 @@ def owed_by(step: Step, events: Iterable[Event], roles: Mapping[str, Role]) -> t
     special parties above.
     """
     events = list(events)
-    special = {party: _party_holder(party, events) for party in PARTY_EVIDENCE}
+    special = {party: party_holder(party, events) for party in PARTY_EVIDENCE}
     owners: list[str] = []
     for party, role in ((step.actor_party, step.actor), *((str(r), r) for r in step.also_by)):
         holder = (

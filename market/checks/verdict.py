@@ -10,6 +10,7 @@ from market.checks.classification import restamp
 from market.checks.conformance import MpanConformance, check_conformance, format_conformance
 from market.checks.conservation import ConservationViolation, check_conservation
 from market.checks.crashes import Crash, check_crashes
+from market.checks.deliveries import DeliveryProblem, check_deliveries
 from market.checks.facts import Event
 from market.checks.invariants import (
     InvariantViolation,
@@ -39,8 +40,10 @@ class Verdict:
     ``ok`` is false when any MPAN is stuck, misses a required step, shows an
     unexpected step or a step out of order, or when a liveness or invariant
     rule is broken, when a routed DIP publication never reached a recipient
-    (conservation), or when a participant crashed and nobody restarted it
-    (``crashes``). Open disputes are reported but do not make it false.
+    (conservation), when a participant crashed and nobody restarted it
+    (``crashes``), or when a step missed a recipient, went to the wrong party,
+    broke its timing rule or was sent twice (``deliveries``). Open disputes
+    are reported but do not make it false.
     """
 
     ok: bool
@@ -51,6 +54,7 @@ class Verdict:
     open_disputes: tuple[OpenDispute, ...]
     path_counts: tuple[PathCount, ...]
     crashes: tuple[Crash, ...] = ()
+    deliveries: tuple[DeliveryProblem, ...] = ()
 
     @property
     def completed(self) -> int:
@@ -67,7 +71,7 @@ class Verdict:
         """Non-conforming MPANs, broken liveness, invariant and conservation rules, crashes."""
         failing = sum(not report.conforms for report in self.conformance)
         rules = len(self.liveness) + len(self.invariants) + len(self.conservation)
-        return failing + rules + len(self.crashes)
+        return failing + rules + len(self.crashes) + len(self.deliveries)
 
 
 def check_journal(
@@ -88,6 +92,7 @@ def check_journal(
     invariants = check_invariants(events)
     conservation = check_conservation(events)
     crashes = check_crashes(events)
+    deliveries = check_deliveries(events, calendar=calendar)
     counts = [
         PathCount(
             path=path,
@@ -102,7 +107,8 @@ def check_journal(
         and not liveness
         and not invariants
         and not conservation
-        and not crashes,
+        and not crashes
+        and not deliveries,
         conformance=conformance,
         liveness=liveness,
         invariants=invariants,
@@ -110,6 +116,7 @@ def check_journal(
         open_disputes=open_disputes(events),
         path_counts=tuple(counts),
         crashes=crashes,
+        deliveries=deliveries,
     )
 
 
@@ -139,6 +146,7 @@ def format_verdict(verdict: Verdict) -> list[str]:
     for report in verdict.conformance:
         if not report.conforms:
             lines.extend(format_conformance(report))
+    lines.extend(f"{problem.kind}: {problem.describe()}" for problem in verdict.deliveries)
     lines.extend(f"liveness: {violation.describe()}" for violation in verdict.liveness)
     lines.extend(f"invariant: {violation.describe()}" for violation in verdict.invariants)
     lines.extend(f"conservation: {violation.describe()}" for violation in verdict.conservation)

@@ -174,7 +174,7 @@ M1a  | MSS         | DTN D0149                            | NHHMOA           | C
 M2   | NHHMOA      | DTN D0150                            | NHHDC SUP(in) LDSO | M1       | by=M1+5wd
 M2a  | NHHMOA      | DTN D0149                            | NHHDC SUP(in)    | M1a      | opt
 S2   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | from=SSD by=SSD+5wd
-S3   | SUP(out)/SDS| DIP IF-041/PUB-041 [ReadingCOS]      | LDSO SUP         | C7       | from=SSD by=SSD+5wd
+S3   | SUP(out)/SDS| DIP IF-041/PUB-041 [ReadingCOS]      | LDSO SUP,SDS     | C7       | from=SSD by=SSD+5wd
 S4   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | M2 S2    | by=S2+5wd
 S5   | NHHDC       | DTN D0019                            | NHHDA            | S4
 S6   | SUP(out)    | DTN D0300                            | SUP(in)          | S4       | opt by=SSD+365d
