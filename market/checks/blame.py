@@ -76,9 +76,7 @@ def _fate_of_send(send: Event, events: Sequence[Event]) -> str:
             return f"submitted by {sender}, rejected by the DIP ({code})"
         return f"sent by {sender}, lost on the way to {event.get('recipient')} ({_why(event)})"
     recipient = send.get("recipient")
-    return (
-        f"sent by {sender} to {recipient}, never delivered (still held by the network at the end)"
-    )
+    return f"sent by {sender} to {recipient}, still held by the network when the run ended"
 
 
 def _publication(message: object) -> str:
