@@ -153,6 +153,14 @@ class _MpanDeliveries:
                     )
 
     def misaddressed(self) -> Iterable[DeliveryProblem]:
+        gaining, losing = self.holders[SUP_IN], self.holders[SUP_OUT]
+        if gaining is not None and gaining == losing:
+            yield self.problem(
+                "C2",
+                "wrong party",
+                f"C2 LossNotification went to {gaining}, the gaining supplier (C1); "
+                "it goes to the losing one",
+            )
         for event in self.events:
             if event.get("kind") != EventKind.DELIVERED or event.get("network") == DIP:
                 continue

@@ -99,9 +99,10 @@ def supply_start_date(events: Iterable[Event], *, from_appointments: bool = True
     """One MPAN's supply start date (SSD) as its journal states it, or ``None``.
 
     In order of trust: B002 ``supplierEffectiveFromDate`` of a delivered
-    PUB-003, the D0217's ``supply_start_date``, and (unless
-    ``from_appointments`` is false, for checks *of* the appointments) the
-    D0155's ``effective_from_date``.
+    PUB-003, the D0217's ``supply_start_date``, (unless ``from_appointments``
+    is false, for checks *of* the appointments) the D0155's
+    ``effective_from_date``, then the CSS messages' ``supply_start_date`` and
+    the ``RegistrationRequest``'s ``requested_supply_start_date``.
     """
     events = [event for event in events if event.get("kind") == EventKind.DELIVERED]
     sources: list[Iterable[object]] = [
@@ -117,6 +118,9 @@ def supply_start_date(events: Iterable[Event], *, from_appointments: bool = True
         sources.append(
             flow_items(e).get("effective_from_date") for e in events if e.get("message") == "D0155"
         )
+    # The switch as the CSS states it: every path has it, even one that never leaves the CSS.
+    sources.append(css_items(e).get("supply_start_date") for e in events)
+    sources.append(css_items(e).get("requested_supply_start_date") for e in events)
     for source in sources:
         day = first_day(source)
         if day is not None:

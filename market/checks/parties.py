@@ -6,10 +6,11 @@ checks infer roles from what the journal does say, most certain first:
 1. a delivered D-flow's header names the sender's and the recipient's role;
 2. a delivered publication's envelope names its submitter's role
    (``S1.senderRoleID``), and the DIP's ``accepted`` event names the submitter;
-3. a message (network and interface or flow) that only one role sends (or,
-   off the DIP, only one role receives) in the process model pins the sender
-   (or recipient) of its delivered or accepted events — a CSS
-   ``RegistrationRequest`` comes from a supplier and goes to the CSS;
+3. for participants the other rules leave unknown, a message (network and
+   interface or flow) that only one role sends (or, off the DIP, only one
+   role receives) in the process model pins the sender (or recipient) of its
+   delivered or accepted events — a CSS ``RegistrationRequest`` comes from a
+   supplier and goes to the CSS (last, because it trusts the addressing);
 4. the DIP's ``routed`` event lists each publication's recipients by role
    (``Primary:[MSS:…];Always:[EES:…]``): a participant can only hold a role
    listed on every publication it received, and once all recipients of a
@@ -80,8 +81,8 @@ def publication_key(event: Event) -> tuple[object, ...]:
     return (event.get("correlation_id"), publication, event.get("event_code"))
 
 
-def _certain_roles(events: list[Event]) -> dict[str, Role]:
-    """Rules 1–3 of the module docstring."""
+def _stated_roles(events: list[Event]) -> dict[str, Role]:
+    """Rules 1 and 2 of the module docstring: what headers and envelopes state."""
     known: dict[str, Role] = {}
 
     def unknown(participant: object) -> bool:
@@ -115,22 +116,35 @@ def _certain_roles(events: list[Event]) -> dict[str, Role]:
             if isinstance(envelope, Mapping):
                 sender_role = envelope.get("CommonBlock", {}).get("S1", {}).get("senderRoleID")
                 learn(submitter, _role(sender_role))
+    return known
+
+
+def _learn_from_messages(events: list[Event], known: dict[str, Role]) -> None:
+    """Rule 3, for participants rules 1, 2 and 4 left unknown: it trusts the sender's addressing."""
+    for event in events:
         kind = event.get("kind")
         if kind not in (EventKind.ACCEPTED, EventKind.DELIVERED):
             continue
         key = (str(event.get("network")), str(event.get("message")))
-        actor = event.get("recipient") if kind == EventKind.ACCEPTED else sender
-        if len(senders := _MESSAGE_SENDERS.get(key, set())) == 1:
-            learn(actor, next(iter(senders)))
-        if kind == EventKind.DELIVERED and len(to := _MESSAGE_RECIPIENTS.get(key, set())) == 1:
-            learn(recipient, next(iter(to)))
-    return known
+        actor = event.get("recipient") if kind == EventKind.ACCEPTED else event.get("sender")
+        recipient = event.get("recipient") if kind == EventKind.DELIVERED else None
+        for participant, roles in (
+            (actor, _MESSAGE_SENDERS.get(key, set())),
+            (recipient, _MESSAGE_RECIPIENTS.get(key, set())),
+        ):
+            if (
+                len(roles) == 1
+                and isinstance(participant, str)
+                and participant not in _NOT_PARTICIPANTS
+                and participant not in known
+            ):
+                known[participant] = next(iter(roles))
 
 
 def participant_roles(events: Iterable[Event]) -> dict[str, Role]:
     """The role of every participant the journal lets us pin down (module docstring rules)."""
     events = list(events)
-    known = _certain_roles(events)
+    known = _stated_roles(events)
     routed = {
         publication_key(e): [
             Role(r)
@@ -157,6 +171,19 @@ def participant_roles(events: Iterable[Event]) -> dict[str, Role]:
             candidates.setdefault(recipient, set(routed[correlation])).intersection_update(
                 routed[correlation]
             )
+    _deduce(known, candidates, publications, routed)
+    _learn_from_messages(events, known)
+    _deduce(known, candidates, publications, routed)
+    return known
+
+
+def _deduce(
+    known: dict[str, Role],
+    candidates: Mapping[str, set[Role]],
+    publications: Mapping[tuple[object, ...], set[str]],
+    routed: Mapping[tuple[object, ...], list[Role]],
+) -> None:
+    """Rule 4: a recipient's one possible role, or the one role left over on a publication."""
     changed = True
     while changed:
         changed = False
@@ -172,7 +199,6 @@ def participant_roles(events: Iterable[Event]) -> dict[str, Role]:
             if len(unknown) == 1 and len(set(left.elements())) == 1:
                 known[unknown[0]] = next(left.elements())
                 changed = True
-    return known
 
 
 def party_holder(party: str, events: list[Event]) -> str | None:

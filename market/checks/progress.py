@@ -85,7 +85,11 @@ def _first_performed(events: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str
 _REVERSE_MIGRATION_EVIDENCE: Final = frozenset({"IF-003", "PUB-003"})
 #: Messages that decide the other paths (``docs/message-flows.md``), strongest first.
 _PATH_EVIDENCE: Final = (
-    (Path.COS_M, frozenset({"IF-001", "PUB-001"})),
+    (
+        Path.COS_M,
+        frozenset({"IF-001", "PUB-001"})
+        | frozenset(f"{kind}-03{n}" for kind in ("IF", "PUB") for n in range(1, 7)),
+    ),
     (Path.OBJ, frozenset({"Objection", "RegistrationObjected"})),
     (Path.COS_L, frozenset({"D0217"})),
 )
@@ -106,8 +110,9 @@ def path_of(events: Iterable[Mapping[str, Any]]) -> Path | None:
     """The path one MPAN's events show, or ``None`` while it is undecided.
 
     IF-003 → the reverse migration of the MPAN's :func:`meter_variant`; else
-    IF-001 → COS-M; else an Objection or RegistrationObjected → OBJ; else D0217
-    → COS-L. Only delivered or accepted messages count.
+    IF-001 or any of the MHHS appointments IF-031 to IF-036 → COS-M; else an
+    Objection or RegistrationObjected → OBJ; else D0217 → COS-L. Only
+    delivered or accepted messages count.
     """
     events = list(events)
     messages = {e.get("message") for e in events if e.get("kind") in OBSERVING_KINDS}
