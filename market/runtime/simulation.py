@@ -17,6 +17,7 @@ from market.checks import Verdict, check_journal
 from market.checks.classification import restamp
 from market.checks.progress import MpanOutcome, mpan_outcomes
 from market.faults import FaultInjector
+from market.faults.matching import refuse_unmatched
 from market.kernel.broker import Broker
 from market.kernel.directory import Directory
 from market.kernel.exceptions import ParticipantCrashedError
@@ -72,6 +73,7 @@ class Simulation:
         on_batch: Callable[[int], None] | None = None,
     ) -> None:
         """``on_batch`` is called after every batch with the deliveries so far (progress bars)."""
+        refuse_unmatched(setup.faults, (p.participant_id for p in setup.participants))
         self.setup = setup
         self._variants = {p.mpan_core: p.variant for p in setup.population if p.migrated}
         self.calendar = calendar or SettlementCalendar()
