@@ -46,8 +46,27 @@ def test_every_section_is_read() -> None:
         ({"market": {"variants": "all"}}, r"market.variants = 'all': use one of T, A, S, mixed"),
         ({"decisions": {"objection": 1.5}}, r"decisions.objection = 1.5: must be a probability"),
         ({"decisions": {"objections": 0.1}}, r"\[decisions\]: unknown key\(s\) \['objections'\]"),
-        ({"options": {"smart_if041_sender": "LDSO"}}, r"\[options\]: .*smart_if041_sender"),
+        (
+            {"options": {"smart_if041_sender": "LDSO"}},
+            r"^options.smart_if041_sender = 'LDSO': must be one of OUTGOING_SUPPLIER, OUTGOING_SDS",
+        ),
         ({"options": {"deappoint_waits_for_legacy_agents": "yes"}}, r"must be bool"),
+        ({"market": {"variants": float("nan")}}, r"market.variants = nan: use a named mix"),
+        (
+            {"options": {"objection_window_working_days": -3}},
+            r"objection_window_working_days = -3: must be a whole number of days from 0 to 28",
+        ),
+        ({"options": {"cos_read_cutoff_working_days": 10**9}}, r"from 0 to 28"),
+        (
+            {"options": {"dispute_tolerance_kwh": "abc"}},
+            r"dispute_tolerance_kwh = 'abc': must be a number",
+        ),
+        ({"options": {"dispute_tolerance_kwh": float("nan")}}, r"= NaN: must be a finite"),
+        ({"options": {"dispute_tolerance_kwh": -1}}, r"= -1: must be a finite, non-negative"),
+        (
+            {"options": {"placeholder_incoming_supplier_dip_id": "x"}},
+            r"placeholder_incoming_supplier_dip_id = 'x': must be 10 ASCII letters or digits",
+        ),
     ],
 )
 def test_bad_input_names_the_field_and_the_rule(data: dict[str, object], message: str) -> None:
@@ -62,3 +81,19 @@ def test_a_file_that_is_not_toml_names_the_file(tmp_path: Path) -> None:
     path.write_text("[market\nseed = 1")
     with pytest.raises(ScenarioError, match=r"broken\.toml: not valid TOML"):
         load_scenario(path)
+
+
+def test_the_api_takes_a_named_variant_mix_as_the_toml_does() -> None:
+    """``ScenarioSpec(variants="mixed")`` is the mix ``variants = "mixed"`` gives in a file."""
+    assert ScenarioSpec(variants="mixed") == spec_from_mapping({"market": {"variants": "mixed"}})
+    assert ScenarioSpec(variants="S").variants == {"S": 1.0}
+    with pytest.raises(ScenarioError, match=r"market.variants = 'zz': use one of T, A, S, mixed"):
+        ScenarioSpec(variants="zz")
+
+
+def test_option_errors_never_show_attrs_internals() -> None:
+    """The message is the rule in one line, not a tuple with the attribute's repr."""
+    with pytest.raises(ScenarioError) as refused:
+        spec_from_mapping({"options": {"smart_if041_sender": "x"}})
+    assert "Attribute(" not in str(refused.value)
+    assert "\n" not in str(refused.value)

@@ -19,10 +19,10 @@ from typing import Any, Final
 
 import attrs
 
+from market.byo.loading import load_object
 from market.byo.replace import replace_participants
 from market.checks import Verdict
 from market.checks.verdict import format_verdict
-from market.cli.common import load_object
 from market.cli.run import MARKET_BUILDER, window_anchor
 from market.faults import load_fault_plan
 from market.kernel.queue import VirtualClock

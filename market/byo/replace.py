@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from market.byo.loading import load_participant_class
 from market.kernel.exceptions import ScenarioError
 from market.participant import Participant
 from market.process.scenario import MarketSetup
@@ -95,6 +96,20 @@ def replace_participants(setup: MarketSetup, replacements: Mapping[str, type]) -
             _check_role(cls, participants[index], played)
             participants[index] = _build(cls, participants[index])
     return attrs.evolve(setup, participants=participants)
+
+
+def play_participants(setup: MarketSetup, references: Mapping[str, str]) -> MarketSetup:
+    """``setup`` with each target played by the class its reference names.
+
+    ``references`` maps a participant id or role to ``package.module:Class`` or
+    ``file.py:Class``, as a scenario's ``[participants]`` table and
+    ``--participant`` do; every run of a scenario (``market run``, ``market
+    sweep``, an :class:`~market.experiments.Experiment`) plays them this way.
+    """
+    if not references:
+        return setup
+    classes = {target: load_participant_class(ref) for target, ref in references.items()}
+    return replace_participants(setup, classes)
 
 
 def describe_replacements(setup: MarketSetup, original: Sequence[Participant]) -> list[str]:

@@ -121,6 +121,7 @@ def check_journal(
 
 
 def _unfinished(verdict: Verdict) -> str:
+    """After a crash: which MPANs it left unfinished (the first ten)."""
     unfinished = [report.mpan for report in verdict.conformance if not report.completed]
     if not unfinished:
         return "crash: every MPAN had finished"
@@ -132,13 +133,7 @@ def format_verdict(verdict: Verdict) -> list[str]:
     """Console lines: one summary line per path, then each problem, open disputes, the verdict."""
     lines = [f"crash: {crash.describe()}" for crash in verdict.crashes]
     if verdict.crashes:
-        unfinished = [report.mpan for report in verdict.conformance if not report.completed]
-        shown = ", ".join(unfinished[:10]) + (
-            f" and {len(unfinished) - 10} more" * (len(unfinished) > 10)
-        )
-        lines.append(
-            f"crash: left {len(unfinished)} MPANs unfinished{': ' * bool(unfinished)}{shown}"
-        )
+        lines.append(_unfinished(verdict))
     lines += [
         f"{count.path or 'undecided'}: {count.completed} completed, {count.stuck} stuck"
         for count in verdict.path_counts

@@ -11,10 +11,11 @@ from typing import Any, Final
 from rich.console import Console
 from rich.table import Table
 
+from market.byo.loading import load_object, load_participant_class
 from market.byo.replace import describe_replacements, parse_replacement, replace_participants
-from market.cli.common import EXIT_OK, UsageError, load_object, load_participant_class
+from market.cli.common import EXIT_OK
 from market.cli.run import MARKET_BUILDER
-from market.kernel.exceptions import ScenarioError
+from market.kernel.exceptions import ScenarioError, UsageError
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import ScenarioSpec
 from market.tools.bench import DEFAULT_LEVELS, Level, bench

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from market.checks import check_journal, format_verdict
-from market.cli.common import EXIT_FAILED, EXIT_OK, UsageError, positive_int
+from market.cli.common import EXIT_FAILED, EXIT_OK, positive_int
+from market.kernel.exceptions import UsageError
 
 
 def add_parser(commands: Any) -> None:

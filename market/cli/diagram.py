@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from market.cli.check import read_journal
-from market.cli.common import EXIT_OK, UsageError
+from market.cli.common import EXIT_OK
 from market.cli.explain import add_journey_arguments, journey_from
+from market.kernel.exceptions import UsageError
 from market.teaching import journey_mermaid, journey_svg
 
 

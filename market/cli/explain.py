@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from market.cli.check import read_journal
-from market.cli.common import EXIT_FAILED, EXIT_OK, UsageError
+from market.cli.common import EXIT_FAILED, EXIT_OK
+from market.kernel.exceptions import UsageError
 from market.teaching import Journey, explain_lines, journey_of
 
 

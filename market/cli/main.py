@@ -22,8 +22,8 @@ from market.cli import (
     sweep,
     validate,
 )
-from market.cli.common import EXIT_FAILED, EXIT_USAGE, UsageError
-from market.kernel.exceptions import ScenarioError
+from market.cli.common import EXIT_FAILED, EXIT_USAGE
+from market.kernel.exceptions import ScenarioError, UsageError
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": run.run,

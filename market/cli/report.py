@@ -8,8 +8,9 @@ from typing import Any
 
 from market.checks import check_journal
 from market.cli.check import read_journal
-from market.cli.common import EXIT_FAILED, EXIT_OK, UsageError
+from market.cli.common import EXIT_FAILED, EXIT_OK
 from market.cli.diagram import write_text
+from market.kernel.exceptions import UsageError
 from market.kernel.journal import digest_lines
 from market.teaching import render_report
 from market.teaching.html_report import DEFAULT_MAX_DIAGRAMS

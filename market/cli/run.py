@@ -12,20 +12,13 @@ import attrs
 from rich.console import Console
 from rich.table import Table
 
-from market.byo.replace import describe_replacements, parse_replacement, replace_participants
+from market.byo.loading import load_object
+from market.byo.replace import describe_replacements, parse_replacement, play_participants
 from market.checks import format_verdict
 from market.cli import run_load, run_teaching
-from market.cli.common import (
-    EXIT_FAILED,
-    EXIT_OK,
-    UsageError,
-    load_object,
-    load_participant_class,
-    positive_int,
-    whole_number,
-)
+from market.cli.common import EXIT_FAILED, EXIT_OK, positive_int, whole_number
 from market.faults import WindowAnchor, load_fault_plan
-from market.kernel.exceptions import ParticipantCrashedError, ScenarioError
+from market.kernel.exceptions import ParticipantCrashedError, ScenarioError, UsageError
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import VARIANT_MIXES, ScenarioSpec, load_scenario
@@ -181,9 +174,7 @@ def with_own_participants(setup: MarketSetup, references: Mapping[str, str]) -> 
     if not references:
         return setup
     try:
-        replaced = replace_participants(
-            setup, {target: load_participant_class(ref) for target, ref in references.items()}
-        )
+        replaced = play_participants(setup, references)
     except ScenarioError as error:
         raise UsageError(str(error)) from error
     for line in describe_replacements(replaced, setup.participants):

@@ -22,13 +22,14 @@ from typing import Any, Final
 import attrs
 from rich.console import Console
 
+from market.byo.loading import load_object
 from market.byo.replace import parse_replacement
 from market.checks import format_verdict
-from market.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_object, positive_int
+from market.cli.common import EXIT_FAILED, EXIT_OK, positive_int
 from market.cli.load_progress import LoadProgress, expected_deliveries
 from market.cli.load_tables import print_load_report
 from market.faults import WindowAnchor, load_fault_plan
-from market.kernel.exceptions import ParticipantCrashedError, ScenarioError
+from market.kernel.exceptions import ParticipantCrashedError, ScenarioError, UsageError
 from market.kernel.local_time import settlement_date_of
 from market.kernel.resources import peak_rss_mb
 from market.kernel.settlement_calendar import SettlementCalendar

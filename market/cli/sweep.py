@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from market.cli.common import EXIT_FAILED, EXIT_OK, UsageError, positive_int
+from market.cli.common import EXIT_FAILED, EXIT_OK, positive_int
 from market.cli.run import MARKET_BUILDER, window_anchor
 from market.experiments.experiment import counted
 from market.experiments.sweep import (
@@ -21,7 +21,7 @@ from market.experiments.sweep import (
     write_repro,
 )
 from market.faults import load_fault_plan
-from market.kernel.exceptions import ScenarioError
+from market.kernel.exceptions import ScenarioError, UsageError
 from market.process.scenario_spec import ScenarioSpec, load_scenario
 
 

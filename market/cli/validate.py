@@ -22,7 +22,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from market.cli.common import EXIT_FAILED, EXIT_OK, UsageError
+from market.cli.common import EXIT_FAILED, EXIT_OK
+from market.kernel.exceptions import UsageError
 from market.messages.dip import EnvelopeError, parse_envelope
 from market.messages.dip.schema import (
     BASE_URI,

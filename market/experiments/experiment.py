@@ -21,8 +21,9 @@ from typing import Any
 
 import attrs
 
+from market.byo.loading import load_object
+from market.byo.replace import play_participants
 from market.checks import Verdict
-from market.cli.common import load_object
 from market.cli.run import MARKET_BUILDER, window_anchor
 from market.experiments.report import (
     FAULT_KINDS,
@@ -171,6 +172,7 @@ def run_experiment(
         experiment = attrs.evolve(experiment, seed=seed)
     spec = experiment.spec()
     setup = attrs.evolve(experiment.builder()(spec), faults=experiment.plan(spec))
+    setup = play_participants(setup, spec.participants)
     run = run_market(setup)
     report = build_report(
         run.events,

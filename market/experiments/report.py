@@ -218,6 +218,7 @@ def verdict_violations(verdict: Verdict) -> tuple[str, ...]:
     for report in verdict.conformance:
         if report.completed and not report.conforms:
             lines.extend(format_conformance(report))
+    lines += [f"{problem.kind}: {problem.describe()}" for problem in verdict.deliveries]
     lines += [f"liveness: {v.describe()}" for v in verdict.liveness]
     lines += [f"invariant: {v.describe()}" for v in verdict.invariants]
     lines += [f"conservation: {v.describe()}" for v in verdict.conservation]

@@ -43,6 +43,10 @@ class UnknownParticipantError(MarketError, LookupError):
     """
 
 
+class UsageError(MarketError, ValueError):
+    """The command line or an input file is wrong; the message says how to fix it."""
+
+
 class ScenarioError(MarketError, ValueError):
     """A scenario (population, options, fault plan) is inconsistent or malformed."""
 

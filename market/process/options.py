@@ -7,13 +7,57 @@ own option where it has one; the README lists them. Defaults follow the brief.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, get_args
 
 import attrs
 
+from market.kernel.exceptions import ScenarioError
+
 #: Who sends IF-041 ``[ReadingCOS]`` in the smart variant (brief c.4, ``smart_if041_sender``).
 If041Sender = Literal["OUTGOING_SUPPLIER", "OUTGOING_SDS"]
+
+
+def _days(most: int) -> Callable[[Any, attrs.Attribute[int], int], None]:
+    """A validator: a whole number of days from 0 to ``most``."""
+
+    def check(_instance: Any, attribute: attrs.Attribute[int], value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+            raise ScenarioError(
+                f"options.{attribute.name} = {value!r}: must be a whole number of days "
+                f"from 0 to {most}"
+            )
+
+    return check
+
+
+def _tolerance(_instance: Any, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
+    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+        raise ScenarioError(
+            f"options.{attribute.name} = {value}: must be a finite, non-negative number of kWh"
+        )
+
+
+def _placeholder_dip_id(_instance: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or len(value) != 10 or not value.isascii() or not value.isalnum():
+        raise ScenarioError(
+            f"options.{attribute.name} = {value!r}: must be 10 ASCII letters or digits "
+            "(B002 incomingSupplierDIPID is a non-nullable 10-character field)"
+        )
+
+
+def _flag(_instance: Any, attribute: attrs.Attribute[bool], value: bool) -> None:
+    if not isinstance(value, bool):
+        raise ScenarioError(f"options.{attribute.name} = {value!r}: must be true or false")
+
+
+def _if041_sender(_instance: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    allowed = get_args(If041Sender)
+    if value not in allowed:
+        raise ScenarioError(
+            f"options.{attribute.name} = {value!r}: must be one of {', '.join(allowed)}"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -22,27 +66,29 @@ class ProcessOptions:
 
     #: c.1 / D5: REGS waits for D0205 (legacy agents known) before IF-003 [MSDeAppRM]/[DSDeAppRM],
     #: so B095/B096 name the incoming MOP and DC. ``False`` de-appoints on securing, without them.
-    deappoint_waits_for_legacy_agents: bool = True
+    deappoint_waits_for_legacy_agents: bool = attrs.field(default=True, validator=_flag)
     #: c.0 / open question 6: ``MHHSRegimeEndDate = SSD − n days`` (local midnight).
-    regime_end_days_before_ssd: int = 1
+    regime_end_days_before_ssd: int = attrs.field(default=1, validator=_days(28))
     #: open question 2: the B002 ``incomingSupplierDIPID`` REGS writes when the gaining
     #: supplier has no DIP ID (the schema makes it a non-nullable 10-character field).
-    placeholder_incoming_supplier_dip_id: str = "0000000000"
+    placeholder_incoming_supplier_dip_id: str = attrs.field(
+        default="0000000000", validator=_placeholder_dip_id
+    )
     #: open question 4: EES learns of reverse migrations as an *always* recipient of PUB-003.
-    ees_always_on_if003: bool = True
+    ees_always_on_if003: bool = attrs.field(default=True, validator=_flag)
     #: C2 (RECON): the CSS objection window closes this many working days after the request,
     #: at 16:00.
-    objection_window_working_days: int = 1
+    objection_window_working_days: int = attrs.field(default=1, validator=_days(28))
     #: C1: the gaining supplier asks for a supply start date this many working days ahead.
-    supply_start_lead_working_days: int = 2
+    supply_start_lead_working_days: int = attrs.field(default=2, validator=_days(28))
     #: D9 / open question 8: the legacy DC deems the CoS read if none is valid this many
     #: working days after SSD (legacy practice SSD ± 5 WD).
-    cos_read_cutoff_working_days: int = 5
+    cos_read_cutoff_working_days: int = attrs.field(default=5, validator=_days(28))
     #: D8: readings differing by more than this many kWh are disputed with D0300 (BSCP504).
-    dispute_tolerance_kwh: Decimal = Decimal("250")
+    dispute_tolerance_kwh: Decimal = attrs.field(default=Decimal("250"), validator=_tolerance)
     #: c.4 S3 / open question 3: the outgoing MHHS supplier (default) or the outgoing SDS
     #: shares the smart change-of-supply read with IF-041 ``[ReadingCOS]``.
     smart_if041_sender: If041Sender = attrs.field(
         default="OUTGOING_SUPPLIER",
-        validator=attrs.validators.in_(("OUTGOING_SUPPLIER", "OUTGOING_SDS")),
+        validator=_if041_sender,
     )

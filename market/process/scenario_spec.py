@@ -74,6 +74,18 @@ def _variants(
         )
 
 
+def _variant_mix(value: str | Mapping[str, float]) -> Mapping[str, float]:
+    """A named mix (``"T"``, ``"mixed"`` ...) as its shares; a mapping as it is."""
+    if not isinstance(value, str):
+        return value
+    if value not in VARIANT_MIXES:
+        raise ScenarioError(
+            f"market.variants = {value!r}: use one of {', '.join(VARIANT_MIXES)} "
+            "or a table such as { T = 0.5, A = 0.2, S = 0.3 }"
+        )
+    return VARIANT_MIXES[value]
+
+
 @attrs.frozen(kw_only=True)
 class ScenarioSpec:
     """Everything a scenario file can set; every field has a sensible default."""
@@ -83,7 +95,10 @@ class ScenarioSpec:
     start_day: date = date(2026, 2, 26)
     #: Customers sign over this many working days from ``start_day``.
     switch_days: int = 1
-    variants: Mapping[str, float] = attrs.field(factory=lambda: {"T": 1.0}, validator=_variants)
+    #: Shares of each meter variant, or a named mix of :data:`VARIANT_MIXES` (``"mixed"``).
+    variants: Mapping[str, float] = attrs.field(
+        factory=lambda: {"T": 1.0}, converter=_variant_mix, validator=_variants
+    )
     decisions: DecisionRates = attrs.field(factory=DecisionRates)
     options: ProcessOptions = attrs.field(factory=ProcessOptions)
     #: Your own classes playing participants: target (id or role) → ``package.module:Class``.
@@ -119,7 +134,10 @@ def _typed(value: object, kind: type, where: str) -> Any:
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if kind is Decimal and isinstance(value, int | float | str) and not isinstance(value, bool):
-        return Decimal(str(value))
+        try:
+            return Decimal(str(value))
+        except ArithmeticError:  # decimal.InvalidOperation: not a number at all
+            raise ScenarioError(f"{where} = {value!r}: must be a number") from None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ScenarioError(f"{where} = {value!r}: must be {kind.__name__}")
     return value
@@ -143,12 +161,12 @@ def spec_from_mapping(data: Mapping[str, Any]) -> ScenarioSpec:
     if "variants" in market:
         variants = market["variants"]
         if isinstance(variants, str):
-            if variants not in VARIANT_MIXES:
-                raise ScenarioError(
-                    f"market.variants = {variants!r}: use one of {', '.join(VARIANT_MIXES)} "
-                    "or a table such as {{ T = 0.5, A = 0.2, S = 0.3 }}"
-                )
-            fields["variants"] = VARIANT_MIXES[variants]
+            fields["variants"] = variants
+        elif not isinstance(variants, Mapping):
+            raise ScenarioError(
+                f"market.variants = {variants!r}: use a named mix such as \"mixed\" "
+                "or a table such as { T = 0.5, A = 0.2, S = 0.3 }"
+            )
         else:
             fields["variants"] = {
                 k: _typed(v, float, f"market.variants.{k}") for k, v in dict(variants).items()
@@ -173,10 +191,7 @@ def spec_from_mapping(data: Mapping[str, Any]) -> ScenarioSpec:
                 f'participants.{target} = {reference!r}: write "package.module:Class"'
             )
     fields["participants"] = dict(participants)
-    try:
-        fields["options"] = ProcessOptions(**converted)
-    except ValueError as error:
-        raise ScenarioError(f"[options]: {error}") from error
+    fields["options"] = ProcessOptions(**converted)
     return ScenarioSpec(**fields)
 
 

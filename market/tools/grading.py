@@ -25,6 +25,7 @@ from typing import Any, Final
 
 import attrs
 
+from market.byo.replace import play_participants
 from market.checks import format_verdict
 from market.kernel.event_kinds import EventKind
 from market.kernel.exceptions import ParticipantCrashedError
@@ -275,10 +276,14 @@ def grade_scenario(
     participant_id: str = DATA_COLLECTOR,
 ) -> ScenarioGrade:
     """Run one scenario with the reference market and with the learner's participant; compare."""
-    reference = Simulation(build_market(scenario.spec)).run_sync()
+
+    def market() -> MarketSetup:  # a fresh one per run: participants keep state
+        return play_participants(build_market(scenario.spec), scenario.spec.participants)
+
+    reference = Simulation(market()).run_sync()
     expected = _sent_by(journal_dicts(reference.journal), participant_id)
     try:
-        setup = swap_participant(build_market(scenario.spec), participant_id, factory)
+        setup = swap_participant(market(), participant_id, factory)
     except (TypeError, ValueError) as error:
         return ScenarioGrade(
             scenario=scenario,

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from actors.markets.default import build_market
-from market.cli.common import UsageError, load_participant_class
+from market.byo.loading import load_participant_class
 from market.cli.main import main
+from market.kernel.exceptions import UsageError
 from market.kernel.ids import Role
 from market.messages.dtn import D0011, D0155, Address
 from market.participant import Context, Participant
