@@ -9,7 +9,7 @@ journal's facts; steps are the checker's own (:mod:`market.checks.classification
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from market.checks.facts import Event
@@ -60,6 +60,29 @@ def fate_of(
         f"{owed}, which never received {_what(first)} from {first.get('sender')}: "
         f"the network lost it ({_why(first)})"
     )
+
+
+def lost_on_the_way(
+    step: Step, events: Sequence[Event], holds_party: Callable[[str], bool]
+) -> str | None:
+    """``sent by X, lost on the way to Y (loss: lost in transit)`` when the network lost a
+    message of ``step`` for good on its way to a participant for whom ``holds_party`` is true."""
+    names = {*step.messages, *(_publication(message) for message in step.messages)}
+    for event in events:
+        lost = event.get("kind") in _LOST and event.get("message") in names
+        if (
+            lost
+            and event.get("network") == step.network
+            and holds_party(str(event.get("recipient")))
+        ):
+            senders = [
+                e.get("sender")
+                for e in events
+                if e.get("kind") in _SENDS and e.get("message") in step.messages
+            ]
+            sender = senders[0] if senders else event.get("sender")
+            return f"sent by {sender}, lost on the way to {event.get('recipient')} ({_why(event)})"
+    return None
 
 
 def _fate_of_send(send: Event, events: Sequence[Event]) -> str:

@@ -29,6 +29,7 @@ from typing import Final
 
 import attrs
 
+from market.checks.blame import lost_on_the_way
 from market.checks.facts import Event, day_of, events_by_mpan, supply_start_date
 from market.checks.parties import owed_by, participant_roles, party_holder
 from market.checks.progress import observed_step, path_of
@@ -145,12 +146,17 @@ class _MpanDeliveries:
                     continue  # the journal does not say who holds the part, or who got it
                 if not any(self.holds(recipient, party) for recipient in reached):
                     holder = f" {self.holders[party]}" if party in self.holders else ""
-                    owners = " or ".join(owed_by(step, self.events, self.roles)) or step.party
                     yield self.problem(
                         step_id,
                         "missing recipient",
-                        f"{step.label} never reached {party}{holder} (owed by {owners})",
+                        f"{step.label} never reached {party}{holder} ({self._why(step, party)})",
                     )
+
+    def _why(self, step: Step, party: str) -> str:
+        """Lost by the network on the way to ``party``, or owed by its sender."""
+        lost = lost_on_the_way(step, self.events, lambda held_by: self.holds(held_by, party))
+        owners = " or ".join(owed_by(step, self.events, self.roles)) or step.party
+        return lost or f"owed by {owners}"
 
     def misaddressed(self) -> Iterable[DeliveryProblem]:
         gaining, losing = self.holders[SUP_IN], self.holders[SUP_OUT]

@@ -164,7 +164,7 @@ def spec_from_mapping(data: Mapping[str, Any]) -> ScenarioSpec:
             fields["variants"] = variants
         elif not isinstance(variants, Mapping):
             raise ScenarioError(
-                f"market.variants = {variants!r}: use a named mix such as \"mixed\" "
+                f'market.variants = {variants!r}: use a named mix such as "mixed" '
                 "or a table such as { T = 0.5, A = 0.2, S = 0.3 }"
             )
         else:
