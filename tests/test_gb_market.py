@@ -227,3 +227,28 @@ def test_a_migrated_share_the_qualified_suppliers_cannot_hold_is_refused() -> No
     )
     with pytest.raises(ScenarioError, match="qualified suppliers hold only"):
         draw_gb_population(spec)
+
+
+def test_no_outgoing_agent_is_one_the_gaining_supplier_appoints(large_bau: GbPopulation) -> None:
+    """A change of supply changes agents: never the same collector, MOP or aggregator."""
+    gaining = {company.legacy.participant_id: company for company in large_bau.companies}
+    checked = 0
+    for switch in large_bau.switches:
+        agents = switch.point.legacy_agents
+        if agents is None:
+            continue
+        nhh = gaining[switch.gainer.participant_id].panels[0]
+        assert agents.data_collector_mpid not in nhh.data_collector_mpids
+        assert agents.meter_operator_mpid not in nhh.meter_operator_mpids
+        assert agents.data_aggregator_mpid not in nhh.data_aggregator_mpids
+        checked += 1
+    assert checked > SHAPE_MPANS // 5  # the never-migrated MPANs that switch
+
+
+def test_a_gb_run_sends_no_flow_to_its_own_sender() -> None:
+    """No D0170 (or any flow) goes from an agent to itself; before the fix 217 of 1,004 did."""
+    result = Simulation(build_gb_market(load_profile("bau-2024", mpans=300))).run_sync()
+    flows = [e for e in result.journal.events if e.kind == "delivered" and e.network == "DTN"]
+    assert len([e for e in flows if e.message == "D0170"]) > 50
+    assert not [e for e in flows if e.sender == e.recipient]
+    assert result.verdict.ok

@@ -20,6 +20,7 @@ from typing import Final
 
 import attrs
 
+from actors.legacy.supplier import AgentPanel
 from actors.markets.default_cast import DISAGREEING_READ_OFFSET_KWH
 from actors.markets.gb_cast import (
     Firm,
@@ -141,6 +142,8 @@ class _Draw:
     firms: Mapping[Role, Picker[Firm]]
     migrated_if_qualified: float
     last_read_on: date
+    #: Draws an outgoing agent again when it is one the gaining supplier appoints.
+    agent_rng: random.Random
     taken: set[str] = attrs.field(factory=set)
 
     def core(self, distributor_id: str) -> str:
@@ -203,8 +206,47 @@ class _Draw:
         )
         return point, segment, company
 
-    def gainer(self, point: MeteringPoint, company: SupplierCompany) -> ParticipantIdentity:
-        """The gaining supplier: calibrated so the RM share is met on average (see LoadSpec)."""
+    def agents_other_than(self, point: MeteringPoint, panel: AgentPanel) -> MeteringPoint:
+        """``point`` with every legacy agent the gaining ``panel`` could appoint replaced.
+
+        A change of supply changes agents: an MPAN's outgoing collector, MOP and
+        aggregator are never the ones its gaining supplier appoints (first choice
+        or backup), since the process map has no step for an agent that stays
+        (it would send itself the D0170 history request).
+        """
+        agents = point.legacy_agents
+        if agents is None:
+            return point
+        current = (
+            (Role.NHH_DATA_COLLECTOR, agents.data_collector_mpid, panel.data_collector_mpids),
+            (Role.NHH_METER_OPERATOR, agents.meter_operator_mpid, panel.meter_operator_mpids),
+            (Role.NHH_DATA_AGGREGATOR, agents.data_aggregator_mpid, panel.data_aggregator_mpids),
+        )
+        if not any(mpid in appointable for _, mpid, appointable in current):
+            return point
+        kept = []
+        for role, mpid, appointable in current:
+            others = [f for f in self.firms[role].items if f.identity.mpid not in appointable]
+            if mpid in appointable and not others:
+                raise ScenarioError(f"the GB market has no {role} outside a supplier's panel")
+            if mpid in appointable:  # drawn apart, so that every other MPAN stays as it was
+                kept.append(
+                    str(
+                        Picker(others, [f.share for f in others]).pick(self.agent_rng).identity.mpid
+                    )
+                )
+            else:
+                kept.append(mpid)
+        replaced = LegacyAppointments(
+            data_collector_mpid=kept[0], meter_operator_mpid=kept[1], data_aggregator_mpid=kept[2]
+        )
+        return attrs.evolve(point, legacy_agents=replaced)
+
+    def gainer(
+        self, point: MeteringPoint, company: SupplierCompany
+    ) -> tuple[ParticipantIdentity, SupplierCompany]:
+        """The gaining supplier (identity and company): calibrated so the RM share is met on
+        average (see LoadSpec)."""
         rng = self.rng
         if point.migrated:
             wants_unqualified = rng.random() < self.spec.unqualified_gain_share
@@ -214,13 +256,12 @@ class _Draw:
                 other = self.qualified if wants_unqualified else self.unqualified
                 chosen = other.pick_other(rng, company) if other is not None else None
             if chosen is not None:
-                return (
-                    chosen.mhhs if chosen.qualified and chosen.mhhs is not None else chosen.legacy
-                )
+                mhhs = chosen.mhhs if chosen.qualified else None
+                return (mhhs or chosen.legacy), chosen
         chosen = self.companies.pick_other(rng, company)
         if chosen is None:
             raise ScenarioError("load.suppliers: a change of supply needs another supplier to gain")
-        return chosen.legacy
+        return chosen.legacy, chosen
 
 
 def _migrated_if_qualified(spec: LoadSpec, companies: Sequence[SupplierCompany]) -> float:
@@ -264,6 +305,7 @@ def _drawer(
         firms={role: Picker(group, [f.share for f in group]) for role, group in firms.items()},
         migrated_if_qualified=_migrated_if_qualified(spec, companies),
         last_read_on=days[0] - timedelta(days=20),
+        agent_rng=random.Random(f"{spec.seed}/gb-outgoing-agents"),
     )
 
 
@@ -284,13 +326,13 @@ def draw_gb_population(spec: LoadSpec, calendar: SettlementCalendar | None = Non
     no_read = spec.behaviours.no_customer_read
     for index in range(size):
         point, segment, company = draw.point(index)
-        points.append(point)
-        segments.append(segment)
         if index < len(times):
+            gainer, gaining = draw.gainer(point, company)
+            point = draw.agents_other_than(point, gaining.panels[0])  # NHH: never-migrated is T
             switches.append(
                 GbSwitch(
                     point=point,
-                    gainer=draw.gainer(point, company),
+                    gainer=gainer,
                     signed_at=times[index],
                     # D9 is the customer's missing read: a DCC read of a smart meter does not fail.
                     gives_reading=(point.migrated and point.variant == "S")
@@ -298,6 +340,8 @@ def draw_gb_population(spec: LoadSpec, calendar: SettlementCalendar | None = Non
                     reading_delay_minutes=rng.randrange(480),
                 )
             )
+        points.append(point)
+        segments.append(segment)
     return GbPopulation(
         spec=spec,
         areas=areas,

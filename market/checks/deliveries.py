@@ -172,6 +172,12 @@ class _MpanDeliveries:
                 continue
             step_id = observed_step(event)
             recipient = str(event.get("recipient"))
+            if recipient == event.get("sender"):
+                # An agent both outgoing and incoming: no step of the process map covers it.
+                yield self.problem(
+                    step_id, "wrong party", f"{self._addressed(event)}: sent to itself"
+                )
+                continue
             if step_id is None:
                 meant = [s for s in self.steps.values() if event.get("message") in s.messages]
                 if meant and event.get("network") == meant[0].network:

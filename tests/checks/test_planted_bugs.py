@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from market.checks import check_journal, format_verdict
 from market.cli.main import main
+from tests.checks.mutants import Journal
 
 PLANTED = "examples.byo.planted_bugs"
 MPANS = ("1952499358227", "1994174638915")
@@ -100,3 +102,26 @@ def test_a_publication_lost_for_good_leaves_its_step_undone_blamed_on_the_loss(
     assert not [
         line for line in lines if line.startswith("missing recipient") and "owed by" in line
     ]
+
+
+def test_a_flow_an_agent_sent_to_itself_is_the_wrong_party(rich_journal: Journal) -> None:
+    """An agent both outgoing and incoming (the GB market's D0170 to self) fails the verdict."""
+    index, event = next(
+        (i, e)
+        for i, e in enumerate(rich_journal)
+        if e.get("kind") == "delivered"
+        and e.get("network") == "DTN"
+        and e.get("message") == "D0010"
+    )
+    mutated = list(rich_journal)
+    mutated[index] = {**event, "recipient": event["sender"]}
+    lines = format_verdict(check_journal(mutated))
+    sender, mpan = event["sender"], event["mpan"]
+    assert [
+        line
+        for line in lines
+        if line.startswith(f"wrong party: {mpan} ")
+        and line.endswith(f"D0010 from {sender} (NHHDC) to {sender} (NHHDC): sent to itself")
+    ]
+    assert lines[-1].startswith("verdict: FAILED")
+    assert not [line for line in format_verdict(check_journal(rich_journal)) if "itself" in line]
