@@ -38,6 +38,7 @@ from market.kernel.ids import Role
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.kernel.vocabulary import DIP
 from market.process.model import PATH_STEPS, SUP_IN, SUP_OUT, Step
+from market.process.options import ProcessOptions
 from market.process.step import Deadline
 from market.process.vocabulary import Path
 
@@ -73,17 +74,29 @@ class DeliveryProblem:
 
 
 def check_deliveries(
-    events: Iterable[Event], *, calendar: SettlementCalendar | None = None
+    events: Iterable[Event],
+    *,
+    calendar: SettlementCalendar | None = None,
+    options: ProcessOptions | None = None,
 ) -> tuple[DeliveryProblem, ...]:
-    """Every delivery problem of every MPAN whose path is decided, MPAN by MPAN."""
+    """Every delivery problem of every MPAN whose path is decided, MPAN by MPAN.
+
+    ``options`` are the run's RECON choices: timing rules written in an option
+    (T6 by the CoS read cut-off) take their days from it (default: the defaults).
+    """
     events = list(events)
     calendar = calendar or SettlementCalendar()
+    options = options or ProcessOptions()
     roles = participant_roles(events)
     problems: list[DeliveryProblem] = []
     for mpan, mpan_events in sorted(events_by_mpan(events).items()):
         path = path_of(mpan_events)
         if path is not None:
-            problems.extend(_MpanDeliveries(mpan, path, mpan_events, roles, calendar).problems())
+            problems.extend(
+                _MpanDeliveries(
+                    mpan, path, mpan_events, roles=roles, calendar=calendar, options=options
+                ).problems()
+            )
     return tuple(problems)
 
 
@@ -95,11 +108,13 @@ class _MpanDeliveries:
         mpan: str,
         path: Path,
         events: list[Event],
+        *,
         roles: Mapping[str, Role],
         calendar: SettlementCalendar,
+        options: ProcessOptions,
     ) -> None:
         self.mpan, self.path, self.events, self.roles = mpan, path, events, roles
-        self.calendar = calendar
+        self.calendar, self.options = calendar, options
         self.steps = {step.step_id: step for step in PATH_STEPS[path]}
         self.holders = {party: party_holder(party, events) for party in _SUPPLIER_PARTIES}
         self.reached: dict[str, set[str]] = {}
@@ -142,6 +157,8 @@ class _MpanDeliveries:
                 continue  # a step the path does not have: conformance reports it
             unknown = any(recipient not in self.roles for recipient in reached)
             for party in step.recipient_parties:
+                if not step.requires(party, self.options):
+                    continue  # a RECON option this run turned off (EES not told)
                 if self.holders.get(party, "") is None or (unknown and party not in self.holders):
                     continue  # the journal does not say who holds the part, or who got it
                 if not any(self.holds(recipient, party) for recipient in reached):
@@ -222,7 +239,7 @@ class _MpanDeliveries:
                     step_id,
                     "late" if late else "early",
                     f"{step.label} {self._how_far(bound, limit, day, late)} "
-                    f"(rule: {'by' if late else 'from'} {bound}; "
+                    f"(rule: {'by' if late else 'from'} {self._rule(bound)}; "
                     f"{'due by' if late else 'not before'} {limit}, performed {day})",
                 )
 
@@ -232,9 +249,17 @@ class _MpanDeliveries:
         anchor = ssd if bound.anchor == "SSD" else self.performed.get(bound.anchor)
         if anchor is None:
             return None
+        days = bound.days_under(self.options)
         if bound.working:
-            return self.calendar.add_working_days(anchor, bound.days)
-        return anchor + timedelta(days=bound.days)
+            return self.calendar.add_working_days(anchor, days)
+        return anchor + timedelta(days=days)
+
+    def _rule(self, bound: Deadline | None) -> str:
+        """``SSD+5wd``; a bound written in an option also gives its value in this run."""
+        if bound is None or bound.option is None:
+            return str(bound)
+        unit = "wd" if bound.working else "d"
+        return f"{bound} = {bound.anchor}{bound.days_under(self.options):+d}{unit}"
 
     def _how_far(self, bound: Deadline | None, limit: date, day: date, late: bool) -> str:
         start, end = (limit, day) if late else (day, limit)

@@ -21,6 +21,7 @@ from market.checks.invariants import (
 from market.checks.liveness import DEFAULT_WORKING_DAYS, LivenessViolation, check_liveness
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.process.model import PATHS
+from market.process.options import ProcessOptions
 from market.process.vocabulary import Path
 
 
@@ -80,11 +81,13 @@ def check_journal(
     mpans: Iterable[str] | None = None,
     liveness_working_days: int = DEFAULT_WORKING_DAYS,
     calendar: SettlementCalendar | None = None,
+    options: ProcessOptions | None = None,
 ) -> Verdict:
     """Run every check on ``events`` (journal lines as dicts); ``mpans`` must all appear.
 
     Each event's step is the checker's own (:func:`~market.checks.classification.restamp`),
-    never the ``step`` the journal carries.
+    never the ``step`` the journal carries. ``options`` are the run's RECON choices, for
+    the timing rules that follow them (default: :class:`ProcessOptions`' defaults).
     """
     events = restamp(events)
     conformance = check_conformance(events, mpans)
@@ -92,7 +95,7 @@ def check_journal(
     invariants = check_invariants(events)
     conservation = check_conservation(events)
     crashes = check_crashes(events)
-    deliveries = check_deliveries(events, calendar=calendar)
+    deliveries = check_deliveries(events, calendar=calendar, options=options)
     counts = [
         PathCount(
             path=path,

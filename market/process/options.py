@@ -92,3 +92,12 @@ class ProcessOptions:
         default="OUTGOING_SUPPLIER",
         validator=_if041_sender,
     )
+
+    def __attrs_post_init__(self) -> None:
+        if self.supply_start_lead_working_days <= self.objection_window_working_days:
+            raise ScenarioError(
+                f"options.supply_start_lead_working_days = {self.supply_start_lead_working_days}"
+                " must be more than options.objection_window_working_days = "
+                f"{self.objection_window_working_days}: a switch is secured when the objection "
+                "window closes, and IF-003 must reach the market before the supply start date"
+            )

@@ -15,6 +15,7 @@ from typing import Final
 import attrs
 
 from market.kernel.ids import Role
+from market.process.options import ProcessOptions
 from market.process.step_tables import NHH_ROLES, STEP_TEXT
 
 #: Parties that are more than their role: the gaining and losing supplier, the old legacy MOP.
@@ -26,8 +27,15 @@ _PARTY_ROLES: Final = {SUP_IN: "SUP", SUP_OUT: "SUP", OLD_NHHMOA: "NHHMOA", OLD_
 
 
 _DEADLINE = re.compile(
-    r"(?P<anchor>SSD|[A-Z][0-9]+[a-z]*)(?:(?P<sign>[+-])(?P<n>[0-9]+)(?P<unit>wd|d))?"
+    r"(?P<anchor>SSD|[A-Z][0-9]+[a-z]*)"
+    r"(?:(?P<sign>[+-])(?:(?P<n>[0-9]+)(?P<unit>wd|d)|(?P<option>[a-z_]+)))?"
 )
+#: The process options a timing bound may be written in, and whether they count working days.
+_DAY_OPTIONS: Final = {
+    field.name: "_working_days" in field.name
+    for field in attrs.fields(ProcessOptions)
+    if "_days" in field.name
+}
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -36,23 +44,51 @@ class Deadline:
 
     ``anchor`` is ``"SSD"`` (the MPAN's supply start date) or a step id of the
     same path (the settlement date that step was performed on). Read from a
-    table flag such as ``by=SSD-1d``, ``by=T3+5wd`` or ``from=SSD``.
+    table flag such as ``by=SSD-1d``, ``by=T3+5wd`` or ``from=SSD``. A bound that
+    follows a RECON choice names the option instead of a number
+    (``by=SSD+cos_read_cutoff_working_days``): its days are the run's
+    :class:`~market.process.options.ProcessOptions` value (:meth:`days_under`).
     """
 
     anchor: str
     days: int = 0
     working: bool = False
+    #: The option whose value (times ``days``' sign, +1 or -1) is the offset, if any.
+    option: str | None = None
 
     @classmethod
     def parse(cls, text: str) -> Deadline:
-        """``SSD``, ``SSD-1d``, ``T3+5wd`` → a deadline; anything else raises ProcessModelError."""
+        """``SSD``, ``SSD-1d``, ``T3+5wd``, ``SSD+<option>_days`` → a deadline; else raises."""
         found = _DEADLINE.fullmatch(text)
         if found is None:
-            raise ProcessModelError(f"timing bound {text!r}: write ANCHOR[+N|-N][d|wd]")
-        days = int(found["n"] or 0) * (-1 if found["sign"] == "-" else 1)
+            raise ProcessModelError(
+                f"timing bound {text!r}: write ANCHOR[+N|-N][d|wd] or ANCHOR+OPTION "
+                "(a ProcessOptions field in days)"
+            )
+        sign = -1 if found["sign"] == "-" else 1
+        option = found["option"]
+        if option is not None:
+            if option not in _DAY_OPTIONS:
+                raise ProcessModelError(
+                    f"timing bound {text!r}: {option} is no ProcessOptions field in days "
+                    f"({', '.join(sorted(_DAY_OPTIONS))})"
+                )
+            return cls(
+                anchor=found["anchor"], days=sign, working=_DAY_OPTIONS[option], option=option
+            )
+        days = int(found["n"] or 0) * sign
         return cls(anchor=found["anchor"], days=days, working=found["unit"] == "wd")
 
+    def days_under(self, options: ProcessOptions) -> int:
+        """The offset in days (working days if :attr:`working`) under ``options``."""
+        if self.option is None:
+            return self.days
+        value: int = getattr(options, self.option)
+        return self.days * value
+
     def __str__(self) -> str:
+        if self.option is not None:
+            return f"{self.anchor}{'-' if self.days < 0 else '+'}{self.option}"
         if not self.days:
             return self.anchor
         return f"{self.anchor}{self.days:+d}{'wd' if self.working else 'd'}"
@@ -93,6 +129,14 @@ class Step:
     earliest: Deadline | None = None
     latest: Deadline | None = None
     once: bool = False
+    #: Recipients required only when a yes/no RECON option is on: ``(party, option)`` pairs.
+    recipient_options: tuple[tuple[str, str], ...] = ()
+
+    def requires(self, party: str, options: ProcessOptions) -> bool:
+        """Whether ``party`` must receive the step under ``options``."""
+        return all(
+            bool(getattr(options, option)) for p, option in self.recipient_options if p == party
+        )
 
     @property
     def actor_roles(self) -> tuple[Role, ...]:
@@ -163,6 +207,7 @@ def parse_steps(*tables: str, roles: Mapping[str, str] = NHH_ROLES) -> tuple[Ste
                 earliest=Deadline.parse(flag_words["from"]) if "from" in flag_words else None,
                 latest=Deadline.parse(flag_words["by"]) if "by" in flag_words else None,
                 once="once" in flag_words,
+                recipient_options=_recipient_options(flag_words.get("when"), step_id),
                 after=tuple(after.split()),
                 required="opt" not in flag_words,
                 answers=flag_words.get("answers"),
@@ -171,6 +216,26 @@ def parse_steps(*tables: str, roles: Mapping[str, str] = NHH_ROLES) -> tuple[Ste
             )
         )
     return tuple(steps)
+
+
+#: The yes/no process options a recipient may depend on.
+_FLAG_OPTIONS: Final = frozenset(
+    field.name for field in attrs.fields(ProcessOptions) if isinstance(field.default, bool)
+)
+
+
+def _recipient_options(text: str | None, step_id: str) -> tuple[tuple[str, str], ...]:
+    """``when=EES:ees_always_on_if003`` → ``(("EES", "ees_always_on_if003"),)``."""
+    pairs = []
+    for item in (text or "").split(",") if text else ():
+        party, _, option = item.partition(":")
+        if option not in _FLAG_OPTIONS:
+            raise ProcessModelError(
+                f"{step_id}: when={text}: {option!r} is no yes/no ProcessOptions field "
+                f"({', '.join(sorted(_FLAG_OPTIONS))})"
+            )
+        pairs.append((party, option))
+    return tuple(pairs)
 
 
 class ProcessModelError(ValueError):

@@ -67,9 +67,11 @@ M1   | on request or proactively     | Outgoing MSS releases meter technical det
 M1a  | with D0150                    | Outgoing MSS sends the register mapping details
 M2   | within 5 WD                   | Legacy MOP forwards meter details to DC, supplier, LDSO
 M2a  | with D0150                    | Legacy MOP forwards the register mapping details
+S2q  | when B096 was absent          | Legacy DC asks the outgoing SDS for reading history
+S2h  | on request                    | Outgoing SDS gives the legacy DC its last valid readings
 S2   | SSD to SSD + 5 WD             | Incoming supplier sends the SSD read obtained via DCC
 S3   | SSD to SSD + 5 WD             | MHHS side shares the change-of-supply read (IF-041)
-S4   | within 5 WD after the read    | Legacy DC confirms the CoS reading to both suppliers
+S4   | by the CoS read cut-off       | Legacy DC confirms the CoS reading to both suppliers
 S5   | before the first legacy SF run| Legacy DC sends the EAC/AA to the legacy aggregator
 S6   | within 12 months after SSD    | Outgoing supplier disputes the change-of-supply reading
 S6r  | after the dispute             | Incoming supplier agrees or rejects the disputed reading
@@ -96,9 +98,11 @@ B36m | from the SSD                  | Registration Service makes the MS appoint
 # ``by`` is the performing party, then ``/`` and roles that may perform it instead;
 # DC, MOP, DA, MS and DS stand for the variant's legacy agents and outgoing services.
 # ``to`` lists who must receive it, each one: a role or a part (``SUP(in)``), ``A,B`` for either.
-# Flags: ``opt`` (optional), ``answers=<id>``, ``once`` (sent once to each recipient), and the
+# Flags: ``opt`` (optional), ``answers=<id>``, ``once`` (sent once to each recipient),
+# ``when=PARTY:option`` (that recipient only when the yes/no option is on), and the
 # timing rule ``from=<bound>`` / ``by=<bound>``: ``SSD`` or a step id of the path, then
-# ``+N``/``-N`` days (``d``) or England & Wales working days (``wd``), on the settlement date.
+# ``+N``/``-N`` days (``d``) or England & Wales working days (``wd``), on the settlement date,
+# or ``+option``: a RECON option in (working) days, the run's value (``SSD+cos_read_cutoff...``).
 START: Final = """
 C1   | SUP(in)     | CSS RegistrationRequest              | CSS              |          | from=SSD-28d once
 C2   | CSS         | CSS LossNotification                 | SUP(out)         | C1       |
@@ -117,7 +121,7 @@ C6a  | REGS        | DTN D0311                            | SUP(in)          | C
 """
 NOTIFIED: Final = """
 C7   | REGS        | DIP IF-003 [ReverseMigNotification]  |                  | C4       | by=SSD-1d once
-C8   | REGS        | DIP PUB-003 [ReverseMigNotification] | MDS LDSO SUP(out) EES | C7       |
+C8   | REGS        | DIP PUB-003 [ReverseMigNotification] | MDS LDSO SUP(out) EES | C7       | when=EES:ees_always_on_if003
 """
 APPOINTED: Final = """
 C9   | SUP(in)     | DTN D0155                            | DC MOP           | C6       | by=SSD-1d
@@ -146,7 +150,7 @@ T3a  | MSS         | DTN D0149                            | NHHMOA           | C
 T4   | NHHMOA      | DTN D0150                            | NHHDC SUP(in) LDSO | T3       | by=T3+5wd
 T4a  | NHHMOA      | DTN D0149                            | NHHDC SUP(in)    | T3a      | opt
 T5   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | opt from=SSD-5wd by=SSD+5wd
-T6   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | T4       | by=SSD+5wd
+T6   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | T4       | by=SSD+cos_read_cutoff_working_days
 T7   | NHHDC       | DTN D0019                            | NHHDA            | T6
 T8   | SUP(out)    | DTN D0300                            | SUP(in)          | T6       | opt by=SSD+365d
 T8r  | SUP(in)     | DTN D0300                            | SUP(out)         | T8       | opt answers=T8
@@ -173,9 +177,11 @@ M1   | MSS         | DTN D0150                            | NHHMOA           | C
 M1a  | MSS         | DTN D0149                            | NHHMOA           | C14      | opt
 M2   | NHHMOA      | DTN D0150                            | NHHDC SUP(in) LDSO | M1       | by=M1+5wd
 M2a  | NHHMOA      | DTN D0149                            | NHHDC SUP(in)    | M1a      | opt
+S2q  | NHHDC       | DTN D0170                            | SDS              | C9       | opt
+S2h  | SDS         | DTN D0010                            | NHHDC            | C15      | opt
 S2   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | from=SSD by=SSD+5wd
 S3   | SUP(out)/SDS| DIP IF-041/PUB-041 [ReadingCOS]      | LDSO SUP,SDS     | C7       | from=SSD by=SSD+5wd
-S4   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | M2 S2    | by=S2+5wd
+S4   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | M2 S2    | by=SSD+cos_read_cutoff_working_days
 S5   | NHHDC       | DTN D0019                            | NHHDA            | S4
 S6   | SUP(out)    | DTN D0300                            | SUP(in)          | S4       | opt by=SSD+365d
 S6r  | SUP(in)     | DTN D0300                            | SUP(out)         | S6       | opt answers=S6
@@ -187,7 +193,7 @@ L3   | NHHDC       | DTN D0170                            | NHHDC            | C
 L4   | NHHDC(old)  | DTN D0010                            | NHHDC            | L3       | opt
 T4   | NHHMOA      | DTN D0150                            | NHHDC SUP(in) LDSO | L2       | by=L2+5wd
 T5   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | opt from=SSD-5wd by=SSD+5wd
-T6   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | T4       | by=SSD+5wd
+T6   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | T4       | by=SSD+cos_read_cutoff_working_days
 T7   | NHHDC       | DTN D0019                            | NHHDA            | T6
 """
 COS_M: Final = """

@@ -136,7 +136,9 @@ class Simulation:
             return RunResult(
                 journal=self.journal,
                 outcomes=tuple(mpan_outcomes(records, mpans)),
-                verdict=check_journal(records, mpans=mpans, calendar=self.calendar),
+                verdict=check_journal(
+                    records, mpans=mpans, calendar=self.calendar, options=self.setup.options
+                ),
                 statistics=statistics,
             )
 

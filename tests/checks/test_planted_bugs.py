@@ -53,8 +53,8 @@ def test_a_late_d0086_is_late_by_working_days(capsys: pytest.CaptureFixture[str]
     assert code == 1
     for mpan in MPANS:
         assert (
-            f"late: {mpan} RM-T T6 D0086 late by 2 working days (rule: by SSD+5wd; "
-            "due by 2026-03-09, performed 2026-03-11)"
+            f"late: {mpan} RM-T T6 D0086 late by 2 working days (rule: by "
+            "SSD+cos_read_cutoff_working_days = SSD+5wd; due by 2026-03-09, performed 2026-03-11)"
         ) in lines
 
 
