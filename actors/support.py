@@ -8,13 +8,13 @@ participant owns: it defines no role and keeps no state of its own.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import ClassVar
 
 import attrs
 
 from market.kernel.ids import Role
-from market.kernel.local_time import local_instant
+from market.kernel.local_time import local_instant, local_midnight
 from market.kernel.settlement_calendar import settlement_periods
 from market.messages.dip import (
     B007,
@@ -123,7 +123,7 @@ def submit_final_consumption(
     assert identity.dip_id is not None  # only DIP users submit IF-021
     periods = settlement_periods(day)
     per_period = format_reading(point.daily_kwh / periods)
-    day_start = datetime.combine(day, time(0, 0), tzinfo=UTC)
+    day_start = local_midnight(day)
     ctx.submit(
         ActivePower(
             b044=B044(issuing_data_service_dip_id=identity.dip_id),

@@ -9,9 +9,9 @@ the LDSO and EES update their records.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from market.kernel.local_time import settlement_date_of
+from market.kernel.local_time import local_midnight, settlement_date_of
 from market.messages.dip import (
     DATA_SERVICE_NOT_APPOINTED,
     R0,
@@ -58,6 +58,9 @@ class _Listener(Participant):
         ctx.record("publication_noted", mpan=envelope.mpan_core, event_code=envelope.event_code)
 
 
+_DAY = timedelta(days=1)
+
+
 class MarketwideDataService(_Listener):
     """MDS: settles MHHS consumption; after ``MHHSRegimeEndDate`` it rejects it (C17, D11)."""
 
@@ -70,8 +73,12 @@ class MarketwideDataService(_Listener):
         mpan = envelope.mpan_core
         end = self.regime_end.get(mpan)
         for day_block in custom.b900_list:
-            day = day_block.b046.settlement_day_date.date()
-            if end is None or day <= end:
+            day = settlement_date_of(day_block.b046.settlement_day_date)
+            last_end = max((period.sp for period in day_block.b047_list), default=None)
+            inside = end is None or (
+                day <= end and (last_end is None or last_end <= local_midnight(end + _DAY))
+            )
+            if inside:
                 ctx.record("consumption_accepted", mpan=mpan, settlement_date=day.isoformat())
                 continue
             ctx.record(

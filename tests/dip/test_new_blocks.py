@@ -22,6 +22,7 @@ from market.messages.dip import (
     SUPPLIER_DATA_ITEMS_UNMIGRATED,
     CommonBlock,
     DipEnvelope,
+    EnvelopeError,
     FieldRuleError,
     MSAppAccepted,
     SSCandProfileClassNotification,
@@ -219,17 +220,28 @@ def test_a_day_need_not_have_48_periods() -> None:
     assert from_wire(B900, to_wire(partial)) == partial
 
 
-def test_utc_fields_render_in_utc_even_in_summer() -> None:
-    """``settlementDayDate`` and ``sp`` render with ``+00:00``; other datetimes in UK local time."""
-    summer = day_of_consumption("2026-06-01T00:00:00", periods=1)
+def test_a_summer_settlement_day_starts_at_local_midnight_and_periods_render_in_utc() -> None:
+    """``settlementDayDate`` is 00:00 UK local time (23:00 UTC the day before in summer time);
+    ``sp`` renders with ``+00:00``; other datetimes in UK local time."""
+    summer = day_of_consumption("2026-05-31T23:00:00", periods=1)
     wire = to_wire(summer)
-    assert wire["B046"] == {"settlementDayDate": "2026-06-01T00:00:00+00:00", "periodDuration": 30}
+    assert wire["B046"] == {"settlementDayDate": "2026-06-01T00:00:00+01:00", "periodDuration": 30}
     assert wire["B047List"] == [
-        {"sp": "2026-06-01T00:30:00+00:00", "v": "0.250", "q": "A", "e": None, "arc": None}
+        {"sp": "2026-05-31T23:30:00+00:00", "v": "0.250", "q": "A", "e": None, "arc": None}
     ]
     assert to_wire(b032())["SSCEffectiveFromDate"] == "2026-03-02T00:00:00+00:00"
     summer_b032 = attrs.evolve(b032(), ssc_effective_from_date=at("2026-06-01T23:00:00"))
     assert to_wire(summer_b032)["SSCEffectiveFromDate"] == "2026-06-02T00:00:00+01:00"
+
+
+def test_a_settlement_day_at_utc_midnight_in_summer_time_is_refused() -> None:
+    """UTC midnight is 01:00 BST: not the start of a settlement day (the old, wrong shape)."""
+    with pytest.raises(ValueError, match=r"must be the start of a settlement day, 00:00 UK local"):
+        day_of_consumption("2026-06-01T00:00:00", periods=1)
+    with pytest.raises(EnvelopeError) as refused:
+        from_wire(B046, {"settlementDayDate": "2026-06-01T00:00:00+00:00", "periodDuration": 30})
+    assert "settlementDayDate" in str(refused.value)
+    assert "(2026-06-01T00:00:00+01:00), got 2026-06-01T01:00:00+01:00" in str(refused.value)
 
 
 def test_a_local_offset_period_end_parses_to_the_same_instant() -> None:

@@ -21,7 +21,12 @@ from typing import Final
 
 import attrs
 
-from market.messages.dip.fields import wire_datetime, wire_integer, wire_text
+from market.messages.dip.fields import (
+    wire_datetime,
+    wire_integer,
+    wire_settlement_day,
+    wire_text,
+)
 from market.messages.dip.formats import dip_id_text
 from market.messages.dip.if001 import CONNECTION_TYPES
 from market.messages.dip.if041 import READING_PATTERN
@@ -99,11 +104,14 @@ class B045:
 
 @attrs.frozen(kw_only=True)
 class B046:
-    """The UTC settlement day (UTC midnight, ECS1014) and the period length in minutes."""
+    """The settlement day (its start, 00:00 UK local time) and the period length in minutes.
 
-    settlement_day_date: datetime = attrs.field(
-        validator=wire_datetime("settlementDayDate", utc=True)
-    )
+    A settlement day is a UK local calendar day, as ``MHHSRegimeEndDate`` (B094) is:
+    in summer time it starts at 23:00 UTC the day before, and it has 46, 48 or 50
+    periods (:func:`~market.kernel.settlement_calendar.settlement_periods`).
+    """
+
+    settlement_day_date: datetime = attrs.field(validator=wire_settlement_day("settlementDayDate"))
     period_duration: int = attrs.field(
         default=PERIOD_MINUTES,
         validator=wire_integer("periodDuration", minimum=PERIOD_MINUTES, maximum=PERIOD_MINUTES),
@@ -134,7 +142,8 @@ _PERIOD_VALUE_FIELD: Final = attrs.fields(B047).v
 def _day_periods(
     day: datetime, values: Sequence[str], quality: str, reason: str | None
 ) -> tuple[B047, ...]:
-    """Periods 1, 2, … of UTC day ``day`` with ``values``, each rule checked once per value.
+    """Periods 1, 2, … of the settlement day starting at ``day``, with ``values``, each rule
+    checked once per value.
 
     The first period is built with all its validators; each later value is
     checked by B047's ``v`` rule; the later periods are then built without the

@@ -25,7 +25,12 @@ from typing import Any, ClassVar, Final, cast
 import attrs
 
 from market.kernel.exceptions import EnvelopeError, InvalidIdentifierError
-from market.kernel.local_time import format_dip_datetime, parse_dip_datetime
+from market.kernel.local_time import (
+    format_dip_datetime,
+    local_midnight,
+    parse_dip_datetime,
+    settlement_date_of,
+)
 
 #: Length of a DT-003 datetime on the wire (``YYYY-MM-DDThh:mm:ss±hh:mm``).
 DIP_DATETIME_LENGTH: Final = 25
@@ -295,6 +300,25 @@ class DatetimeRule(WireRule):
             return parse_dip_datetime(raw)
         except InvalidIdentifierError as error:
             raise EnvelopeError(f"{path}.{self.key}", str(error)) from None
+
+
+@attrs.frozen(kw_only=True)
+class SettlementDayRule(DatetimeRule):
+    """A DT-003 datetime that starts a settlement day: 00:00 UK local time."""
+
+    def problem(self, value: object) -> str | None:
+        """The rule ``value`` breaks, or ``None``."""
+        problem = super().problem(value)
+        if problem is not None:
+            return problem
+        start = cast(datetime, value)
+        if local_midnight(settlement_date_of(start)) != start:
+            return (
+                "must be the start of a settlement day, 00:00 UK local time "
+                f"({format_dip_datetime(local_midnight(settlement_date_of(start)))}), "
+                f"got {format_dip_datetime(start)}"
+            )
+        return None
 
 
 @attrs.frozen(kw_only=True)

@@ -14,6 +14,7 @@ from market.messages.dip.field_rules import (
     DatetimeRule,
     FlagRule,
     IntegerRule,
+    SettlementDayRule,
     TextFormat,
     TextListRule,
     TextRule,
@@ -103,3 +104,8 @@ def wire_integer(key: str, *, minimum: int, maximum: int) -> IntegerRule:
 def wire_datetime(key: str, *, nullable: bool = False, utc: bool = False) -> DatetimeRule:
     """The rule of a DT-003 datetime field; ``utc`` ones render with offset ``+00:00``."""
     return DatetimeRule(key=key, nullable=nullable, utc=utc)
+
+
+def wire_settlement_day(key: str) -> SettlementDayRule:
+    """The rule of a settlement day's start: 00:00 UK local time, rendered in local offset."""
+    return SettlementDayRule(key=key)

@@ -46,6 +46,7 @@ from market.messages.dip.field_rules import (
     DatetimeRule,
     FlagRule,
     IntegerRule,
+    SettlementDayRule,
     TextFormat,
     TextListRule,
     TextRule,
@@ -141,6 +142,8 @@ def _array_schema(items: dict[str, Any], min_items: int, max_items: int | None) 
 
 def _datetime_schema(rule: DatetimeRule) -> dict[str, Any]:
     zone = "in UTC (offset +00:00 when the simulator writes it)" if rule.utc else "any offset"
+    if isinstance(rule, SettlementDayRule):
+        zone = "00:00 UK local time, the start of a settlement day (+01:00 in summer time)"
     return {
         "type": "string",
         "description": f"DT-003 datetime YYYY-MM-DDThh:mm:ss±hh:mm, {zone}",
