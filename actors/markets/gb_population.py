@@ -226,17 +226,15 @@ class _Draw:
             return point
         kept = []
         for role, mpid, appointable in current:
-            others = [f for f in self.firms[role].items if f.identity.mpid not in appointable]
-            if mpid in appointable and not others:
-                raise ScenarioError(f"the GB market has no {role} outside a supplier's panel")
-            if mpid in appointable:  # drawn apart, so that every other MPAN stays as it was
-                kept.append(
-                    str(
-                        Picker(others, [f.share for f in others]).pick(self.agent_rng).identity.mpid
-                    )
-                )
-            else:
+            if mpid not in appointable:
                 kept.append(mpid)
+                continue
+            others = [f for f in self.firms[role].items if f.identity.mpid not in appointable]
+            if not others:
+                raise ScenarioError(f"the GB market has no {role} outside a supplier's panel")
+            # Drawn from a stream of its own, so that every other MPAN stays as it was.
+            drawn = Picker(others, [f.share for f in others]).pick(self.agent_rng)
+            kept.append(str(drawn.identity.mpid))
         replaced = LegacyAppointments(
             data_collector_mpid=kept[0], meter_operator_mpid=kept[1], data_aggregator_mpid=kept[2]
         )
