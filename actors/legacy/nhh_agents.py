@@ -43,6 +43,8 @@ from market.process.population import MeteringPoint, format_reading
 
 #: EAC a DC assumes when it has no reading history (a typical profile class 1 home).
 DEFAULT_EAC_KWH = Decimal("3100")
+#: D0150 meter types of smart meters (SMETS1 ``S1``, SMETS2 ``S2``) start with this.
+SMART_METER_TYPE_PREFIX = "S"
 #: How far back an old DC's earlier reading lies when it hands over history.
 _HISTORY_DAYS = 90
 
@@ -187,11 +189,19 @@ class NhhDataCollector(LegacyAgent):
         return DEFAULT_EAC_KWH / 365
 
     def _try_settle(self, ctx: Context, mpan: str, *, deadline_passed: bool) -> None:
-        """T6 / S4: settle once MTDs, parties, history and a reading are in, or at the cut-off."""
+        """T6 / S4: settle once MTDs, parties, a reading and any history due are in, or at the
+        cut-off."""
         collection = self.collections[mpan]
         if collection.settled or collection.parties is None or collection.meter_details is None:
             return
-        have_everything = collection.customer_reading is not None and collection.history
+        # History comes when asked for (D0170), or unasked from the outgoing DS of a
+        # traditional meter (T2); a smart meter's outgoing DS sends none (the map has no
+        # Outgoing DS lane there), so its DCC read is all the DC waits for (S4).
+        smart = collection.meter_details.meter_type.startswith(SMART_METER_TYPE_PREFIX)
+        history_due = collection.history_requested or not smart
+        have_everything = collection.customer_reading is not None and (
+            bool(collection.history) or not history_due
+        )
         if not (have_everything or deadline_passed):
             return
         ssd = collection.appointment.effective_from_date
