@@ -101,10 +101,13 @@ class LegacySupplier(Participant):
         nhh_agents: AgentPanel,
         hh_agents: AgentPanel,
         options: ProcessOptions,
+        dispute_rejection_probability: float = 0.0,
     ) -> None:
         super().__init__(identity)
         self.panels = {"NHH": nhh_agents, "HH": hh_agents}
         self.options = options
+        #: D8: how often this supplier rejects a disputed reading instead of agreeing it.
+        self.dispute_rejection_probability = dispute_rejection_probability
         self.gains: dict[str, Gain] = {}
         #: Unanswered appointments are resent this many times before the next agent is tried.
         self.max_chases = 2
@@ -367,7 +370,9 @@ class LegacySupplier(Participant):
         )
 
     def _on_dispute(self, ctx: Context, dispute: D0300) -> None:
-        """T8r: answer a disputed change-of-supply reading; this supplier agrees the proposal."""
+        """T8r: answer a disputed change-of-supply reading: agree the proposal, or (with
+        ``dispute_rejection_probability``) reject it, which leaves the dispute open between
+        the suppliers (BSCP504 escalation is outside the simulated market)."""
         if dispute.resolution is not None:
             ctx.record("dispute_answer_received", mpan=dispute.mpan_core)
             return
@@ -376,6 +381,10 @@ class LegacySupplier(Participant):
             mpan=dispute.mpan_core,
             dispute_reference=dispute.dispute_reference,
             proposed_reading=dispute.proposed_reading,
+        )
+        rejects = (
+            self.dispute_rejection_probability > 0
+            and ctx.rng.random() < self.dispute_rejection_probability
         )
         ctx.send_flow(
             D0300,
@@ -388,5 +397,5 @@ class LegacySupplier(Participant):
             proposed_reading=dispute.proposed_reading,
             dispute_reason=dispute.dispute_reason,
             dispute_reference=dispute.dispute_reference,
-            resolution="AGREED",
+            resolution="REJECTED" if rejects else "AGREED",
         )

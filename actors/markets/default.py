@@ -189,7 +189,11 @@ def _suppliers(spec: ScenarioSpec, by_mpan: dict[str, MeteringPoint]) -> list[Pa
             preferred_services={"S": service_appointments("S"), "A": service_appointments("A")},
         ),
         LegacySupplier(
-            INCOMING_SUPPLIER, nhh_agents=NHH_PANEL, hh_agents=HH_PANEL, options=options
+            INCOMING_SUPPLIER,
+            nhh_agents=NHH_PANEL,
+            hh_agents=HH_PANEL,
+            options=options,
+            dispute_rejection_probability=spec.decisions.dispute_rejected,
         ),
     ]
 

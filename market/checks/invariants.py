@@ -56,18 +56,24 @@ class InvariantViolation:
 
 @attrs.frozen(kw_only=True, slots=True)
 class OpenDispute:
-    """A D0300 dispute raised (``resolution`` null) and not answered in the journal."""
+    """A D0300 dispute raised (``resolution`` null) and not agreed in the journal.
+
+    ``rejected_by`` names the supplier that answered it REJECTED, if one did (the
+    suppliers go on disputing outside the market); otherwise it is unanswered.
+    """
 
     mpan: str
     dispute_reference: str
     raised_by: str
     raised_at: str
+    rejected_by: str | None = None
 
     def describe(self) -> str:
         """``<mpan> D0300 dispute <reference> raised by <participant> at <time> is open``."""
+        how = f"rejected by {self.rejected_by}" if self.rejected_by else "unanswered"
         return (
             f"{self.mpan} D0300 dispute {self.dispute_reference} raised by {self.raised_by} "
-            f"at {self.raised_at} is open"
+            f"at {self.raised_at} is open ({how})"
         )
 
 
@@ -276,25 +282,30 @@ def check_legacy_appointments(events: Iterable[Event]) -> tuple[InvariantViolati
 
 
 def open_disputes(events: Iterable[Event]) -> tuple[OpenDispute, ...]:
-    """Every D0300 raised (``resolution`` null) that no D0300 with its reference answers."""
+    """Every D0300 raised (``resolution`` null) that no D0300 with its reference agrees."""
     raised: dict[tuple[str, str], Event] = {}
-    answered: set[tuple[str, str]] = set()
+    agreed: set[tuple[str, str]] = set()
+    rejected: dict[tuple[str, str], str] = {}
     for event in events:
         if event.get("kind") not in OBSERVING_KINDS or event.get("message") != "D0300":
             continue
         items = flow_items(event)
         key = (str(event.get("mpan")), str(items.get("dispute_reference")))
-        if items.get("resolution") is None:
+        resolution = items.get("resolution")
+        if resolution is None:
             raised.setdefault(key, event)
+        elif resolution == "REJECTED":
+            rejected.setdefault(key, str(event.get("sender")))
         else:
-            answered.add(key)
+            agreed.add(key)
     return tuple(
         OpenDispute(
             mpan=mpan,
             dispute_reference=reference,
             raised_by=str(event.get("sender")),
             raised_at=str(event.get("at")),
+            rejected_by=rejected.get((mpan, reference)),
         )
         for (mpan, reference), event in sorted(raised.items())
-        if (mpan, reference) not in answered
+        if (mpan, reference) not in agreed
     )

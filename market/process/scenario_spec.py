@@ -52,6 +52,8 @@ class DecisionRates:
     agent_rejection: float = attrs.field(default=0.0, validator=_rate)
     #: D8: the outgoing supplier's closing read disagrees beyond tolerance → D0300.
     reads_disagree: float = attrs.field(default=0.0, validator=_rate)
+    #: D8: the incoming supplier rejects the disputed reading (D0300 REJECTED): left open.
+    dispute_rejected: float = attrs.field(default=0.0, validator=_rate)
     #: D9: the customer gives no reading, so the DC deems one at the cut-off.
     no_customer_read: float = attrs.field(default=0.0, validator=_rate)
     #: D10: the outgoing supplier tries to update supplier data items (IF-025) → REG9002.

@@ -141,7 +141,21 @@ def test_a_raised_dispute_is_open_until_answered() -> None:
     builder.dtn("T8", "D0300", OUT, IN, dispute_reference="DSP1", resolution=None)
     (dispute,) = open_disputes(builder.events)
     assert dispute.describe() == (
-        f"{MPAN} D0300 dispute DSP1 raised by {OUT} at 2026-03-03T10:00:00+00:00 is open"
+        f"{MPAN} D0300 dispute DSP1 raised by {OUT} at 2026-03-03T10:00:00+00:00 "
+        "is open (unanswered)"
     )
+    builder.dtn("T8", "D0300", IN, OUT, dispute_reference="DSP1", resolution="AGREED")
+    assert open_disputes(builder.events) == ()
+
+
+def test_a_rejected_dispute_stays_open_naming_who_rejected_it() -> None:
+    """REJECTED answers the D0300 but does not settle it; a later AGREED answer does."""
+    builder = _migration()
+    builder.at("2026-03-03T10:00:00+00:00")
+    builder.dtn("T8", "D0300", OUT, IN, dispute_reference="DSP1", resolution=None)
+    builder.dtn("T8", "D0300", IN, OUT, dispute_reference="DSP1", resolution="REJECTED")
+    (dispute,) = open_disputes(builder.events)
+    assert dispute.rejected_by == IN
+    assert dispute.describe().endswith(f"is open (rejected by {IN})")
     builder.dtn("T8", "D0300", IN, OUT, dispute_reference="DSP1", resolution="AGREED")
     assert open_disputes(builder.events) == ()

@@ -64,7 +64,7 @@ def test_open_disputes_are_reported_without_failing_the_verdict() -> None:
     assert verdict.ok
     assert format_verdict(verdict)[-2:] == [
         f"open dispute: {MPAN} D0300 dispute DSP1 raised by {OUT} "
-        "at 2026-03-03T10:00:00+00:00 is open",
+        "at 2026-03-03T10:00:00+00:00 is open (unanswered)",
         "verdict: OK (MPANs checked: 1)",
     ]
 
