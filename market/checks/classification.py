@@ -121,4 +121,5 @@ def _step_of(
         sender_role=sender_role,
         recipient_role=roles.get(recipient) if isinstance(recipient, str) else None,
         mpan=mpan if isinstance(mpan, str) else None,
+        resolution=flow_items(event).get("resolution"),
     )

@@ -14,6 +14,7 @@ from typing import Any, Final
 import attrs
 
 from market.kernel.event_kinds import EventKind
+from market.process.classification import answering_step
 from market.process.model import (
     PATH_STEPS,
     TERMINAL_STEPS,
@@ -25,12 +26,6 @@ from market.process.vocabulary import Path
 
 #: Journal kinds that show a step happened: a delivery, or the DIP accepting a submission.
 OBSERVING_KINDS: Final = frozenset({EventKind.DELIVERED, EventKind.ACCEPTED})
-_ANSWERED_BY: Final = {
-    step.answers: step.step_id
-    for steps in PATH_STEPS.values()
-    for step in steps
-    if step.answers is not None
-}
 
 
 def observed_step(event: Mapping[str, Any]) -> str | None:
@@ -38,15 +33,12 @@ def observed_step(event: Mapping[str, Any]) -> str | None:
 
     Only ``delivered`` and ``accepted`` events show steps. A D0300 whose items
     carry a ``resolution`` answers the dispute its stamped step raised (T8 →
-    T8r): the broker cannot tell them apart, the flow's data items can.
+    T8r), as the flow's data items say; the journal labels it so too, but one written
+    before it did says T8.
     """
     if event.get("kind") not in OBSERVING_KINDS:
         return None
-    step: str | None = event.get("step")
-    answer = _ANSWERED_BY.get(step) if step is not None else None
-    if answer is not None and flow_items(event).get("resolution") is not None:
-        return answer
-    return step
+    return answering_step(event.get("step"), flow_items(event).get("resolution"))
 
 
 def flow_items(event: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -53,6 +53,7 @@ class StepClassifier(Protocol):
         sender_role: Role | None,
         recipient_role: Role | None,
         mpan: str | None,
+        resolution: object = None,
     ) -> str | None: ...
 
 

@@ -78,8 +78,10 @@ class Wire:
         sender: str,
         recipient: str | None,
         mpan: str | None,
+        payload: object = None,
     ) -> str | None:
-        """The BPM step a message belongs to, from the roles of its sender and recipient."""
+        """The BPM step a message belongs to, from the roles of its sender and recipient
+        (and, for an answer such as a D0300 with a resolution, from its ``payload``)."""
         directory = self.directory
         return self.classify_step(
             network=network,
@@ -88,6 +90,7 @@ class Wire:
             sender_role=directory.role_of(sender),
             recipient_role=directory.role_of(recipient) if recipient is not None else None,
             mpan=mpan,
+            resolution=getattr(payload, "resolution", None),
         )
 
     def send_addressed(
@@ -109,6 +112,7 @@ class Wire:
             sender=sender,
             recipient=recipient,
             mpan=mpan,
+            payload=payload,
         )
         self.journal.append(
             at=self.now,

@@ -53,6 +53,21 @@ def _classifier_table() -> dict[_Key, str]:
 
 
 _CLASSIFIER_TABLE: Final = _classifier_table()
+#: Steps answered by a step with the same message (T8 → T8r), told apart by the answer's
+#: resolution.
+ANSWERED_BY: Final = {
+    step.answers: step.step_id
+    for steps in PATH_STEPS.values()
+    for step in steps
+    if step.answers is not None
+}
+
+
+def answering_step(step: str | None, resolution: object) -> str | None:
+    """``step``, or the step that answers it when the message carries a ``resolution``."""
+    if step is not None and resolution is not None:
+        return ANSWERED_BY.get(step, step)
+    return step
 
 
 def step_classifier(variant_of: Callable[[str], str | None]) -> StepClassifier:
@@ -73,6 +88,7 @@ def step_classifier(variant_of: Callable[[str], str | None]) -> StepClassifier:
         sender_role: Role | None,
         recipient_role: Role | None,
         mpan: str | None = None,
+        resolution: object = None,
     ) -> str | None:
         if sender_role is None:
             return None
@@ -86,7 +102,7 @@ def step_classifier(variant_of: Callable[[str], str | None]) -> StepClassifier:
         )
         if step is None and network == DIP and event_code is not None:
             step = _CLASSIFIER_TABLE.get((network, message, None, sender_role, None, variant))
-        return step
+        return answering_step(step, resolution)
 
     return classify
 

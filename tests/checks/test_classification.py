@@ -52,7 +52,16 @@ def test_a_failing_journal_fails_alike_without_its_labels(rich_journal: Journal)
 def test_the_checkers_steps_agree_with_the_simulations_on_every_observed_event(
     rich_journal: Journal,
 ) -> None:
-    """Two accounts of one journal: the broker's stamps and the checker's classification."""
+    """Two accounts of one journal: the broker's stamps and the checker's classification.
+
+    A ``sent`` D0300 carries no data items in the journal, so the checker cannot tell
+    an answer (T8r) from the dispute (T8) there; its delivery says which.
+    """
+    answers = 0
     for stamped, judged in zip(rich_journal, restamp(rich_journal), strict=True):
+        if stamped["kind"] == "sent" and stamped.get("message") == "D0300":
+            continue
         if stamped["kind"] in ("delivered", "accepted", "sent", "submitted"):
             assert judged.get("step") == stamped.get("step"), stamped
+            answers += stamped.get("step") in ("T8r", "A6r", "S6r")
+    assert answers > 0
