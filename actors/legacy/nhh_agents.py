@@ -361,7 +361,7 @@ class NhhMeterOperator(LegacyAgent):
         )
 
     def _forward(self, ctx: Context, mpan: str) -> None:
-        """T4 / M2: D0150 to DC, supplier and LDSO; D0149 to DC and supplier."""
+        """T4 / M2: D0150 and D0149 to DC, supplier and LDSO (brief c.2 T4)."""
         operation = self.operations[mpan]
         parties = operation.parties
         if parties is None or not operation.meter_details:
@@ -373,7 +373,7 @@ class NhhMeterOperator(LegacyAgent):
         for details in pending:
             targets = list(recipients)
             ldso = self.ldso_mpid_by_distributor.get(mpan[:2])
-            if isinstance(details, D0150) and ldso is not None:
+            if ldso is not None:
                 targets.append((Role.LDSO, ldso))
             for role, mpid in targets:
                 ctx.forward_flow(details, to=Address(mpid=mpid, role=role))

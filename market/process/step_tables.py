@@ -148,7 +148,7 @@ T3q  | NHHMOA      | DTN D0170                            | MSS              | C
 T3   | MSS         | DTN D0150                            | NHHMOA           | C14
 T3a  | MSS         | DTN D0149                            | NHHMOA           | C14      | opt
 T4   | NHHMOA      | DTN D0150                            | NHHDC SUP(in) LDSO | T3       | by=T3+5wd
-T4a  | NHHMOA      | DTN D0149                            | NHHDC SUP(in)    | T3a      | opt
+T4a  | NHHMOA      | DTN D0149                            | NHHDC SUP(in) LDSO | T3a      | opt
 T5   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | opt from=SSD-5wd by=SSD+5wd
 T6   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | T4       | by=SSD+cos_read_cutoff_working_days
 T7   | NHHDC       | DTN D0019                            | NHHDA            | T6
@@ -176,7 +176,7 @@ M1q  | NHHMOA      | DTN D0170                            | MSS              | C
 M1   | MSS         | DTN D0150                            | NHHMOA           | C14
 M1a  | MSS         | DTN D0149                            | NHHMOA           | C14      | opt
 M2   | NHHMOA      | DTN D0150                            | NHHDC SUP(in) LDSO | M1       | by=M1+5wd
-M2a  | NHHMOA      | DTN D0149                            | NHHDC SUP(in)    | M1a      | opt
+M2a  | NHHMOA      | DTN D0149                            | NHHDC SUP(in) LDSO | M1a      | opt
 S2q  | NHHDC       | DTN D0170                            | SDS              | C9       | opt
 S2h  | SDS         | DTN D0010                            | NHHDC            | C15      | opt
 S2   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | from=SSD by=SSD+5wd
