@@ -75,14 +75,15 @@ def _variant(events: list[Event], roles: Mapping[str, Role]) -> str:
     return "T"
 
 
-def restamp(events: Iterable[Event]) -> list[Event]:
+def restamp(events: Iterable[Event], *, roles: Mapping[str, Role] | None = None) -> list[Event]:
     """``events`` with every ``step`` replaced by the one the facts show (``None``: no step).
 
     Events whose stamp already agrees are passed on as they are; the others are
     copied with the checker's own step, so the caller's journal is never changed.
+    ``roles``: the journal's participant roles, if the caller has them already.
     """
     events = list(events)
-    roles = participant_roles(events)
+    roles = participant_roles(events) if roles is None else roles
     submitters = {
         publication_key(e): e.get("recipient")
         for e in events

@@ -9,7 +9,7 @@ which participant owes each of those steps (:func:`market.checks.parties.owed_by
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -74,11 +74,18 @@ class MpanConformance:
 
 
 def check_conformance(
-    events: Iterable[Event], mpans: Iterable[str] | None = None
+    events: Iterable[Event],
+    mpans: Iterable[str] | None = None,
+    *,
+    roles: Mapping[str, Role] | None = None,
 ) -> tuple[MpanConformance, ...]:
-    """One report per MPAN (sorted) whose journal shows a step, plus every MPAN of ``mpans``."""
+    """One report per MPAN (sorted) whose journal shows a step, plus every MPAN of ``mpans``.
+
+    ``roles`` are the journal's :func:`~market.checks.parties.participant_roles`, when the
+    caller has them already (deducing them reads every event).
+    """
     events = list(events)
-    roles = participant_roles(events)
+    roles = participant_roles(events) if roles is None else roles
     expected = frozenset(mpans or ())
     grouped = events_by_mpan(events)
     reports = []
@@ -91,7 +98,7 @@ def check_conformance(
 
 
 def _judge(
-    mpan: str, events: list[Event], observed: tuple[str, ...], roles: dict[str, Role]
+    mpan: str, events: list[Event], observed: tuple[str, ...], roles: Mapping[str, Role]
 ) -> MpanConformance:
     path = path_of(events)
     progress = progress_of(path, observed)
@@ -124,7 +131,7 @@ def _judge(
     )
 
 
-def _pending(step: Step, events: list[Event], roles: dict[str, Role]) -> PendingStep:
+def _pending(step: Step, events: list[Event], roles: Mapping[str, Role]) -> PendingStep:
     owners = owed_by(step, events, roles)
     return PendingStep(step=step, owed_by=owners, fate=fate_of(step, events, owners, roles))
 

@@ -78,16 +78,18 @@ def check_deliveries(
     *,
     calendar: SettlementCalendar | None = None,
     options: ProcessOptions | None = None,
+    roles: Mapping[str, Role] | None = None,
 ) -> tuple[DeliveryProblem, ...]:
     """Every delivery problem of every MPAN whose path is decided, MPAN by MPAN.
 
     ``options`` are the run's RECON choices: timing rules written in an option
     (T6 by the CoS read cut-off) take their days from it (default: the defaults).
+    ``roles``: the journal's participant roles, if the caller has them already.
     """
     events = list(events)
     calendar = calendar or SettlementCalendar()
     options = options or ProcessOptions()
-    roles = participant_roles(events)
+    roles = participant_roles(events) if roles is None else roles
     problems: list[DeliveryProblem] = []
     for mpan, mpan_events in sorted(events_by_mpan(events).items()):
         path = path_of(mpan_events)

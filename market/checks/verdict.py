@@ -19,6 +19,7 @@ from market.checks.invariants import (
     open_disputes,
 )
 from market.checks.liveness import DEFAULT_WORKING_DAYS, LivenessViolation, check_liveness
+from market.checks.parties import participant_roles
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.process.model import PATHS
 from market.process.options import ProcessOptions
@@ -89,13 +90,15 @@ def check_journal(
     never the ``step`` the journal carries. ``options`` are the run's RECON choices, for
     the timing rules that follow them (default: :class:`ProcessOptions`' defaults).
     """
-    events = restamp(events)
-    conformance = check_conformance(events, mpans)
+    events = list(events)
+    roles = participant_roles(events)  # read from headers and addresses, never from steps
+    events = restamp(events, roles=roles)
+    conformance = check_conformance(events, mpans, roles=roles)
     liveness = check_liveness(events, working_days=liveness_working_days, calendar=calendar)
     invariants = check_invariants(events)
     conservation = check_conservation(events)
     crashes = check_crashes(events)
-    deliveries = check_deliveries(events, calendar=calendar, options=options)
+    deliveries = check_deliveries(events, calendar=calendar, options=options, roles=roles)
     counts = [
         PathCount(
             path=path,
