@@ -16,8 +16,9 @@ from market.kernel.exceptions import ScenarioError
 from market.kernel.ids import Role
 from market.messages.dtn import D0011, D0155, Address
 from market.participant import Context, Participant
+from market.process.options import ProcessOptions
 from market.process.scenario_spec import ScenarioSpec
-from market.runtime.simulation import Simulation, journal_dicts
+from market.runtime.simulation import RunResult, Simulation, journal_dicts
 
 
 class LazyCollector(Participant):
@@ -126,9 +127,8 @@ class DictOnlyDataService:
         ]
 
 
-def test_a_dip_json_participant_drives_logic_that_only_handles_dicts() -> None:
-    """A dict-only SDS stands in for the built-in one; its IF-063 reaches the MDR; RM-S conforms."""
-    setup = build_market(ScenarioSpec(seed=3, mpans=2, variants={"S": 1.0}))
+def _run_dict_only_sds(options: ProcessOptions) -> tuple[RunResult, DictOnlyDataService]:
+    setup = build_market(ScenarioSpec(seed=3, mpans=2, variants={"S": 1.0}, options=options))
     logic = DictOnlyDataService()
 
     class JsonDataService(DipJsonParticipant):
@@ -136,12 +136,27 @@ def test_a_dip_json_participant_drives_logic_that_only_handles_dicts() -> None:
         def replacing(cls, built_in: Participant) -> JsonDataService:
             return cls(built_in.identity, logic)
 
-    result = Simulation(replace_participants(setup, {"SDS-SDSC": JsonDataService})).run_sync()
+    return Simulation(replace_participants(setup, {"SDS-SDSC": JsonDataService})).run_sync(), logic
+
+
+def test_a_dip_json_participant_drives_logic_that_only_handles_dicts() -> None:
+    """A dict-only SDS stands in for the built-in one; its IF-063 reaches the MDR; RM-S conforms.
+
+    The outgoing SDS takes part only with the smart_outgoing_ds_lane option (the map has no lane).
+    """
+    result, logic = _run_dict_only_sds(ProcessOptions(smart_outgoing_ds_lane=True))
     events = journal_dicts(result.journal)
     stops = [e for e in events if e["kind"] == "delivered" and e["message"] == "PUB-063"]
     assert len(stops) == 2 and {e["recipient"] for e in stops} == {"MDR-MDRA"}
     assert "[DSDeAppRM]" in logic.seen
     assert result.verdict.ok, format_verdict(result.verdict)
+
+
+def test_an_outgoing_sds_acting_without_a_lane_is_flagged() -> None:
+    """Under the map's default, a de-appointed SDS that still sends IF-063 fits no step."""
+    result, _ = _run_dict_only_sds(ProcessOptions())
+    assert not result.verdict.ok
+    assert any("unexpected step S1 IF-063" in line for line in format_verdict(result.verdict))
 
 
 def test_the_cli_plays_a_participant_with_a_user_class(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from actors.markets.default import build_market
+from market.cli.main import main
+from market.kernel.exceptions import ScenarioError
 from market.process.options import ProcessOptions
 from market.process.scenario_spec import DecisionRates, ScenarioSpec, load_scenario
 from market.runtime.simulation import RunResult, Simulation, journal_dicts
@@ -40,7 +43,7 @@ def _paths(result: RunResult) -> set[str | None]:
 
 @pytest.mark.parametrize(
     ("variant", "path", "signature"),
-    [("T", "RM-T", "D0019"), ("A", "RM-A", "D0036"), ("S", "RM-S", "PUB-063")],
+    [("T", "RM-T", "D0019"), ("A", "RM-A", "D0036"), ("S", "RM-S", "PUB-041")],
 )
 def test_each_variant_completes_its_own_path(variant: str, path: str, signature: str) -> None:
     """A variant's reverse migration takes its own path, shows its own messages, and conforms."""
@@ -60,21 +63,48 @@ def test_variant_a_hands_over_half_hourly_details() -> None:
 
 
 def test_variant_s_shares_the_cos_read_on_if041_and_stops_the_mdr() -> None:
-    """Variant S: IF-041 [ReadingCOS] from the outgoing supplier reaches the LDSO; no SDS D0010."""
+    """Variant S follows the map: no Outgoing DS lane, so IF-041 reaches the LDSO only.
+
+    The de-appointed SDS is not routed the change-of-supply read and sends nothing after its
+    de-appointment: no IF-063, no IF-021 and no D0010.
+    """
     _, events = _run(variant="S")
     pub041 = _delivered(events, "PUB-041")
-    assert {e["recipient"] for e in pub041} == {"SDS-SDSC", "LDSO-19"}
+    assert {e["recipient"] for e in pub041} == {"LDSO-19"}
     assert {e["step"] for e in pub041} == {"S3"}
+    sds_sent = {
+        e["message"] for e in events if e["kind"] == "submitted" and e["sender"] == "SDS-SDSC"
+    }
+    assert not sds_sent & {"IF-063", "IF-021", "IF-041"}
     assert all(e["sender"] != "SDS-SDSC" for e in _delivered(events, "D0010"))
+    assert any(
+        e["sender"] == "SDS-SDSC" and (e["detail"] or {}).get("event") == "no_further_role"
+        for e in events
+    )
+
+
+def test_option_smart_outgoing_ds_lane_keeps_the_outgoing_sds_in_the_flow() -> None:
+    """smart_outgoing_ds_lane = true: the SDS is a PUB-041 recipient and sends IF-063 to the MDR."""
+    result, events = _run(variant="S", options=ProcessOptions(smart_outgoing_ds_lane=True))
+    assert {e["recipient"] for e in _delivered(events, "PUB-041")} == {"SDS-SDSC", "LDSO-19"}
+    assert _delivered(events, "PUB-063")
+    assert result.verdict.ok, result.verdict.problems
 
 
 def test_option_outgoing_sds_sends_if041_instead() -> None:
-    """With smart_if041_sender = OUTGOING_SDS, the SDS submits IF-041 to the outgoing supplier."""
-    result, events = _run(variant="S", options=ProcessOptions(smart_if041_sender="OUTGOING_SDS"))
+    """With the lane and smart_if041_sender = OUTGOING_SDS, the SDS submits IF-041 instead."""
+    options = ProcessOptions(smart_outgoing_ds_lane=True, smart_if041_sender="OUTGOING_SDS")
+    result, events = _run(variant="S", options=options)
     submitted = [e for e in events if e["kind"] == "submitted" and e["message"] == "IF-041"]
     assert submitted and {e["sender"] for e in submitted} == {"SDS-SDSC"}
     assert {e["recipient"] for e in _delivered(events, "PUB-041")} == {"SUP-MHSA", "LDSO-19"}
     assert result.verdict.ok
+
+
+def test_outgoing_sds_without_the_lane_is_refused_as_if041_sender() -> None:
+    """The OUTGOING_SDS sender needs the lane: the refusal names both options."""
+    with pytest.raises(ScenarioError, match=r"smart_if041_sender.*smart_outgoing_ds_lane"):
+        ProcessOptions(smart_if041_sender="OUTGOING_SDS")
 
 
 def test_d1_an_unmigrated_mpan_follows_a_plain_legacy_change_of_supply() -> None:
@@ -196,3 +226,28 @@ def test_the_thousand_mpan_scenario_of_every_variant_and_decision_runs_clean() -
     counts = {count.path: count.completed for count in verdict.path_counts}
     assert set(counts) == {"RM-T", "RM-A", "RM-S", "COS-L", "COS-M", "OBJ"}
     assert sum(counts.values()) == 1000
+
+
+def test_commands_that_read_a_journal_judge_it_by_the_scenario_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A journal run with the lane is judged OK only under its own options (--scenario FILE)."""
+    scenario = tmp_path / "lane.toml"
+    scenario.write_text(
+        "[market]\nmpans = 2\nvariants = {S = 1.0}\n\n[options]\nsmart_outgoing_ds_lane = true\n"
+    )
+    journal = tmp_path / "run.jsonl"
+    assert main(["run", "--quiet", "--scenario", str(scenario), "--journal", str(journal)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(journal)]) == 1
+    assert "unexpected step S1 IF-063 [MDRStop]" in capsys.readouterr().out
+    assert main(["check", "--scenario", str(scenario), str(journal)]) == 0
+    mpan = _journal_lines(journal)[0]["mpan"]
+    for command in ("explain", "diagram"):
+        args = [command, "--journal", str(journal), "--mpan", mpan, "--scenario", str(scenario)]
+        assert main(args) == 0
+        assert "IF-063" in capsys.readouterr().out
+
+
+def _journal_lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]

@@ -25,7 +25,11 @@ def test_every_section_is_read() -> None:
         {
             "market": {"seed": 4, "mpans": 9, "start": date(2026, 3, 2), "variants": "mixed"},
             "decisions": {"objection": 0.5, "legacy_mpan": 1},
-            "options": {"dispute_tolerance_kwh": 100, "smart_if041_sender": "OUTGOING_SDS"},
+            "options": {
+                "dispute_tolerance_kwh": 100,
+                "smart_outgoing_ds_lane": True,
+                "smart_if041_sender": "OUTGOING_SDS",
+            },
         }
     )
     assert (spec.seed, spec.mpans, spec.start_day) == (4, 9, date(2026, 3, 2))
@@ -33,6 +37,7 @@ def test_every_section_is_read() -> None:
     assert spec.decisions.objection == 0.5 and spec.decisions.legacy_mpan == 1.0
     assert spec.options.dispute_tolerance_kwh == Decimal("100")
     assert spec.options.smart_if041_sender == "OUTGOING_SDS"
+    assert spec.options.smart_outgoing_ds_lane is True
 
 
 @pytest.mark.parametrize(

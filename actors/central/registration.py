@@ -255,7 +255,8 @@ class RegistrationService(Participant):
 
         The old agents are named only where no IF-003 will name the new ones: a
         legacy MPAN's legacy agents, or (when REGS de-appoints without waiting for
-        the legacy agents) the outgoing MHHS metering and data services.
+        the legacy agents) the outgoing MHHS metering and data services; a smart
+        meter's data service only when the run gives it an outgoing DS lane.
         """
         mpan = registration.point.mpan_core
         gaining = change.incoming_supplier_mpid
@@ -278,7 +279,10 @@ class RegistrationService(Participant):
             metering, data = registration.metering_service, registration.data_service
             if metering is not None:
                 old_mop = Address(mpid=metering.mpid, role=metering.role)
-            if data is not None:
+            smart_without_lane = (
+                registration.point.variant == "S" and not self.options.smart_outgoing_ds_lane
+            )
+            if data is not None and not smart_without_lane:
                 old_dc = Address(mpid=data.mpid, role=data.role)
         ctx.send_flow(
             D0311,

@@ -1,11 +1,14 @@
 """Outgoing MHHS services of the smart segment: the Smart Data Service and Smart Metering Service.
 
 On PUB-003 ``[DSDeAppRM]`` the outgoing SDS ends its appointment at
-``MHHSRegimeEndDate``. For a traditional meter (variant T) it then gives the
-incoming legacy DC its reading history by D0010 (T2): proactively on the supply
-start date when B096 names the DC, or when the DC asks with D0170 (T2q). For a
-smart meter (variant S) it may share the change-of-supply read with IF-041
-(option ``smart_if041_sender = OUTGOING_SDS``).
+``MHHSRegimeEndDate``. For a traditional meter (variant T) it then submits its
+last consumption (T1) and gives the incoming legacy DC its reading history by
+D0010 (T2): proactively on the supply start date when B096 names the DC, or when
+the DC asks with D0170 (T2q). For a smart meter (variant S) the process map has
+no Outgoing DS lane, so by default it does nothing more; with the option
+``smart_outgoing_ds_lane`` it stops the MDR (S1), submits its last consumption
+(S1b), answers a D0170 (S2h) and may share the change-of-supply read with IF-041
+(``smart_if041_sender = OUTGOING_SDS``).
 
 On PUB-003 ``[MSDeAppRM]`` the outgoing MSS releases the meter technical
 details (D0150, D0149) to the incoming legacy MOP: proactively when B095 names
@@ -127,6 +130,9 @@ class SmartDataService(Participant):
         )
         ctx.record("appointment_ended", mpan=mpan, effective_to=effective_to.isoformat())
         point = self.appointments[mpan]
+        if point.variant == "S" and not self.options.smart_outgoing_ds_lane:
+            ctx.record("no_further_role", mpan=mpan, reason="the smart variant has no DS lane")
+            return
         schedule_final_consumption(
             ctx,
             mpan,
@@ -176,6 +182,14 @@ class SmartDataService(Participant):
         point = self.appointments.get(mpan)
         if point is None:
             ctx.record("reading_request_refused", mpan=mpan, requester=mpid)
+            return
+        if point.variant == "S" and not self.options.smart_outgoing_ds_lane:
+            ctx.record(
+                "reading_request_refused",
+                mpan=mpan,
+                requester=mpid,
+                reason="the smart variant has no DS lane",
+            )
             return
         earlier_on = point.last_read_on - HISTORY_SPAN
         for read_on, value in (

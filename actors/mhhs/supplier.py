@@ -235,11 +235,21 @@ class MhhsSupplier(Participant):
             )
 
     def _share_cos_reading(self, ctx: Context, mpan: str) -> None:
-        """S3: IF-041 [ReadingCOS] to the outgoing SDS; the DIP copies the LDSO."""
+        """S3: IF-041 [ReadingCOS] to the LDSO, or to the outgoing SDS when it has a lane.
+
+        The process map's smart variant has no Outgoing DS lane (the SDS is being
+        de-appointed), so by default the LDSO is the primary recipient; with
+        ``smart_outgoing_ds_lane`` the SDS is, and the DIP copies the LDSO.
+        """
         loss = self.losses[mpan]
         point = loss.point
         assert loss.supply_start_date is not None and loss.closing_reading is not None
-        if point.data_service is None:
+        distributor = self.distributor_dip_ids[mpan[:2]]
+        if not self.options.smart_outgoing_ds_lane:
+            primary = distributor
+        elif point.data_service is not None:
+            primary = point.data_service.dip_id
+        else:
             ctx.record("cos_reading_not_shared", mpan=mpan, reason="no data service known")
             return
         ctx.submit(
@@ -256,10 +266,10 @@ class MhhsSupplier(Participant):
                     ),
                 )
             ),
-            primary_recipients=(point.data_service.dip_id,),
+            primary_recipients=(primary,),
             m0=M0(
                 mpan_core=mpan,
-                distributor_dip_id=self.distributor_dip_ids[mpan[:2]],
+                distributor_dip_id=distributor,
                 gsp_group_id=point.gsp_group_id,
             ),
             correlation_id=loss.correlation_id,

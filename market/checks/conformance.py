@@ -18,7 +18,8 @@ from market.checks.facts import Event, events_by_mpan
 from market.checks.parties import owed_by, participant_roles
 from market.checks.progress import observed_steps, path_of, performed_at, progress_of
 from market.kernel.ids import Role
-from market.process.model import PATH_STEPS, STEPS_BY_ID, Step, step_by_id
+from market.process.model import STEPS_BY_ID, Step, path_steps, step_by_id
+from market.process.options import ProcessOptions
 from market.process.vocabulary import Path
 
 
@@ -78,13 +79,16 @@ def check_conformance(
     mpans: Iterable[str] | None = None,
     *,
     roles: Mapping[str, Role] | None = None,
+    options: ProcessOptions | None = None,
 ) -> tuple[MpanConformance, ...]:
     """One report per MPAN (sorted) whose journal shows a step, plus every MPAN of ``mpans``.
 
     ``roles`` are the journal's :func:`~market.checks.parties.participant_roles`, when the
-    caller has them already (deducing them reads every event).
+    caller has them already (deducing them reads every event). Under ``options`` (the
+    run's RECON choices) a step whose ``if=`` option is off is unexpected.
     """
     events = list(events)
+    options = options or ProcessOptions()
     roles = participant_roles(events) if roles is None else roles
     expected = frozenset(mpans or ())
     grouped = events_by_mpan(events)
@@ -93,22 +97,26 @@ def check_conformance(
         mpan_events = grouped.get(mpan, [])
         observed = observed_steps(mpan_events)
         if observed or mpan in expected:
-            reports.append(_judge(mpan, mpan_events, observed, roles))
+            reports.append(_judge(mpan, mpan_events, observed, roles, options))
     return tuple(reports)
 
 
 def _judge(
-    mpan: str, events: list[Event], observed: tuple[str, ...], roles: Mapping[str, Role]
+    mpan: str,
+    events: list[Event],
+    observed: tuple[str, ...],
+    roles: Mapping[str, Role],
+    options: ProcessOptions,
 ) -> MpanConformance:
     path = path_of(events)
-    progress = progress_of(path, observed)
+    progress = progress_of(path, observed, options)
     unexpected: tuple[str, ...] = ()
     out_of_order: list[OutOfOrderStep] = []
     if path is not None:
         # Order is judged by when each step was performed; steps sent at the same instant
         # (one batch of one participant) are not out of order, whatever the network did.
         position = performed_at(events)
-        known = {step.step_id for step in PATH_STEPS[path]}
+        known = {step.step_id for step in path_steps(path, options)}
         unexpected = tuple(step_id for step_id in observed if step_id not in known)
         for step_id in observed:
             if step_id in unexpected:

@@ -37,7 +37,7 @@ from market.kernel.event_kinds import EventKind
 from market.kernel.ids import Role
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.kernel.vocabulary import DIP
-from market.process.model import PATH_STEPS, SUP_IN, SUP_OUT, Step
+from market.process.model import SUP_IN, SUP_OUT, Step, path_steps
 from market.process.options import ProcessOptions
 from market.process.step import Deadline
 from market.process.vocabulary import Path
@@ -117,7 +117,7 @@ class _MpanDeliveries:
     ) -> None:
         self.mpan, self.path, self.events, self.roles = mpan, path, events, roles
         self.calendar, self.options = calendar, options
-        self.steps = {step.step_id: step for step in PATH_STEPS[path]}
+        self.steps = {step.step_id: step for step in path_steps(path, options)}
         self.holders = {party: party_holder(party, events) for party in _SUPPLIER_PARTIES}
         self.reached: dict[str, set[str]] = {}
         self.performed: dict[str, date] = {}

@@ -21,7 +21,9 @@ from market.process.model import (
     UNDECIDED_STEPS,
     VARIANT_PATHS,
     Step,
+    path_steps,
 )
+from market.process.options import ProcessOptions
 from market.process.vocabulary import Path
 
 #: Journal kinds that show a step happened: a delivery, or the DIP accepting a submission.
@@ -161,11 +163,17 @@ class Progress:
     waiting_for: tuple[Step, ...]
 
 
-def progress_of(path: Path | None, observed: Iterable[str]) -> Progress:
-    """Where an MPAN on ``path`` (``None``: undecided) stands, given the steps it showed."""
+def progress_of(
+    path: Path | None, observed: Iterable[str], options: ProcessOptions | None = None
+) -> Progress:
+    """Where an MPAN on ``path`` (``None``: undecided) stands, given the steps it showed.
+
+    Under ``options`` (default: the defaults) a step whose ``if=`` option is off is not
+    on the path, so it is never missing or waited for.
+    """
     observed = tuple(observed)
     seen = frozenset(observed)
-    steps = PATH_STEPS[path] if path is not None else UNDECIDED_STEPS
+    steps = path_steps(path, options or ProcessOptions()) if path is not None else UNDECIDED_STEPS
     required = [step for step in steps if step.required]
     required_ids = frozenset(step.step_id for step in required)
     missing = tuple(step for step in required if step.step_id not in seen)
@@ -213,7 +221,10 @@ class MpanOutcome:
 
 
 def mpan_outcomes(
-    events: Iterable[Mapping[str, Any]], mpans: Iterable[str] | None = None
+    events: Iterable[Mapping[str, Any]],
+    mpans: Iterable[str] | None = None,
+    *,
+    options: ProcessOptions | None = None,
 ) -> list[MpanOutcome]:
     """Per MPAN (sorted), whether its path completed; if not, where it stopped and what is due.
 
@@ -232,7 +243,7 @@ def mpan_outcomes(
         observed = observed_steps(by_mpan[mpan])
         if not observed and mpan not in expected:
             continue
-        progress = progress_of(path_of(by_mpan[mpan]), observed)
+        progress = progress_of(path_of(by_mpan[mpan]), observed, options)
         waiting = " and ".join(f"{step.label} from {step.party}" for step in progress.waiting_for)
         outcomes.append(
             MpanOutcome(

@@ -93,7 +93,7 @@ def check_journal(
     events = list(events)
     roles = participant_roles(events)  # read from headers and addresses, never from steps
     events = restamp(events, roles=roles)
-    conformance = check_conformance(events, mpans, roles=roles)
+    conformance = check_conformance(events, mpans, roles=roles, options=options)
     liveness = check_liveness(events, working_days=liveness_working_days, calendar=calendar)
     invariants = check_invariants(events)
     conservation = check_conservation(events)

@@ -8,9 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from market.checks import check_journal, format_verdict
-from market.cli.common import EXIT_FAILED, EXIT_OK, positive_int
+from market.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_scenario_options_argument,
+    positive_int,
+    scenario_options,
+)
 from market.kernel.exceptions import UsageError
-from market.process.scenario_spec import load_scenario
 
 
 def add_parser(commands: Any) -> None:
@@ -34,16 +39,7 @@ def add_parser(commands: Any) -> None:
         default=10,
         help="working days after the supply start date by which each switch must end (default 10)",
     )
-    check.add_argument(
-        "--scenario",
-        type=Path,
-        metavar="FILE",
-        help=(
-            "the scenario file the run used: its [options] set the timing rules that follow a "
-            "RECON choice (T6 and S4 by SSD + cos_read_cutoff_working_days); default: the "
-            "options' defaults"
-        ),
-    )
+    add_scenario_options_argument(check)
 
 
 def read_journal(path: Path) -> list[dict[str, Any]]:
@@ -71,8 +67,9 @@ def read_journal(path: Path) -> list[dict[str, Any]]:
 def check(args: argparse.Namespace) -> int:
     """Judge a journal file; print the verdict; exit 0 when every check passes."""
     events = read_journal(args.journal)
-    options = load_scenario(args.scenario).options if args.scenario is not None else None
-    verdict = check_journal(events, liveness_working_days=args.liveness_days, options=options)
+    verdict = check_journal(
+        events, liveness_working_days=args.liveness_days, options=scenario_options(args.scenario)
+    )
     for line in format_verdict(verdict):
         print(line)
     return EXIT_OK if verdict.ok else EXIT_FAILED

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from market.cli.check import read_journal
-from market.cli.common import EXIT_OK
+from market.cli.common import EXIT_OK, scenario_options
 from market.cli.explain import add_journey_arguments, journey_from
 from market.kernel.exceptions import UsageError
 from market.teaching import journey_mermaid, journey_svg
@@ -52,7 +52,9 @@ def write_text(path: Path, text: str, option: str) -> None:
 
 def diagram(args: argparse.Namespace) -> int:
     """Draw the MPAN's journey in the chosen format, to standard output or ``--output``."""
-    journey = journey_from(read_journal(args.journal), args.mpan, args.journal)
+    journey = journey_from(
+        read_journal(args.journal), args.mpan, args.journal, scenario_options(args.scenario)
+    )
     text = journey_mermaid(journey) if args.format == "mermaid" else journey_svg(journey) + "\n"
     if args.output is None:
         print(text, end="")

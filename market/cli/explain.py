@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from market.cli.check import read_journal
-from market.cli.common import EXIT_FAILED, EXIT_OK
+from market.cli.common import EXIT_FAILED, EXIT_OK, add_scenario_options_argument, scenario_options
 from market.kernel.exceptions import UsageError
+from market.process.options import ProcessOptions
 from market.teaching import Journey, explain_lines, journey_of
 
 
@@ -25,6 +26,7 @@ def add_journey_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--mpan", required=True, metavar="MPAN", help="the 13-digit MPAN core to follow"
     )
+    add_scenario_options_argument(parser)
 
 
 def add_parser(commands: Any) -> None:
@@ -47,7 +49,12 @@ def add_parser(commands: Any) -> None:
     add_journey_arguments(explain)
 
 
-def journey_from(events: Sequence[Mapping[str, Any]], mpan: str, journal: Path) -> Journey:
+def journey_from(
+    events: Sequence[Mapping[str, Any]],
+    mpan: str,
+    journal: Path,
+    options: ProcessOptions | None = None,
+) -> Journey:
     """``mpan``'s journey, or a usage error naming MPANs the journal does have."""
     known = sorted({str(e["mpan"]) for e in events if e.get("mpan") is not None})
     if mpan not in known:
@@ -55,12 +62,14 @@ def journey_from(events: Sequence[Mapping[str, Any]], mpan: str, journal: Path) 
         raise UsageError(
             f"--mpan {mpan}: {journal} never mentions it; MPANs in this journal: {shown or 'none'}"
         )
-    return journey_of(events, mpan)
+    return journey_of(events, mpan, options=options)
 
 
 def explain(args: argparse.Namespace) -> int:
     """Print the MPAN's journey; exit 0 when it completed its path."""
-    journey = journey_from(read_journal(args.journal), args.mpan, args.journal)
+    journey = journey_from(
+        read_journal(args.journal), args.mpan, args.journal, scenario_options(args.scenario)
+    )
     for line in explain_lines(journey):
         print(line)
     return EXIT_OK if journey.completed else EXIT_FAILED

@@ -37,6 +37,7 @@ from market.process.paths import (
     UNDECIDED_STEPS,
     VARIANT_PATHS,
     VARIANT_T_STEPS,
+    path_steps,
     step_by_id,
 )
 from market.process.step import (
@@ -67,6 +68,7 @@ __all__ = [
     "Step",
     "classify_step",
     "parse_steps",
+    "path_steps",
     "step_by_id",
     "step_classifier",
 ]

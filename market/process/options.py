@@ -92,6 +92,12 @@ class ProcessOptions:
         default="OUTGOING_SUPPLIER",
         validator=_if041_sender,
     )
+    #: c.4 / BPM-003's smart variant: the map has no Outgoing DS lane, so the de-appointed
+    #: SDS takes no further part (default ``False``: REGS still de-appoints it, C15, and the
+    #: outgoing supplier's IF-041 goes to the LDSO). ``True`` gives the SDS the lane of the
+    #: traditional variant: IF-063 ``[MDRStop]`` (S1), its last IF-021 (S1b), reading history
+    #: on a D0170 (S2h), and the outgoing supplier's IF-041 addressed to it.
+    smart_outgoing_ds_lane: bool = attrs.field(default=False, validator=_flag)
 
     def __attrs_post_init__(self) -> None:
         if self.supply_start_lead_working_days <= self.objection_window_working_days:
@@ -100,4 +106,10 @@ class ProcessOptions:
                 " must be more than options.objection_window_working_days = "
                 f"{self.objection_window_working_days}: a switch is secured when the objection "
                 "window closes, and IF-003 must reach the market before the supply start date"
+            )
+        if self.smart_if041_sender == "OUTGOING_SDS" and not self.smart_outgoing_ds_lane:
+            raise ScenarioError(
+                "options.smart_if041_sender = 'OUTGOING_SDS' needs options.smart_outgoing_ds_lane"
+                " = true: in the process map's smart variant the outgoing DS has no lane, so it"
+                " cannot share the change-of-supply read"
             )

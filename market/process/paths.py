@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Final
 
 from market.process import step_tables as tables
+from market.process.options import ProcessOptions
 from market.process.step import ProcessModelError, Step, parse_steps
 from market.process.vocabulary import Path
 
@@ -80,8 +81,11 @@ def _check_tables() -> None:
                 if bound is not None and bound.anchor not in ("SSD", *ids):
                     raise ProcessModelError(f"{path} {step.step_id}: timing names {bound.anchor}")
         for terminal in TERMINAL_STEPS[path]:
-            if terminal not in ids or not _PATH_INDEX[path][terminal].required:
-                raise ProcessModelError(f"{path}: terminal step {terminal} is not a required step")
+            end = _PATH_INDEX[path].get(terminal)
+            if end is None or not end.required or end.condition is not None:
+                raise ProcessModelError(
+                    f"{path}: terminal step {terminal} is not a required, unconditional step"
+                )
 
 
 _PATH_INDEX: Final[Mapping[str, Mapping[str, Step]]] = {
@@ -100,6 +104,22 @@ def _first_definitions() -> dict[str, Step]:
 
 #: Every step id once, with its first definition (the ``RM-T`` one for shared steps).
 STEPS_BY_ID: Final[Mapping[str, Step]] = MappingProxyType(_first_definitions())
+
+
+def path_steps(path: Path, options: ProcessOptions) -> tuple[Step, ...]:
+    """``path``'s steps under ``options``: without those whose ``if=`` option is off."""
+    key = (path, tuple(getattr(options, name) for name in _CONDITIONS))
+    steps = _APPLYING.get(key)
+    if steps is None:
+        steps = _APPLYING[key] = tuple(s for s in PATH_STEPS[path] if s.applies(options))
+    return steps
+
+
+#: The options steps depend on (``if=``), and each path's steps per combination of them.
+_CONDITIONS: Final = tuple(
+    sorted({s.condition for steps in PATH_STEPS.values() for s in steps if s.condition})
+)
+_APPLYING: dict[tuple[Path, tuple[object, ...]], tuple[Step, ...]] = {}
 
 
 def step_by_id(step_id: str, path: str | None = None) -> Step:

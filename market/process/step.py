@@ -131,6 +131,12 @@ class Step:
     once: bool = False
     #: Recipients required only when a yes/no RECON option is on: ``(party, option)`` pairs.
     recipient_options: tuple[tuple[str, str], ...] = ()
+    #: The yes/no RECON option the step exists under (``None``: always on its path).
+    condition: str | None = None
+
+    def applies(self, options: ProcessOptions) -> bool:
+        """Whether the step is part of its path under ``options``."""
+        return self.condition is None or bool(getattr(options, self.condition))
 
     def requires(self, party: str, options: ProcessOptions) -> bool:
         """Whether ``party`` must receive the step under ``options``."""
@@ -208,6 +214,7 @@ def parse_steps(*tables: str, roles: Mapping[str, str] = NHH_ROLES) -> tuple[Ste
                 latest=Deadline.parse(flag_words["by"]) if "by" in flag_words else None,
                 once="once" in flag_words,
                 recipient_options=_recipient_options(flag_words.get("when"), step_id),
+                condition=_flag_option(flag_words["if"], step_id) if "if" in flag_words else None,
                 after=tuple(after.split()),
                 required="opt" not in flag_words,
                 answers=flag_words.get("answers"),
@@ -225,17 +232,21 @@ _FLAG_OPTIONS: Final = frozenset(
 
 
 def _recipient_options(text: str | None, step_id: str) -> tuple[tuple[str, str], ...]:
-    """``when=EES:ees_always_on_if003`` → ``(("EES", "ees_always_on_if003"),)``."""
+    """``when=EES:ees_always_on_if003;SUP,SDS:x`` → ``(("EES", "ees_always_on_if003"), ...)``."""
     pairs = []
-    for item in (text or "").split(",") if text else ():
-        party, _, option = item.partition(":")
-        if option not in _FLAG_OPTIONS:
-            raise ProcessModelError(
-                f"{step_id}: when={text}: {option!r} is no yes/no ProcessOptions field "
-                f"({', '.join(sorted(_FLAG_OPTIONS))})"
-            )
-        pairs.append((party, option))
+    for item in text.split(";") if text else ():
+        party, _, option = item.rpartition(":")
+        pairs.append((party, _flag_option(option, step_id)))
     return tuple(pairs)
+
+
+def _flag_option(option: str, step_id: str) -> str:
+    if option not in _FLAG_OPTIONS:
+        raise ProcessModelError(
+            f"{step_id}: {option!r} is no yes/no ProcessOptions field "
+            f"({', '.join(sorted(_FLAG_OPTIONS))})"
+        )
+    return option
 
 
 class ProcessModelError(ValueError):

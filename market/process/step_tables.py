@@ -99,7 +99,8 @@ B36m | from the SSD                  | Registration Service makes the MS appoint
 # DC, MOP, DA, MS and DS stand for the variant's legacy agents and outgoing services.
 # ``to`` lists who must receive it, each one: a role or a part (``SUP(in)``), ``A,B`` for either.
 # Flags: ``opt`` (optional), ``answers=<id>``, ``once`` (sent once to each recipient),
-# ``when=PARTY:option`` (that recipient only when the yes/no option is on), and the
+# ``when=PARTY:option`` (that recipient only when the yes/no option is on; ``;`` between
+# several), ``if=option`` (the step is on the path only when the yes/no option is on), and the
 # timing rule ``from=<bound>`` / ``by=<bound>``: ``SSD`` or a step id of the path, then
 # ``+N``/``-N`` days (``d``) or England & Wales working days (``wd``), on the settlement date,
 # or ``+option``: a RECON option in (working) days, the run's value (``SSD+cos_read_cutoff...``).
@@ -169,18 +170,18 @@ A6   | SUP(out)    | DTN D0300                            | SUP(in)          | A
 A6r  | SUP(in)     | DTN D0300                            | SUP(out)         | A6       | opt answers=A6
 """
 RM_S: Final = """
-S1   | SDS         | DIP IF-063/PUB-063 [MDRStop]         | MDR              | C15
-S1b  | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS              | C15      | opt
-D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | SDS          | S1b      | opt
+S1   | SDS         | DIP IF-063/PUB-063 [MDRStop]         | MDR              | C15      | if=smart_outgoing_ds_lane
+S1b  | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS              | C15      | opt if=smart_outgoing_ds_lane
+D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | SDS          | S1b      | opt if=smart_outgoing_ds_lane
 M1q  | NHHMOA      | DTN D0170                            | MSS              | C9       | opt
 M1   | MSS         | DTN D0150                            | NHHMOA           | C14
 M1a  | MSS         | DTN D0149                            | NHHMOA           | C14      | opt
 M2   | NHHMOA      | DTN D0150                            | NHHDC SUP(in) LDSO | M1       | by=M1+5wd
 M2a  | NHHMOA      | DTN D0149                            | NHHDC SUP(in) LDSO | M1a      | opt
-S2q  | NHHDC       | DTN D0170                            | SDS              | C9       | opt
-S2h  | SDS         | DTN D0010                            | NHHDC            | C15      | opt
+S2q  | NHHDC       | DTN D0170                            | SDS              | C9       | opt if=smart_outgoing_ds_lane
+S2h  | SDS         | DTN D0010                            | NHHDC            | C15      | opt if=smart_outgoing_ds_lane
 S2   | SUP(in)     | DTN D0010                            | NHHDC            | C9       | from=SSD by=SSD+5wd
-S3   | SUP(out)/SDS| DIP IF-041/PUB-041 [ReadingCOS]      | LDSO SUP,SDS     | C7       | from=SSD by=SSD+5wd
+S3   | SUP(out)/SDS| DIP IF-041/PUB-041 [ReadingCOS]      | LDSO SUP,SDS     | C7       | from=SSD by=SSD+5wd when=SUP,SDS:smart_outgoing_ds_lane
 S4   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | M2 S2    | by=SSD+cos_read_cutoff_working_days
 S5   | NHHDC       | DTN D0019                            | NHHDA            | S4
 S6   | SUP(out)    | DTN D0300                            | SUP(in)          | S4       | opt by=SSD+365d

@@ -135,7 +135,7 @@ class Simulation:
             mpans = self.setup.switching_mpans
             return RunResult(
                 journal=self.journal,
-                outcomes=tuple(mpan_outcomes(records, mpans)),
+                outcomes=tuple(mpan_outcomes(records, mpans, options=self.setup.options)),
                 verdict=check_journal(
                     records, mpans=mpans, calendar=self.calendar, options=self.setup.options
                 ),

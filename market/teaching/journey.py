@@ -26,6 +26,7 @@ from market.checks.facts import events_by_mpan
 from market.checks.parties import participant_roles
 from market.checks.progress import path_of
 from market.kernel.event_kinds import EventKind
+from market.process.options import ProcessOptions
 from market.process.vocabulary import Path
 from market.teaching.journey_entries import (
     CUSTOMER,
@@ -184,18 +185,20 @@ def journey_of(
     *,
     roles: Mapping[str, str] | None = None,
     users: frozenset[str] | None = None,
+    options: ProcessOptions | None = None,
 ) -> Journey:
     """``mpan``'s journey from a whole journal (the whole journal, so roles can be found).
 
     ``roles`` and ``users`` may be passed in when building many journeys from
-    one journal (see :func:`journeys`), so they are computed once.
+    one journal (see :func:`journeys`), so they are computed once. ``options`` are
+    the run's RECON choices, which decide some steps (default: the defaults).
     """
     mine = [event for event in events if event.get("mpan") == mpan]
     roles = (
         roles if roles is not None else {k: str(v) for k, v in participant_roles(events).items()}
     )
     users = users if users is not None else dip_users(events)
-    return _journey(mpan, mine, _crashes(events), roles, users)
+    return _journey(mpan, mine, _crashes(events), roles, users, options=options)
 
 
 def _journey(
@@ -204,6 +207,8 @@ def _journey(
     crashes: Sequence[Mapping[str, Any]],
     roles: Mapping[str, str],
     users: frozenset[str],
+    *,
+    options: ProcessOptions | None = None,
 ) -> Journey:
     path = path_of(mine)
     duplicates = DuplicateTracker()
@@ -213,7 +218,7 @@ def _journey(
     involved = {e.sender for e in entries if isinstance(e, Message)} | {
         e.recipient for e in entries if isinstance(e, Message)
     }
-    reports = check_conformance(mine) if mine else ()
+    reports = check_conformance(mine, options=options) if mine else ()
     report = reports[0] if reports else None
     completed = report is not None and report.completed
     entries.extend(_crashes_elsewhere(mpan, crashes, involved, mine, completed=completed))
@@ -271,10 +276,15 @@ def _crashes_elsewhere(
     return found
 
 
-def journeys(events: Sequence[Mapping[str, Any]]) -> dict[str, Journey]:
+def journeys(
+    events: Sequence[Mapping[str, Any]], options: ProcessOptions | None = None
+) -> dict[str, Journey]:
     """Every MPAN's journey (sorted by MPAN), reading roles and DIP users once for all."""
     roles = {k: str(v) for k, v in participant_roles(events).items()}
     users = dip_users(events)
     grouped = events_by_mpan(events)
     crashes = _crashes(events)
-    return {mpan: _journey(mpan, grouped[mpan], crashes, roles, users) for mpan in sorted(grouped)}
+    return {
+        mpan: _journey(mpan, grouped[mpan], crashes, roles, users, options=options)
+        for mpan in sorted(grouped)
+    }

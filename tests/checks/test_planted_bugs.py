@@ -90,14 +90,14 @@ def test_a_partition_names_what_the_stuck_collector_never_received(
 def test_a_publication_lost_for_good_leaves_its_step_undone_blamed_on_the_loss(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """lossy_dip's one lost PUB-041: the step's missing recipient names the loss, not the sender."""
+    """lossy_dip's one lost PUB-021: the step's missing recipient names the loss, not the sender."""
     scenario, plan = (f"examples/faults/lossy_dip.{name}.toml" for name in ("scenario", "faults"))
     code = main(["run", "--quiet", "--scenario", scenario, "--faults", plan, "--seed", "1"])
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert code == 1
     assert (
-        "missing recipient: 1923485480898 RM-S S3 IF-041 [ReadingCOS] never reached SUP,SDS "
-        "(sent by SUP-MHSA, lost on the way to SDS-SDSC (loss: lost in transit))"
+        "missing recipient: 1968689965428 RM-A A1 IF-021 [ActivePower] never reached MDS "
+        "(sent by ADS-ADSE, lost on the way to MDS (loss: lost in transit))"
     ) in lines
     assert not [
         line for line in lines if line.startswith("missing recipient") and "owed by" in line
