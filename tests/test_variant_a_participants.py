@@ -67,6 +67,9 @@ HHMOA = ParticipantIdentity(participant_id="HHMOA-HMOF", role=Role.HH_METER_OPER
 HHDC = ParticipantIdentity(participant_id="HHDC-HDCE", role=Role.HH_DATA_COLLECTOR, mpid="HDCE")
 HHDA = ParticipantIdentity(participant_id="HHDA-HDAG", role=Role.HH_DATA_AGGREGATOR, mpid="HDAG")
 SUPPLIER = ParticipantIdentity(participant_id="SUP-LGSB", role=Role.SUPPLIER, mpid="LGSB")
+OUTGOING_SUPPLIER = ParticipantIdentity(
+    participant_id="SUP-MHSA", role=Role.SUPPLIER, mpid="MHSA", dip_id="1400000200"
+)
 LDSO = ParticipantIdentity(
     participant_id="LDSO-19", role=Role.LDSO, dip_id="2500000019", mpid="DNOJ"
 )
@@ -519,6 +522,7 @@ def _data_collector_market(start: date) -> Market:
     return Market(
         HhDataCollector(HHDC),
         _fake(SUPPLIER),
+        _fake(OUTGOING_SUPPLIER),
         _fake(HHMOA),
         _fake(ADS),
         _fake(HHDA),
@@ -538,6 +542,7 @@ async def test_hhdc_reports_the_ssds_advances_to_hhda_and_supplier(ssd: date, pe
     market.inject(_at(day, 10), SUPPLIER, _appointment(HHDC, ssd))
     market.inject(_at(day, 12), SUPPLIER, _parties(HHDC, ssd))
     market.inject(_at(day, 13), HHMOA, _meter_details(HHMOA, HHDC, ssd))
+    market.inject(_at(ssd, 8), ADS, _reading(ssd, "1400.000"))
     await market.run()
 
     [advances] = market.received(HHDA, D0036)
@@ -578,6 +583,7 @@ async def test_hhdc_retries_the_next_working_day_while_mtds_are_missing() -> Non
     market.inject(_at(day, 10), SUPPLIER, _appointment(HHDC, ssd))
     market.inject(_at(day, 12), SUPPLIER, _parties(HHDC, ssd))
     market.inject(_at(date(2026, 10, 26), 15), HHMOA, _meter_details(HHMOA, HHDC, ssd))
+    market.inject(_at(ssd, 8), ADS, _reading(ssd, "1400.000"))
     await market.run()
 
     awaiting = [
@@ -592,6 +598,41 @@ async def test_hhdc_retries_the_next_working_day_while_mtds_are_missing() -> Non
     ]
     assert market.delivered_at(HHDA, D0036) == [_at(date(2026, 10, 27), 6) + timedelta(minutes=1)]
     assert len(market.received(SUPPLIER, D0275)) == 1
+
+
+async def test_hhdc_sends_the_ssd_register_read_to_both_suppliers() -> None:
+    """A5b: with the advances, the ADS's SSD read goes to both suppliers as an actual CoS read."""
+    ssd = date(2026, 3, 2)
+    day = _thursday_before(ssd)
+    market = _data_collector_market(day)
+    market.inject(_at(day, 10), SUPPLIER, _appointment(HHDC, ssd))
+    market.inject(_at(day, 12), SUPPLIER, _parties(HHDC, ssd))
+    market.inject(_at(day, 13), HHMOA, _meter_details(HHMOA, HHDC, ssd))
+    market.inject(_at(ssd, 8), ADS, _reading(ssd, "1400.000"))
+    await market.run()
+
+    for supplier in (SUPPLIER, OUTGOING_SUPPLIER):
+        [read] = market.received(supplier, D0010)
+        assert (read.reading_date, read.reading, read.reading_type) == (ssd, "1400.000", "A")
+        assert (read.meter_id, read.register_id) == ("E10BG01234", "01")
+    assert market.delivered_at(OUTGOING_SUPPLIER, D0010) == market.delivered_at(HHDA, D0036)
+
+
+async def test_hhdc_waits_for_the_final_reading_before_reporting() -> None:
+    """No SSD read from the ADS by the collection morning: the HHDC retries the next working day."""
+    ssd = date(2026, 3, 2)
+    day = _thursday_before(ssd)
+    market = _data_collector_market(day)
+    market.inject(_at(day, 10), SUPPLIER, _appointment(HHDC, ssd))
+    market.inject(_at(day, 12), SUPPLIER, _parties(HHDC, ssd))
+    market.inject(_at(day, 13), HHMOA, _meter_details(HHMOA, HHDC, ssd))
+    market.inject(_at(date(2026, 3, 3), 12), ADS, _reading(ssd, "1400.000"))
+    await market.run()
+
+    assert "hh_data_awaiting_final_reading" in market.events(HHDC)
+    collected = _at(date(2026, 3, 4), 6) + timedelta(minutes=1)
+    assert market.delivered_at(HHDA, D0036) == [collected]
+    assert market.delivered_at(OUTGOING_SUPPLIER, D0010) == [collected]
 
 
 async def test_hhdc_that_rejects_its_appointment_collects_nothing() -> None:
@@ -693,6 +734,7 @@ async def test_hhdc_journal_renders_every_line_as_json() -> None:
     market.inject(_at(day, 10), SUPPLIER, _appointment(HHDC, ssd))
     market.inject(_at(day, 12), SUPPLIER, _parties(HHDC, ssd))
     market.inject(_at(day, 13), HHMOA, _meter_details(HHMOA, HHDC, ssd))
+    market.inject(_at(ssd, 8), ADS, _reading(ssd, "1400.000"))
     await market.run()
 
     lines = [json.loads(line) for line in market.broker.journal.lines()]

@@ -10,7 +10,9 @@ with D0170 when the supplier says REGS did not name the HHMOA to it (A3q). The
 HHDC takes the MTDs and the outgoing ADS's final reading (A2, D0010; asked for
 with D0170 in A2q), collects the supply start date's half-hourly data remotely
 the next morning and reports it to the HHDA (A5, D0036) and the supplier (A5a,
-D0275). The HHDA records the advances for settlement.
+D0275), and sends both suppliers the supply start date's register read (A5b,
+D0010, an actual change-of-supplier read) for the outgoing supplier to check its
+closing read against (A6, D8). The HHDA records the advances for settlement.
 """
 
 from __future__ import annotations
@@ -173,6 +175,8 @@ class HalfHourlyCollection:
     parties: D0148 | None = None
     meter_details: D0268 | None = None
     readings: list[tuple[date, Decimal]] = attrs.field(factory=list)
+    #: The register reading dated the supply start date (the outgoing ADS's final read, A2).
+    ssd_reading: D0010 | None = None
     readings_requested: bool = False
     retries: int = 0
     reported: bool = False
@@ -274,6 +278,8 @@ class HhDataCollector(LegacyAgent):
         collection = self.collections[reading.mpan_core]
         collection.readings.append((reading.reading_date, Decimal(reading.reading)))
         collection.readings.sort()
+        if reading.reading_date == collection.appointment.effective_from_date:
+            collection.ssd_reading = reading
         ctx.record(
             "reading_received",
             mpan=reading.mpan_core,
@@ -294,6 +300,9 @@ class HhDataCollector(LegacyAgent):
             return
         if parties is None or parties.data_aggregator_mpid is None:
             self._retry(ctx, collection, "hh_data_awaiting_aggregator")
+            return
+        if collection.ssd_reading is None:
+            self._retry(ctx, collection, "hh_data_awaiting_final_reading")
             return
         collection.reported = True
         appointment = collection.appointment
@@ -322,6 +331,28 @@ class HhDataCollector(LegacyAgent):
                 measurement_quantity="AI",
                 supplier_mpid=appointment.supplier_mpid,
                 period_values=period_values,
+            )
+        self._confirm_cos_reading(ctx, collection.ssd_reading, parties)
+
+    def _confirm_cos_reading(self, ctx: Context, reading: D0010, parties: D0148) -> None:
+        """A5b: the SSD register read, as an actual change-of-supplier read, to both suppliers.
+
+        The outgoing supplier checks it against its own closing read (A6, D8).
+        """
+        suppliers = [parties.supplier_mpid]
+        if parties.outgoing_supplier_mpid is not None:
+            suppliers.append(parties.outgoing_supplier_mpid)
+        for supplier_mpid in suppliers:
+            ctx.send_flow(
+                D0010,
+                to=Address(mpid=supplier_mpid, role=Role.SUPPLIER),
+                mpan_core=reading.mpan_core,
+                meter_id=reading.meter_id,
+                register_id=reading.register_id,
+                reading_date=reading.reading_date,
+                reading=reading.reading,
+                reading_type="A",
+                reading_method=None,
             )
 
     def _retry(self, ctx: Context, collection: HalfHourlyCollection, event: str) -> None:

@@ -39,7 +39,7 @@ from market.messages.dip import (
 )
 from market.messages.dip.if003 import ReverseMigNotification
 from market.messages.dip.if041 import B064, ReadingCOS
-from market.messages.dtn import D0086, D0300, Address, DFlow
+from market.messages.dtn import D0010, D0086, D0300, Address, DFlow
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.options import ProcessOptions
 from market.process.population import MeteringPoint, ServiceAppointment, format_reading
@@ -53,6 +53,7 @@ class Loss:
     point: MeteringPoint
     supply_start_date: date | None = None
     closing_reading: Decimal | None = None
+    incoming_supplier_mpid: str | None = None
     correlation_id: str | None = None
     dispute_reference: str | None = None
 
@@ -70,8 +71,9 @@ class MhhsSupplier(Participant):
     It may object to a loss (D3, with ``objection_probability``), stops MHHS
     billing when PUB-003 announces the regime end (C16), shares a smart meter's
     change-of-supply read with IF-041 when the option says so (S3), and checks the
-    legacy DC's change-of-supply reading (D0086) against its own closing read,
-    raising D0300 when they differ by more than the tolerance (T8, D8).
+    legacy DC's change-of-supply reading (D0086; for an HH site the HHDC's D0010,
+    A5b) against its own closing read, raising D0300 when they differ by more than
+    the tolerance (T8, A6, S6; D8).
     """
 
     def __init__(
@@ -115,8 +117,8 @@ class MhhsSupplier(Participant):
                 self._on_change_of_supplier(ctx, message)
             case ShareCosReading():
                 self._share_cos_reading(ctx, message.mpan_core)
-            case D0086():
-                self._on_cos_reading(ctx, message)
+            case D0086() | D0010():
+                self._on_reading_flow(ctx, message)
             case D0300():
                 ctx.record(
                     "dispute_resolved",
@@ -149,7 +151,11 @@ class MhhsSupplier(Participant):
     def _on_loss_notified(self, ctx: Context, notice: LossNotification) -> None:
         mpan = notice.mpan_core
         point = self.portfolio[mpan]
-        self.losses[mpan] = Loss(point=point, supply_start_date=notice.supply_start_date)
+        self.losses[mpan] = Loss(
+            point=point,
+            supply_start_date=notice.supply_start_date,
+            incoming_supplier_mpid=notice.gaining_supplier_mpid,
+        )
         if ctx.rng.random() < self.objection_probability:
             assert self.identity.mpid is not None
             ctx.record("loss_objected", mpan=mpan, reason="DEBT")
@@ -175,6 +181,7 @@ class MhhsSupplier(Participant):
         loss = self.losses.setdefault(mpan, Loss(point=self.portfolio[mpan]))
         ssd = settlement_date_of(custom.b002.supplier_effective_from_date)
         loss.supply_start_date = ssd
+        loss.incoming_supplier_mpid = custom.b002.incoming_supplier_mpid
         loss.closing_reading = loss.point.register_on(ssd) + loss.point.supplier_read_offset_kwh
         d0 = envelope.common.d0
         loss.correlation_id = d0.initial_correlation_id if d0 is not None else None
@@ -275,8 +282,26 @@ class MhhsSupplier(Participant):
             correlation_id=loss.correlation_id,
         )
 
-    def _on_cos_reading(self, ctx: Context, reading: D0086) -> None:
-        """T6 received: agree, or raise D0300 if the reads differ beyond the tolerance (T8)."""
+    def _on_reading_flow(self, ctx: Context, reading: D0086 | D0010) -> None:
+        """A CoS read: the legacy DC's D0086 (T6, S4), or an HH site's D0010 from the HHDC (A5b)."""
+        if isinstance(reading, D0086):
+            self._on_cos_reading(ctx, reading, reading.incoming_supplier_mpid)
+            return
+        loss = self.losses.get(reading.mpan_core)
+        if (
+            reading.reading_type != "A"
+            or loss is None
+            or loss.point.variant != "A"
+            or loss.incoming_supplier_mpid is None
+        ):
+            ctx.record("details_received", mpan=reading.mpan_core, kind=type(reading).__name__)
+            return
+        self._on_cos_reading(ctx, reading, loss.incoming_supplier_mpid)
+
+    def _on_cos_reading(
+        self, ctx: Context, reading: D0086 | D0010, incoming_supplier_mpid: str
+    ) -> None:
+        """The CoS read received (T6, S4 D0086; A5b D0010): agree, or raise D0300 (T8, A6, S6)."""
         loss = self.losses.get(reading.mpan_core)
         if loss is None or loss.closing_reading is None or loss.supply_start_date is None:
             ctx.record("cos_reading_unexpected", mpan=reading.mpan_core)
@@ -300,7 +325,7 @@ class MhhsSupplier(Participant):
         )
         ctx.send_flow(
             D0300,
-            to=Address(mpid=reading.incoming_supplier_mpid, role=Role.SUPPLIER),
+            to=Address(mpid=incoming_supplier_mpid, role=Role.SUPPLIER),
             mpan_core=reading.mpan_core,
             supply_start_date=loss.supply_start_date,
             meter_id=reading.meter_id,

@@ -58,6 +58,7 @@ A3   | on request                    | Outgoing MSA releases HH meter technical 
 A4   | within 5 WD                   | Legacy HHMOA forwards HH meter details to DC, SUP, LDSO
 A5   | daily from SSD                | Legacy HHDC sends validated HH advances to the HHDA
 A5a  | daily from SSD                | Legacy HHDC sends HH consumption to the incoming supplier
+A5b  | with the first HH advances    | Legacy HHDC sends the SSD register read to both suppliers
 A6   | within 12 months after SSD    | Outgoing supplier disputes the change-of-supply reading
 A6r  | after the dispute             | Incoming supplier agrees or rejects the disputed reading
 S1   | by SSD                        | Outgoing SDS tells the MDR to stop retrieving meter data
@@ -166,7 +167,8 @@ A3   | MSA         | DTN D0268                            | HHMOA            | C
 A4   | HHMOA       | DTN D0268                            | HHDC SUP(in) LDSO | A3       | by=A3+5wd
 A5   | HHDC        | DTN D0036                            | HHDA             | A2 A4    | from=SSD
 A5a  | HHDC        | DTN D0275                            | SUP(in)          | A2 A4    | opt from=SSD
-A6   | SUP(out)    | DTN D0300                            | SUP(in)          | A2       | opt by=SSD+365d
+A5b  | HHDC        | DTN D0010                            | SUP(in) SUP(out) | A2 A4    | from=SSD
+A6   | SUP(out)    | DTN D0300                            | SUP(in)          | A5b      | opt by=SSD+365d
 A6r  | SUP(in)     | DTN D0300                            | SUP(out)         | A6       | opt answers=A6
 """
 RM_S: Final = """
