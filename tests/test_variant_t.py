@@ -35,6 +35,9 @@ EXPECTED_MESSAGES = [
     ("DTN", "D0086", None, "NHHDC-NDCE", "SUP-LGSB"),
     ("DTN", "D0086", None, "NHHDC-NDCE", "SUP-MHSA"),
     ("DTN", "D0019", None, "NHHDC-NDCE", "NHHDA-NDAG"),
+    # appended so that the order indices below stay put:
+    ("DTN", "D0302", None, "SUP-LGSB", "NHHDA-NDAG"),  # C11a: the DA gets the customer too
+    ("DTN", "D0172", None, "REGS-19", "SUP-LGSB"),  # C13a: REGS confirms the D0205
 ]
 
 

@@ -14,7 +14,7 @@ import pytest
 from actors.markets.default import build_market, default_market
 from market.checks.progress import path_of
 from market.cli.run import window_anchor
-from market.faults import Crash, FaultPlan, Loss, RestartPolicy, Scope, load_fault_plan
+from market.faults import Corrupt, Crash, FaultPlan, Loss, RestartPolicy, Scope, load_fault_plan
 from market.kernel.event_kinds import EventKind
 from market.kernel.exceptions import ParticipantCrashedError
 from market.process.model import PATH_STEPS, PATHS, TERMINAL_STEPS, VARIANT_PATHS
@@ -40,7 +40,7 @@ def _mixed_plan_run() -> Simulation:
     return simulation
 
 
-def _run_with(*faults: Crash | Loss) -> Simulation:
+def _run_with(*faults: Crash | Loss | Corrupt) -> Simulation:
     setup = attrs.evolve(default_market(seed=5, mpans=2), faults=FaultPlan(faults=faults))
     simulation = Simulation(setup)
     simulation.run_sync()
@@ -85,6 +85,7 @@ def journals() -> dict[str, Simulation]:
             Crash(participant="NHHDA-NDAG", at=SECURED, restart=RestartPolicy(mode="none"))
         ),
         "lossy DTN": _run_with(Loss(probability=0.3, scope=Scope(network="DTN"))),
+        "garbling DIP": _run_with(Corrupt(probability=0.3)),
         "bug, supervisor gives up": _bug_run(),
     }
 

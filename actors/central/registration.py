@@ -53,7 +53,7 @@ from market.messages.dip.if003 import (
     B094,
     ReverseMigNotification,
 )
-from market.messages.dtn import D0205, D0209, D0217, D0311, Address
+from market.messages.dtn import D0172, D0205, D0209, D0217, D0311, Address
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.options import ProcessOptions
 from market.process.population import MeteringPoint
@@ -338,6 +338,16 @@ class RegistrationService(Participant):
             profile_class=update.profile_class,
             standard_settlement_configuration=update.standard_settlement_configuration,
             instruction="NEW",
+        )
+        ctx.send_flow(
+            D0172,
+            to=Address(mpid=change.incoming_supplier_mpid, role=Role.SUPPLIER),
+            mpan_core=mpan,
+            effective_from_date=update.effective_from_date,
+            supplier_mpid=change.incoming_supplier_mpid,
+            data_collector_mpid=update.data_collector_mpid,
+            meter_operator_mpid=update.meter_operator_mpid,
+            data_aggregator_mpid=update.data_aggregator_mpid,
         )
         if change.path == REVERSE_MIGRATION and not change.deappointed:
             self._deappoint(ctx, registration, change)

@@ -398,7 +398,7 @@ class HhDataAggregator(LegacyAgent):
         match message:
             case D0153():
                 self._answer_appointment(ctx, message)
-            case D0209() | D0148():
+            case D0209() | D0148() | D0302():
                 ctx.record("details_received", mpan=message.mpan_core, flow=message.flow_id)
             case D0036():
                 key = (message.mpan_core, message.settlement_date, message.measurement_quantity)

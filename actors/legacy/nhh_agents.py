@@ -394,7 +394,7 @@ class NhhDataAggregator(LegacyAgent):
         match message:
             case D0153():
                 self._answer_appointment(ctx, message)
-            case D0209() | D0148():
+            case D0209() | D0148() | D0302():
                 ctx.record("details_received", mpan=message.mpan_core, flow=message.flow_id)
             case D0019():
                 self.annual_consumption[message.mpan_core] = (

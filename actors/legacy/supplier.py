@@ -300,7 +300,7 @@ class LegacySupplier(Participant):
                 outgoing_data_collector_mpid=old.old_data_collector_mpid if old else None,
                 outgoing_data_collector_role=old.old_data_collector_role if old else None,
             )
-        for role in (dc_role, mop_role):
+        for role in gain.roles:
             ctx.send_flow(
                 D0302,
                 to=Address(mpid=gain.appointed[role], role=role),

@@ -36,7 +36,7 @@ EXPERIMENT = Experiment(
     hypothesis=(
         "The reverse migrations in flight at the crash get stuck after C12 (the incoming "
         "supplier's D0205), and for each the verdict names REGS-19 as the participant that "
-        "owes the next step (D0209 and the IF-003 de-appointments); switches that start "
+        "owes the next step (D0209, D0172 and the IF-003 de-appointments); switches that start "
         "after the restart complete."
     ),
     holds=hypothesis_holds,

@@ -17,6 +17,7 @@ from market import (
     D0148,
     D0153,
     D0209,
+    D0302,
     Address,
     Context,
     Participant,
@@ -34,7 +35,7 @@ class SettlementAggregator(Participant):
         self.eac_kwh: dict[str, str] = {}
 
     def on_message(self, ctx: Context, message: object) -> None:
-        """C10 for a D0153; note D0148 and D0209; keep the EAC of a D0019 (T7)."""
+        """C10 for a D0153; note D0148, D0302 and D0209; keep the EAC of a D0019 (T7)."""
         match message:
             case D0153():
                 ctx.send_flow(
@@ -46,7 +47,7 @@ class SettlementAggregator(Participant):
                     contract_reference=message.contract_reference,
                 )
                 ctx.record("appointment_accepted", mpan=message.mpan_core)
-            case D0148() | D0209():
+            case D0148() | D0302() | D0209():
                 ctx.record("details_received", mpan=message.mpan_core, flow=message.flow_id)
             case D0019():
                 self.eac_kwh[message.mpan_core] = message.estimated_annual_consumption_kwh

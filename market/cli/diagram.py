@@ -20,9 +20,10 @@ def add_parser(commands: Any) -> None:
         help="draw one MPAN's journey as a sequence diagram (Mermaid text or standalone SVG)",
         description=(
             "Draw one MPAN's journey as a sequence diagram: a swim lane per participant, grouped "
-            "MHHS / Central / Legacy; arrows labelled with the BPM step, message id and DIP event "
-            "code; DIP submissions and publications dashed, DTN flows solid, CSS messages with "
-            "open heads; lost messages crossed, duplicates marked, crashes as bars on the lane."
+            "MHHS / Central / Legacy; arrows labelled with the reconstructed step, message id and "
+            "DIP event code; DIP submissions and publications dashed, DTN flows solid, CSS "
+            "messages with open heads; lost messages crossed, duplicates marked, crashes as bars "
+            "on the lane."
         ),
         epilog=(
             "Exit status: 0 written; 2 bad usage or input. Examples: market diagram --journal "

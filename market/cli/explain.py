@@ -33,12 +33,12 @@ def add_parser(commands: Any) -> None:
     """Register ``market explain``."""
     explain = commands.add_parser(
         "explain",
-        help="tell one MPAN's journey from a journal: every message with its BPM step",
+        help="tell one MPAN's journey from a journal: every message with its reconstructed step",
         description=(
             "Tell one MPAN's story in order: every message with its simulated UK time, network, "
-            "interface or D-flow and DIP event code, sender → recipient, the BPM step and what "
-            "it means; each participant's state changes; injected faults. For an MPAN that did "
-            "not finish: the step it stopped at, what it waits for and who owes it."
+            "interface or D-flow and DIP event code, sender → recipient, the reconstructed step "
+            "and what it means; each participant's state changes; injected faults. For an MPAN "
+            "that did not finish: the step it stopped at, what it waits for and who owes it."
         ),
         epilog=(
             "Exit status: 0 the MPAN completed its path; 1 it did not; 2 bad usage or input. "

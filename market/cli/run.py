@@ -40,8 +40,8 @@ def add_parser(commands: Any) -> None:
             "Run a market: by default the built-in one, where migrated MPANs switch to a "
             "supplier that is not MHHS-qualified, so each switch becomes a reverse migration. "
             "Prints the messages as they are delivered (time, network, message, sender → "
-            "recipient, MPAN, BPM step), then one outcome line per MPAN and the conformance "
-            "verdict of the process checkers."
+            "recipient, MPAN, reconstructed step), then one outcome line per MPAN and the "
+            "conformance verdict of the process checkers."
         ),
         epilog=(
             "Exit status: 0 every MPAN completed and every check passed; 1 some MPAN is stuck "

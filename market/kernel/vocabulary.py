@@ -42,7 +42,10 @@ DEFAULT_LATENCIES: Final = Latencies()
 
 
 class StepClassifier(Protocol):
-    """Names the BPM step a message belongs to, or ``None`` (see :mod:`market.process.model`)."""
+    """Names the reconstructed step a message belongs to, or ``None``.
+
+    See :mod:`market.process.model`.
+    """
 
     def __call__(
         self,

@@ -3,7 +3,7 @@
 A network (:mod:`market.networks.dip`, :mod:`market.networks.dtn`,
 :mod:`market.networks.css`) decides who receives a message and what the
 journal says about it; the :class:`Wire` it is given does the rest: names the
-BPM step, journals, puts the message on its way through the fault component
+reconstructed step, journals, puts the message on its way through the fault component
 and keeps dead letters.
 """
 
@@ -80,7 +80,7 @@ class Wire:
         mpan: str | None,
         payload: object = None,
     ) -> str | None:
-        """The BPM step a message belongs to, from the roles of its sender and recipient
+        """The reconstructed step a message belongs to, from the roles of its sender and recipient
         (and, for an answer such as a D0300 with a resolution, from its ``payload``)."""
         directory = self.directory
         return self.classify_step(

@@ -32,6 +32,7 @@ C11  | after acceptance              | Incoming supplier tells each agent who th
 C11a | after acceptance              | Incoming supplier sends the customer's details to agents
 C12  | by SSD                        | Incoming supplier registers its legacy agents with REGS
 C13  | on receipt of D0205           | Registration Service instructs the legacy data aggregator
+C13a | on receipt of D0205           | Registration Service confirms the changes to the supplier
 C14  | when the legacy MOP is known  | Registration Service de-appoints the outgoing MS
 C15  | when the legacy DC is known   | Registration Service de-appoints the outgoing DS
 D10  | during the migration          | Outgoing supplier tries to maintain supplier data items
@@ -131,9 +132,10 @@ C9a  | SUP(in)     | DTN D0153                            | DA               | C
 C10  | DC/MOP/DA   | DTN D0011                            | SUP(in)          | C9       |
 C10r | DC/MOP/DA   | DTN D0261                            | SUP(in)          | C9       | opt
 C11  | SUP(in)     | DTN D0148                            | DC MOP DA        | C10
-C11a | SUP(in)     | DTN D0302                            | DC MOP           | C10      | opt
+C11a | SUP(in)     | DTN D0302                            | DC MOP DA        | C10      | opt
 C12  | SUP(in)     | DTN D0205                            | REGS             | C10      | by=SSD once
 C13  | REGS        | DTN D0209                            | DA               | C12      | once
+C13a | REGS        | DTN D0172                            | SUP(in)          | C12      | once
 """
 DEAPPOINTED: Final = """
 C14  | REGS        | DIP IF-003/PUB-003 [MSDeAppRM]       | MS               | C7       | once

@@ -1,7 +1,7 @@
 """Journeys told in words: the text of ``market explain``, of step mode and of the report.
 
 One aligned line per journey entry (simulated UK local time, network, message
-with event code, sender → recipient, BPM step and what it means), then the
+with event code, sender → recipient, reconstructed step and what it means), then the
 outcome: completed, or the step the MPAN stopped at, what it waits for and
 who owes it.
 """

@@ -2,7 +2,7 @@
 
 A :class:`Journey` is the teaching view of one MPAN: the messages that moved
 between participants (each with its network, interface or D-flow, DIP event
-code, BPM step and the step's one-line meaning from :mod:`market.process.model`),
+code, reconstructed step and the step's one-line meaning from :mod:`market.process.model`),
 what happened to participants on the way (state changes, timers, crashes,
 restarts, dead letters) and, for an MPAN that did not finish, what it waits for
 and who owes it. Explanations, sequence diagrams and the HTML report are all

@@ -14,7 +14,7 @@ DIP publication (PUB-nnn)   ``-->>``  dotted line, filled head, from the DIP
 lost or rejected            ``-x``    a cross at the end (``--x`` on the DIP)
 ==========================  ========  =======================================
 
-Labels carry the BPM step, the message id and the DIP event code. A
+Labels carry the reconstructed step, the message id and the DIP event code. A
 duplicated message's second arrival says ``(DUPLICATE)``; crashes, restarts,
 dead letters and what an unfinished MPAN waits for are notes on the lane.
 """

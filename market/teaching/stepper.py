@@ -2,7 +2,7 @@
 
 The :class:`Stepper` subscribes to the journal like the narrator does. Every
 journey entry is told in the format of ``market explain``; at each delivered
-message it adds the MPAN, its path, the BPM step and what that step means and
+message it adds the MPAN, its path, the reconstructed step and what that step means and
 when it is due, then waits for the reader: Enter goes on, ``q`` quits. Without
 a terminal (``read_line=None``) it tells everything and never waits, so piped
 and CI runs still finish.

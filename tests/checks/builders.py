@@ -192,6 +192,7 @@ RM_T_LINES: Final[dict[str, Callable[[JournalBuilder], object]]] = {
     "C11": lambda b: [b.dtn("C11", "D0148", IN, agent) for agent in (DC, MOP, DA)],
     "C12": lambda b: b.dtn("C12", "D0205", IN, REGS, effective_from_date=SSD),
     "C13": lambda b: b.dtn("C13", "D0209", REGS, DA, supply_start_date=SSD),
+    "C13a": lambda b: b.dtn("C13a", "D0172", REGS, IN, effective_from_date=SSD),
     "C14": lambda b: b.dip(
         "IF-003",
         "[MSDeAppRM]",

@@ -31,7 +31,7 @@ def test_a_complete_variant_t_reverse_migration_conforms() -> None:
     """Every RM-T step in order: one 'completed' line and nothing else."""
     (report,) = check_conformance(journal())
     assert report.conforms and report.path == "RM-T"
-    assert format_conformance(report) == [f"{MPAN} RM-T completed (18 steps)"]
+    assert format_conformance(report) == [f"{MPAN} RM-T completed (19 steps)"]
 
 
 def test_a_stuck_reverse_migration_names_the_participant_that_owes_the_next_step() -> None:
@@ -44,7 +44,7 @@ def test_a_stuck_reverse_migration_names_the_participant_that_owes_the_next_step
 def test_parallel_steps_due_together_are_all_listed() -> None:
     """Without the de-appointments the MPAN waits for both C14 and C15 from REGS."""
     assert _lines(rm_t_without("C14", "C15", "T3", "T4", "T6", "T7")) == [
-        f"{MPAN} RM-T stuck after C13: waiting for C14 IF-003 [MSDeAppRM] from REGS "
+        f"{MPAN} RM-T stuck after C13a: waiting for C14 IF-003 [MSDeAppRM] from REGS "
         "(owed by REGS-19) and C15 IF-003 [DSDeAppRM] from REGS (owed by REGS-19)"
     ]
 
@@ -71,7 +71,9 @@ def test_an_owner_the_journal_never_shows_is_unidentified() -> None:
 def test_unexpected_and_out_of_order_steps_are_reported() -> None:
     """A legacy switch showing an MSS D0150, and a D0155 before its D0217, breaks its path."""
     builder = JournalBuilder()
-    journal("C1", "C2", "C4", "C9", "C6", "C9a", "C10", "C11", "C12", "C13", builder=builder)
+    journal(
+        "C1", "C2", "C4", "C9", "C6", "C9a", "C10", "C11", "C12", "C13", "C13a", builder=builder
+    )
     builder.dtn("L1", "D0170", MOP, OLD_MOP).dtn("L2", "D0150", OLD_MOP, MOP)
     journal("T3", "T4", "T6", "T7", builder=builder)
     (report,) = check_conformance(builder.events)
@@ -83,12 +85,13 @@ def test_unexpected_and_out_of_order_steps_are_reported() -> None:
 
 
 def test_a_completed_mpan_missing_a_required_step_does_not_conform() -> None:
-    """Reaching T7 without D0205 is completed but reported as missing C12 and C13."""
-    (report,) = check_conformance(rm_t_without("C12", "C13"))
+    """Reaching T7 without D0205 is completed but reported as missing C12, C13 and C13a."""
+    (report,) = check_conformance(rm_t_without("C12", "C13", "C13a"))
     assert report.completed and not report.conforms
     assert format_conformance(report) == [
         f"{MPAN} RM-T completed without C12 D0205 from SUP(in)",
         f"{MPAN} RM-T completed without C13 D0209 from REGS",
+        f"{MPAN} RM-T completed without C13a D0172 from REGS",
     ]
 
 
@@ -163,7 +166,9 @@ def test_an_answer_sharing_the_correlation_id_of_its_question_keeps_roles_apart(
 def test_the_old_meter_operator_owes_the_legacy_handover() -> None:
     """On COS-L, L2 is owed by the MOP the new MOP asked with L1, not by the new MOP."""
     builder = JournalBuilder()
-    journal("C1", "C2", "C4", "C6", "C9", "C9a", "C10", "C11", "C12", "C13", builder=builder)
+    journal(
+        "C1", "C2", "C4", "C6", "C9", "C9a", "C10", "C11", "C12", "C13", "C13a", builder=builder
+    )
     builder.dtn("L1", "D0170", MOP, OLD_MOP)
     assert _lines(builder.events) == [
         f"{MPAN} COS-L stuck after L1: waiting for L2 D0150 from NHHMOA(old) (owed by {OLD_MOP})"

@@ -25,6 +25,7 @@ from market.messages.dtn import (
     D0153,
     D0155,
     D0170,
+    D0172,
     D0205,
     D0209,
     D0217,
@@ -162,6 +163,14 @@ def sample_flows() -> list[DFlow]:
             supplier_mpid=INCOMING_SUPPLIER,
             gsp_group_id="_J",
             css_registration_id="3f1c9e2a-5b7d-4c11-9a0e-2d6f8b4c7e10",
+        ),
+        D0172(
+            registration_to_supplier,
+            effective_from_date=SSD,
+            supplier_mpid=INCOMING_SUPPLIER,
+            data_collector_mpid=DATA_COLLECTOR,
+            meter_operator_mpid=METER_OPERATOR,
+            data_aggregator_mpid=DATA_AGGREGATOR,
         ),
         D0209(
             attrs.evolve(

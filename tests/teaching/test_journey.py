@@ -73,7 +73,7 @@ def test_explanation_tells_state_changes_and_a_completed_outcome() -> None:
     events = [*builder.events, *({**e, "seq": e["seq"] + 1} for e in events)]
     lines = explain_lines(journey_of(events, MPAN))
     assert lines[2].endswith("SUP-LGSB noted customer_signed (supply_start_date=2026-03-02)")
-    assert lines[-1] == "Outcome: RM-T completed (18 steps)."
+    assert lines[-1] == "Outcome: RM-T completed (19 steps)."
 
 
 def test_lanes_are_grouped_mhhs_central_legacy() -> None:

@@ -63,7 +63,7 @@ For Interface)
 def test_completed_journey_has_no_waiting_notes() -> None:
     """A completed reverse migration is titled completed and ends on its last arrow."""
     text = journey_mermaid(journey_of(completed_migration(), MPAN))
-    assert text.splitlines()[1] == "    title MPAN 1935657896617: RM-T completed (18 steps)"
+    assert text.splitlines()[1] == "    title MPAN 1935657896617: RM-T completed (19 steps)"
     assert text.endswith("    NHHDC_NDCE->>NHHDA_NDAG: T7 D0019\n")
     assert "WAITING" not in text
 

@@ -28,7 +28,7 @@ def test_explain_tells_the_journey_and_its_outcome(
     out = capsys.readouterr().out
     assert out.startswith(f"MPAN {mpan}: path RM-T (reverse migration, traditional meter)")
     assert "T6    Legacy DC settles the CoS reading, tells both suppliers" in out
-    assert out.rstrip().endswith("Outcome: RM-T completed (26 steps).")
+    assert out.rstrip().endswith("Outcome: RM-T completed (27 steps).")
 
 
 def test_diagram_prints_mermaid_and_writes_svg(

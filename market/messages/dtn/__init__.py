@@ -18,6 +18,7 @@ from market.messages.dtn.flows import D0151 as D0151
 from market.messages.dtn.flows import D0153 as D0153
 from market.messages.dtn.flows import D0155 as D0155
 from market.messages.dtn.flows import D0170 as D0170
+from market.messages.dtn.flows import D0172 as D0172
 from market.messages.dtn.flows import D0205 as D0205
 from market.messages.dtn.flows import D0209 as D0209
 from market.messages.dtn.flows import D0217 as D0217

@@ -3,8 +3,8 @@
 The Registration Service confirms the registration to the legacy incoming
 supplier (D0217) and tells it about the old supplier (D0311); the supplier
 registers its agents and settlement details (D0205); the registration service
-then instructs the NHH data aggregator (D0209). Domain brief c.1, steps C6,
-C12 and C13.
+confirms them to the supplier (D0172) and instructs the data aggregator (D0209).
+Domain brief c.1, steps C6, C12 and C13.
 """
 
 from __future__ import annotations
@@ -69,6 +69,26 @@ class D0217(DFlow):
     supplier_mpid: str = attrs.field(validator=check.mpid)
     gsp_group_id: str = attrs.field(validator=check.gsp_group)
     css_registration_id: str = attrs.field(validator=check.text(1, 36))
+
+
+@flow_type
+@attrs.frozen(kw_only=True, slots=True)
+class D0172(DFlow):
+    """The Registration Service confirms the changes a supplier's D0205 made (C13).
+
+    The brief asks for a legacy "confirmation" to the incoming supplier without
+    naming the flow; D0172 is the DTC's confirmation of registration changes.
+    """
+
+    flow_id: ClassVar[str] = "D0172"
+    flow_name: ClassVar[str] = "Confirmation of Changes"
+    typical_direction: ClassVar[str] = "Registration → SUP"
+
+    effective_from_date: date = attrs.field(validator=check.calendar_date)
+    supplier_mpid: str = attrs.field(validator=check.mpid)
+    data_collector_mpid: str = attrs.field(validator=check.mpid)
+    meter_operator_mpid: str = attrs.field(validator=check.mpid)
+    data_aggregator_mpid: str = attrs.field(validator=check.mpid)
 
 
 @flow_type

@@ -41,7 +41,7 @@ from market.messages.dtn._readings import (
     DISPUTE_RESOLUTIONS,
     READING_TYPES,
 )
-from market.messages.dtn._registration import D0205, D0209, D0217, D0311
+from market.messages.dtn._registration import D0172, D0205, D0209, D0217, D0311
 
 __all__ = [
     "CHANGE_OF_SUPPLIER_READING_TYPES",
@@ -58,6 +58,7 @@ __all__ = [
     "D0153",
     "D0155",
     "D0170",
+    "D0172",
     "D0205",
     "D0209",
     "D0217",
