@@ -279,10 +279,7 @@ class RegistrationService(Participant):
             metering, data = registration.metering_service, registration.data_service
             if metering is not None:
                 old_mop = Address(mpid=metering.mpid, role=metering.role)
-            smart_without_lane = (
-                registration.point.variant == "S" and not self.options.smart_outgoing_ds_lane
-            )
-            if data is not None and not smart_without_lane:
+            if data is not None and self.options.outgoing_ds_takes_part(registration.point.variant):
                 old_dc = Address(mpid=data.mpid, role=data.role)
         ctx.send_flow(
             D0311,

@@ -130,7 +130,7 @@ class SmartDataService(Participant):
         )
         ctx.record("appointment_ended", mpan=mpan, effective_to=effective_to.isoformat())
         point = self.appointments[mpan]
-        if point.variant == "S" and not self.options.smart_outgoing_ds_lane:
+        if not self.options.outgoing_ds_takes_part(point.variant):
             ctx.record("no_further_role", mpan=mpan, reason="the smart variant has no DS lane")
             return
         schedule_final_consumption(
@@ -183,7 +183,7 @@ class SmartDataService(Participant):
         if point is None:
             ctx.record("reading_request_refused", mpan=mpan, requester=mpid)
             return
-        if point.variant == "S" and not self.options.smart_outgoing_ds_lane:
+        if not self.options.outgoing_ds_takes_part(point.variant):
             ctx.record(
                 "reading_request_refused",
                 mpan=mpan,

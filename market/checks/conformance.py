@@ -19,7 +19,7 @@ from market.checks.parties import owed_by, participant_roles
 from market.checks.progress import observed_steps, path_of, performed_at, progress_of
 from market.kernel.ids import Role
 from market.process.model import STEPS_BY_ID, Step, path_steps, step_by_id
-from market.process.options import ProcessOptions
+from market.process.options import DEFAULT_OPTIONS, ProcessOptions
 from market.process.vocabulary import Path
 
 
@@ -88,7 +88,7 @@ def check_conformance(
     run's RECON choices) a step whose ``if=`` option is off is unexpected.
     """
     events = list(events)
-    options = options or ProcessOptions()
+    options = options or DEFAULT_OPTIONS
     roles = participant_roles(events) if roles is None else roles
     expected = frozenset(mpans or ())
     grouped = events_by_mpan(events)

@@ -38,7 +38,7 @@ from market.kernel.ids import Role
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.kernel.vocabulary import DIP
 from market.process.model import SUP_IN, SUP_OUT, Step, path_steps
-from market.process.options import ProcessOptions
+from market.process.options import DEFAULT_OPTIONS, ProcessOptions
 from market.process.step import Deadline
 from market.process.vocabulary import Path
 
@@ -88,7 +88,7 @@ def check_deliveries(
     """
     events = list(events)
     calendar = calendar or SettlementCalendar()
-    options = options or ProcessOptions()
+    options = options or DEFAULT_OPTIONS
     roles = participant_roles(events) if roles is None else roles
     problems: list[DeliveryProblem] = []
     for mpan, mpan_events in sorted(events_by_mpan(events).items()):

@@ -23,7 +23,7 @@ from market.process.model import (
     Step,
     path_steps,
 )
-from market.process.options import ProcessOptions
+from market.process.options import DEFAULT_OPTIONS, ProcessOptions
 from market.process.vocabulary import Path
 
 #: Journal kinds that show a step happened: a delivery, or the DIP accepting a submission.
@@ -173,7 +173,7 @@ def progress_of(
     """
     observed = tuple(observed)
     seen = frozenset(observed)
-    steps = path_steps(path, options or ProcessOptions()) if path is not None else UNDECIDED_STEPS
+    steps = path_steps(path, options or DEFAULT_OPTIONS) if path is not None else UNDECIDED_STEPS
     required = [step for step in steps if step.required]
     required_ids = frozenset(step.step_id for step in required)
     missing = tuple(step for step in required if step.step_id not in seen)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Any, Final, Literal, get_args
 
 import attrs
 
@@ -99,6 +99,13 @@ class ProcessOptions:
     #: on a D0170 (S2h), and the outgoing supplier's IF-041 addressed to it.
     smart_outgoing_ds_lane: bool = attrs.field(default=False, validator=_flag)
 
+    def outgoing_ds_takes_part(self, variant: str) -> bool:
+        """Whether the outgoing data service acts after its de-appointment (C15) in ``variant``.
+
+        Always, but in the smart variant (``S``) only with ``smart_outgoing_ds_lane``.
+        """
+        return variant != "S" or self.smart_outgoing_ds_lane
+
     def __attrs_post_init__(self) -> None:
         if self.supply_start_lead_working_days <= self.objection_window_working_days:
             raise ScenarioError(
@@ -113,3 +120,7 @@ class ProcessOptions:
                 " = true: in the process map's smart variant the outgoing DS has no lane, so it"
                 " cannot share the change-of-supply read"
             )
+
+
+#: The options' defaults, for the checkers and views that are not told a run's options.
+DEFAULT_OPTIONS: Final = ProcessOptions()
