@@ -88,6 +88,14 @@ def test_a_file_that_is_not_toml_names_the_file(tmp_path: Path) -> None:
         load_scenario(path)
 
 
+def test_a_file_that_is_not_utf8_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 are a scenario error (exit 2 from the CLI), not a traceback."""
+    path = tmp_path / "latin1.toml"
+    path.write_bytes("[market]\n# caf\u00e9\nseed = 1\n".encode("latin-1"))
+    with pytest.raises(ScenarioError, match=r"latin1\.toml: not UTF-8 text \(byte 14\)"):
+        load_scenario(path)
+
+
 def test_the_api_takes_a_named_variant_mix_as_the_toml_does() -> None:
     """``ScenarioSpec(variants="mixed")`` is the mix ``variants = "mixed"`` gives in a file."""
     assert ScenarioSpec(variants="mixed") == spec_from_mapping({"market": {"variants": "mixed"}})

@@ -203,6 +203,10 @@ def load_scenario(path: Path) -> ScenarioSpec:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ScenarioError(f"{path}: cannot read ({error.strerror})") from error
+    except UnicodeDecodeError as error:
+        raise ScenarioError(
+            f"{path}: not UTF-8 text (byte {error.start}); save the scenario as UTF-8"
+        ) from error
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{path}: not valid TOML ({error})") from error
     try:
