@@ -83,9 +83,12 @@ from market.kernel.settlement_calendar import SettlementCalendar
 from market.messages.css import (
     CssMessage,
     LossNotification,
+    LossWithdrawn,
     Objection,
     RegistrationObjected,
     RegistrationRequest,
+    RegistrationWithdrawal,
+    RegistrationWithdrawn,
     SecuredActive,
 )
 from market.messages.dip import (
@@ -341,6 +344,7 @@ __all__ = [
     "FlowError",
     "FlowHeader",
     "LossNotification",
+    "LossWithdrawn",
     "MDRStop",
     "MSApp",
     "MSAppAccepted",
@@ -366,6 +370,8 @@ __all__ = [
     "Record",
     "RegistrationObjected",
     "RegistrationRequest",
+    "RegistrationWithdrawal",
+    "RegistrationWithdrawn",
     "ReplayRequest",
     "ResponseCode",
     "ReverseMigNotification",

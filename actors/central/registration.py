@@ -10,6 +10,10 @@ change of supply it is (C5, decisions D1/D2):
   (``RM``): D0217 (C6), IF-003 ``[ReverseMigNotification]`` (C7) and, once the
   incoming supplier registers its legacy agents (C12, D0205), IF-003
   ``[MSDeAppRM]`` / ``[DSDeAppRM]`` (C14, C15) naming the incoming MOP and DC.
+
+A switch withdrawn at CSS after REGS issued its IF-003 (D4) cannot be undone by
+any public event: REGS journals ``manual_intervention_required`` and leaves the
+MPAN with its outgoing supplier and services, as a person would have to sort out.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from actors.central.registration_records import (
 from actors.support import refuse_unknown_mpan
 from market.kernel.ids import Role
 from market.kernel.local_time import local_midnight
-from market.messages.css import SecuredActive
+from market.messages.css import RegistrationWithdrawn, SecuredActive
 from market.messages.dip import (
     M0,
     R0,
@@ -97,6 +101,8 @@ class RegistrationService(Participant):
                 self._on_secured(ctx, message)
             case D0205():
                 self._on_agents_registered(ctx, message)
+            case RegistrationWithdrawn():
+                self._on_withdrawn(ctx, message)
             case DipEnvelope() if message.mpan_core not in self.registrations:
                 refuse_unknown_mpan(ctx, message)
             case DipEnvelope(custom=DSApp() | MSApp()):
@@ -157,6 +163,31 @@ class RegistrationService(Participant):
             )
             self._notify_mhhs_change_of_supply(ctx, registration, change)
             registration.supplier_mpid = gaining
+
+    # ---------------------------------------------------------------- D4
+
+    def _on_withdrawn(self, ctx: Context, withdrawn: RegistrationWithdrawn) -> None:
+        """D4: CSS withdrew a secured switch; after an IF-003 only a person can put it right."""
+        mpan = withdrawn.mpan_core
+        registration = self.registrations[mpan]
+        change = registration.change
+        if change is None or change.css_registration_id != withdrawn.css_registration_id:
+            ctx.record("withdrawal_unmatched", mpan=mpan)
+            return
+        registration.change = None
+        if change.path != REVERSE_MIGRATION:
+            ctx.record("switch_withdrawn", mpan=mpan, path=change.path)
+            return
+        assert change.regime_end_date is not None  # set when the reverse migration was decided
+        ctx.record(
+            "manual_intervention_required",
+            mpan=mpan,
+            decision="D4",
+            reason="switch withdrawn after IF-003 [ReverseMigNotification]; "
+            "no public event withdraws a reverse migration",
+            mhhs_regime_end_date=change.regime_end_date.isoformat(),
+            services_deappointed=change.deappointed,
+        )
 
     # ------------------------------------------------------------- COS-M
 

@@ -17,6 +17,7 @@ from market.kernel.ids import Role
 from market.messages.css import (
     RegistrationObjected,
     RegistrationRequest,
+    RegistrationWithdrawal,
 )
 from market.messages.dtn import (
     D0010,
@@ -102,12 +103,16 @@ class LegacySupplier(Participant):
         hh_agents: AgentPanel,
         options: ProcessOptions,
         dispute_rejection_probability: float = 0.0,
+        withdrawal_probability: float = 0.0,
     ) -> None:
         super().__init__(identity)
         self.panels = {"NHH": nhh_agents, "HH": hh_agents}
         self.options = options
         #: D8: how often this supplier rejects a disputed reading instead of agreeing it.
         self.dispute_rejection_probability = dispute_rejection_probability
+        #: D4: how often the customer cancels once the switch is secured, so this supplier
+        #: withdraws the registration (CSS) instead of appointing its agents.
+        self.withdrawal_probability = withdrawal_probability
         self.gains: dict[str, Gain] = {}
         #: Unanswered appointments are resent this many times before the next agent is tried.
         self.max_chases = 2
@@ -133,7 +138,7 @@ class LegacySupplier(Participant):
             case D0217():
                 self._on_registration_confirmed(ctx, message)
             case D0311():
-                self.gains[message.mpan_core].old_parties = message
+                self._on_old_parties(ctx, message)
             case D0011():
                 self._on_appointment_accepted(ctx, message)
             case AppointmentChase():
@@ -170,8 +175,38 @@ class LegacySupplier(Participant):
         gain.registration_service_mpid = confirmation.from_mpid
         gain.supply_start_date = confirmation.supply_start_date
         ctx.record("registration_confirmed", mpan=confirmation.mpan_core)
+        if self.withdrawal_probability > 0 and ctx.rng.random() < self.withdrawal_probability:
+            self._withdraw(ctx, confirmation)
+            return
         for role in gain.roles:
             self._appoint(ctx, gain, role, self._candidates(gain, role)[0])
+
+    def _withdraw(self, ctx: Context, confirmation: D0217) -> None:
+        """D4: the customer cancelled after the switch was secured: withdraw it at CSS.
+
+        No agent is appointed. What REGS already published for the switch (an
+        IF-003 for a reverse migration) is REGS's problem: no public event undoes it.
+        """
+        mpan = confirmation.mpan_core
+        del self.gains[mpan]
+        assert self.identity.mpid is not None  # a supplier always has an MPID
+        ctx.record("registration_withdrawn", mpan=mpan, reason="CUSTOMER_CANCELLED")
+        ctx.send(
+            RegistrationWithdrawal(
+                mpan_core=mpan,
+                to_role=Role.CENTRAL_SWITCHING_SERVICE,
+                css_registration_id=confirmation.css_registration_id,
+                gaining_supplier_mpid=self.identity.mpid,
+                reason="CUSTOMER_CANCELLED",
+            )
+        )
+
+    def _on_old_parties(self, ctx: Context, details: D0311) -> None:
+        gain = self.gains.get(details.mpan_core)
+        if gain is None:
+            ctx.record("details_received", mpan=details.mpan_core, flow=details.flow_id)
+            return
+        gain.old_parties = details
 
     def _appoint(self, ctx: Context, gain: Gain, role: Role, agent_mpid: str) -> None:
         """C9 / C9a: D0155 to a DC or MOP, D0153 to a DA."""

@@ -194,6 +194,7 @@ def _suppliers(spec: ScenarioSpec, by_mpan: dict[str, MeteringPoint]) -> list[Pa
             hh_agents=HH_PANEL,
             options=options,
             dispute_rejection_probability=spec.decisions.dispute_rejected,
+            withdrawal_probability=spec.decisions.withdrawal,
         ),
     ]
 

@@ -24,6 +24,7 @@ from market.kernel.ids import Role
 from market.kernel.local_time import local_instant, local_midnight, settlement_date_of
 from market.messages.css import (
     LossNotification,
+    LossWithdrawn,
     Objection,
     RegistrationObjected,
     RegistrationRequest,
@@ -105,12 +106,10 @@ class MhhsSupplier(Participant):
         match message:
             case CustomerSigned():
                 self._on_signed(ctx, message)
-            case RegistrationObjected():
-                ctx.record("switch_failed", mpan=message.mpan_core, reason=message.reason)
+            case RegistrationObjected() | SecuredActive() | LossWithdrawn():
+                self._on_switch_news(ctx, message)
             case LossNotification():
                 self._on_loss_notified(ctx, message)
-            case SecuredActive():
-                ctx.record("loss_secured", mpan=message.mpan_core)
             case DipEnvelope(custom=ReverseMigNotification()):
                 self._on_reverse_migration(ctx, message)
             case DipEnvelope(custom=ChangeOfSupplier()):
@@ -132,6 +131,20 @@ class MhhsSupplier(Participant):
                 ctx.record("details_received", mpan=message.mpan_core, kind=type(message).__name__)
             case _:
                 ctx.record("message_ignored", kind=type(message).__name__)
+
+    def _on_switch_news(
+        self, ctx: Context, news: RegistrationObjected | SecuredActive | LossWithdrawn
+    ) -> None:
+        """CSS: a gain failed (D3), a loss secured (C4a) or a loss withdrawn (D4b)."""
+        mpan = news.mpan_core
+        if isinstance(news, RegistrationObjected):
+            ctx.record("switch_failed", mpan=mpan, reason=news.reason)
+        elif isinstance(news, SecuredActive):
+            ctx.record("loss_secured", mpan=mpan)
+        else:
+            loss = self.losses.pop(mpan, None)
+            billing_stopped = loss is not None and loss.closing_reading is not None
+            ctx.record("loss_withdrawn", mpan=mpan, mhhs_billing_stopped=billing_stopped)
 
     def _on_signed(self, ctx: Context, signed: CustomerSigned) -> None:
         """C1 as the gaining supplier of an MHHS change of supply."""
@@ -248,7 +261,10 @@ class MhhsSupplier(Participant):
         de-appointed), so by default the LDSO is the primary recipient; with
         ``smart_outgoing_ds_lane`` the SDS is, and the DIP copies the LDSO.
         """
-        loss = self.losses[mpan]
+        loss = self.losses.get(mpan)
+        if loss is None:
+            ctx.record("cos_reading_not_shared", mpan=mpan, reason="the switch was withdrawn")
+            return
         point = loss.point
         assert loss.supply_start_date is not None and loss.closing_reading is not None
         distributor = self.distributor_dip_ids[mpan[:2]]

@@ -217,8 +217,25 @@ class _MpanDeliveries:
                 yield self.problem(
                     step_id,
                     "wrong party",
-                    f"{step.label} {self._addressed(event)}: it goes to {' and '.join(parts)}",
+                    f"{step.label} {self._addressed(event)}: it goes to {' and '.join(parts)}"
+                    + self._missing_twins(step, event),
                 )
+
+    def _missing_twins(self, step: Step, event: Event) -> str:
+        """``; or a misaddressed <step>, which is missing``: the same message of a step not seen.
+
+        A CSS ``SecuredActive`` meant for REGS (C4) but given to a supplier looks
+        like C4a to the wrong supplier; saying both is what the journal supports.
+        """
+        twins = [
+            other.label
+            for other in self.steps.values()
+            if other.step_id != step.step_id
+            and other.network == step.network
+            and event.get("message") in other.messages
+            and other.step_id not in self.performed
+        ]
+        return "".join(f"; or a misaddressed {label}, which is missing" for label in twins)
 
     def _addressed(self, event: Event) -> str:
         sender, recipient = str(event.get("sender")), str(event.get("recipient"))

@@ -5,8 +5,12 @@
   date after an MPAN's ``MHHSRegimeEndDate``.
 * :func:`check_legacy_appointments`: the legacy collector, operator and
   aggregator are appointed and registered from the supply start date.
+* :func:`check_withdrawal_escalation`: a switch withdrawn after REGS issued its
+  IF-003 (D4) is escalated for manual intervention, and nothing else is.
 * :func:`open_disputes`: D0300 disputes raised and never answered. An open
   dispute is information (it may close after the run), not a broken rule.
+* :func:`manual_interventions`: reverse migrations withdrawn after their IF-003,
+  which no public event undoes (D4): information for the people who must.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from market.kernel.event_kinds import EventKind
 ONE_SUPPLIER: Final = "one registered supplier per settlement day"
 REGIME_END: Final = "no MHHS service after MHHSRegimeEndDate"
 LEGACY_FROM_SSD: Final = "legacy agents effective from the SSD"
+ESCALATED: Final = "a switch withdrawn after its IF-003 is escalated, and nothing else"
 
 #: REGS state changes that register a supplier, and the detail keys that may name it and its SSD.
 REGISTERING_EVENTS: Final = frozenset(
@@ -77,13 +82,34 @@ class OpenDispute:
         )
 
 
+@attrs.frozen(kw_only=True, slots=True)
+class ManualIntervention:
+    """D4: a reverse migration withdrawn at CSS after REGS published its IF-003.
+
+    Read from the messages (an IF-003 ``[ReverseMigNotification]`` observed, then
+    CSS's ``RegistrationWithdrawn`` or ``LossWithdrawn`` delivered), never from
+    what REGS says of it.
+    """
+
+    mpan: str
+    withdrawn_at: str
+
+    def describe(self) -> str:
+        """``<mpan> withdrawn at <time> after its IF-003: needs manual intervention (D4)``."""
+        return (
+            f"{self.mpan} withdrawn at {self.withdrawn_at} after its IF-003 "
+            "[ReverseMigNotification]: needs manual intervention (D4)"
+        )
+
+
 def check_invariants(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
-    """Every violation of the three run-wide rules, rule by rule, each by MPAN."""
+    """Every violation of the four run-wide rules, rule by rule, each by MPAN."""
     events = list(events)
     return (
         *check_one_supplier(events),
         *check_regime_end(events),
         *check_legacy_appointments(events),
+        *check_withdrawal_escalation(events),
     )
 
 
@@ -308,4 +334,46 @@ def open_disputes(events: Iterable[Event]) -> tuple[OpenDispute, ...]:
         )
         for (mpan, reference), event in sorted(raised.items())
         if (mpan, reference) not in agreed
+    )
+
+
+_NOTICE: Final = frozenset({"IF-003", "PUB-003"})
+
+
+def manual_interventions(events: Iterable[Event]) -> tuple[ManualIntervention, ...]:
+    """Every MPAN whose switch CSS withdrew after an IF-003 ``[ReverseMigNotification]``."""
+    found = []
+    for mpan, mpan_events in sorted(events_by_mpan(events).items()):
+        notified = False
+        for event in mpan_events:
+            if event.get("kind") not in OBSERVING_KINDS:
+                continue
+            message = event.get("message")
+            if message in _NOTICE and event.get("event_code") == "[ReverseMigNotification]":
+                notified = True
+            elif notified and message in ("RegistrationWithdrawn", "LossWithdrawn"):
+                found.append(ManualIntervention(mpan=mpan, withdrawn_at=str(event.get("at"))))
+                break
+    return tuple(found)
+
+
+def check_withdrawal_escalation(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
+    """A D4 withdrawal REGS did not escalate, or an escalation with no such withdrawal."""
+    events = list(events)
+    needed = {found.mpan for found in manual_interventions(events)}
+    escalated = {
+        str(event.get("mpan"))
+        for event in events
+        if event.get("kind") == EventKind.STATE_CHANGED
+        and (event.get("detail") or {}).get("event") == "manual_intervention_required"
+    }
+    return tuple(
+        InvariantViolation(
+            rule=ESCALATED,
+            mpan=mpan,
+            message="withdrawn after its IF-003 but never escalated for manual intervention"
+            if mpan in needed
+            else "escalated for manual intervention, but no withdrawal followed an IF-003",
+        )
+        for mpan in sorted(needed ^ escalated)
     )

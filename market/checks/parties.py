@@ -36,8 +36,14 @@ from market.process.model import OLD_NHHDC, OLD_NHHMOA, PATH_STEPS, SUP_IN, SUP_
 #: Parties found from the steps they take part in: ``(step id, "sender" | "recipient")``.
 #: A DIP step's submitter is the recipient of its ``accepted`` event.
 PARTY_EVIDENCE: Final = {
-    SUP_IN: (("C1", "sender"), ("C6", "recipient"), ("D3", "recipient"), ("B31d", "recipient")),
-    SUP_OUT: (("C2", "recipient"), ("C4a", "recipient"), ("C3", "sender")),
+    SUP_IN: (
+        ("C1", "sender"),
+        ("C6", "recipient"),
+        ("D3", "recipient"),
+        ("B31d", "recipient"),
+        ("D4", "sender"),
+    ),
+    SUP_OUT: (("C2", "recipient"), ("C4a", "recipient"), ("C3", "sender"), ("D4b", "recipient")),
     OLD_NHHMOA: (("L1", "recipient"), ("L2", "sender")),
     OLD_NHHDC: (("L3", "recipient"), ("L4", "sender")),
 }

@@ -77,6 +77,10 @@ def _first_performed(events: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str
 
 #: Messages that show a reverse migration, whose meter variant then picks the path.
 _REVERSE_MIGRATION_EVIDENCE: Final = frozenset({"IF-003", "PUB-003"})
+#: Messages that show the switch was withdrawn after securing (D4), whatever came before.
+_WITHDRAWAL_EVIDENCE: Final = frozenset(
+    {"RegistrationWithdrawal", "RegistrationWithdrawn", "LossWithdrawn"}
+)
 #: Messages that decide the other paths (``docs/message-flows.md``), strongest first.
 _PATH_EVIDENCE: Final = (
     (
@@ -103,13 +107,16 @@ _HH_AGENT_ROLES: Final = frozenset({"HHDC", "HHMOA", "HHDA"})
 def path_of(events: Iterable[Mapping[str, Any]]) -> Path | None:
     """The path one MPAN's events show, or ``None`` while it is undecided.
 
-    IF-003 → the reverse migration of the MPAN's :func:`meter_variant`; else
+    A CSS withdrawal → WDR (D4), even after an IF-003; else IF-003 → the
+    reverse migration of the MPAN's :func:`meter_variant`; else
     IF-001 or any of the MHHS appointments IF-031 to IF-036 → COS-M; else an
     Objection or RegistrationObjected → OBJ; else D0217 → COS-L. Only
     delivered or accepted messages count.
     """
     events = list(events)
     messages = {e.get("message") for e in events if e.get("kind") in OBSERVING_KINDS}
+    if messages & _WITHDRAWAL_EVIDENCE:
+        return Path.WDR
     if messages & _REVERSE_MIGRATION_EVIDENCE:
         return VARIANT_PATHS[meter_variant(events)]
     for path, evidence in _PATH_EVIDENCE:

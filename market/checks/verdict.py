@@ -14,8 +14,10 @@ from market.checks.deliveries import DeliveryProblem, check_deliveries
 from market.checks.facts import Event
 from market.checks.invariants import (
     InvariantViolation,
+    ManualIntervention,
     OpenDispute,
     check_invariants,
+    manual_interventions,
     open_disputes,
 )
 from market.checks.liveness import DEFAULT_WORKING_DAYS, LivenessViolation, check_liveness
@@ -45,7 +47,7 @@ class Verdict:
     (conservation), when a participant crashed and nobody restarted it
     (``crashes``), or when a step missed a recipient, went to the wrong party,
     broke its timing rule or was sent twice (``deliveries``). Open disputes
-    are reported but do not make it false.
+    and manual interventions (D4) are reported but do not make it false.
     """
 
     ok: bool
@@ -57,6 +59,7 @@ class Verdict:
     path_counts: tuple[PathCount, ...]
     crashes: tuple[Crash, ...] = ()
     deliveries: tuple[DeliveryProblem, ...] = ()
+    manual_interventions: tuple[ManualIntervention, ...] = ()
 
     @property
     def completed(self) -> int:
@@ -123,6 +126,7 @@ def check_journal(
         path_counts=tuple(counts),
         crashes=crashes,
         deliveries=deliveries,
+        manual_interventions=manual_interventions(events),
     )
 
 
@@ -152,6 +156,7 @@ def format_verdict(verdict: Verdict) -> list[str]:
     lines.extend(f"invariant: {violation.describe()}" for violation in verdict.invariants)
     lines.extend(f"conservation: {violation.describe()}" for violation in verdict.conservation)
     lines.extend(f"open dispute: {dispute.describe()}" for dispute in verdict.open_disputes)
+    lines.extend(f"manual intervention: {case.describe()}" for case in verdict.manual_interventions)
     if verdict.ok:
         lines.append(f"verdict: OK (MPANs checked: {len(verdict.conformance)})")
     else:

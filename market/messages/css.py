@@ -105,3 +105,45 @@ class RegistrationObjected(CssMessage):
 
     css_registration_id: str
     reason: str
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RegistrationWithdrawal(CssMessage):
+    """D4: the gaining supplier withdraws a secured registration before the supply start date.
+
+    The customer cancelled (cooling-off) or the registration was erroneous. CSS
+    accepts it only from the supplier the switch secured, before its supply start.
+    """
+
+    message_name: ClassVar[str] = "RegistrationWithdrawal"
+
+    css_registration_id: str
+    gaining_supplier_mpid: str = attrs.field(validator=_mpid)
+    reason: str
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RegistrationWithdrawn(CssMessage):
+    """D4a: CSS tells the Registration Service a secured switch is withdrawn.
+
+    CSS has no event that withdraws what the Registration Service published
+    meanwhile (an IF-003 reverse-migration notice).
+    """
+
+    message_name: ClassVar[str] = "RegistrationWithdrawn"
+
+    css_registration_id: str
+    gaining_supplier_mpid: str = attrs.field(validator=_mpid)
+    losing_supplier_mpid: str = attrs.field(validator=_mpid)
+    reason: str
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class LossWithdrawn(CssMessage):
+    """D4b: CSS tells the losing supplier the switch is withdrawn: it keeps the customer."""
+
+    message_name: ClassVar[str] = "LossWithdrawn"
+
+    css_registration_id: str
+    gaining_supplier_mpid: str = attrs.field(validator=_mpid)
+    reason: str

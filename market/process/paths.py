@@ -49,6 +49,7 @@ PATH_STEPS: Final[Mapping[Path, tuple[Step, ...]]] = MappingProxyType(
         ),
         Path.COS_M: parse_steps(tables.START, tables.COS_M),
         Path.OBJ: parse_steps(tables.START, tables.OBJECTED),
+        Path.WDR: parse_steps(tables.START, tables.SECURED, tables.CONFIRMED, tables.WITHDRAWN),
     }
 )
 #: The steps that end each path: an MPAN has completed once all of its path's are observed.
@@ -60,6 +61,7 @@ TERMINAL_STEPS: Final[Mapping[Path, tuple[str, ...]]] = MappingProxyType(
         Path.COS_L: ("T7",),
         Path.COS_M: ("B36d", "B36m"),
         Path.OBJ: ("D3",),
+        Path.WDR: ("D4a", "D4b"),
     }
 )
 #: What an MPAN whose path is undecided should show next: the start, securing, REGS's answer.

@@ -48,6 +48,9 @@ class DecisionRates:
     qualified_gainer: float = attrs.field(default=0.0, validator=_rate)
     #: D3: the outgoing supplier objects; no switch, no reverse migration.
     objection: float = attrs.field(default=0.0, validator=_rate)
+    #: D4: the customer cancels once the switch is secured; the incoming supplier withdraws it
+    #: at CSS, after REGS issued its IF-003 → manual intervention.
+    withdrawal: float = attrs.field(default=0.0, validator=_rate)
     #: D6: a legacy agent rejects its appointment (D0261); the supplier appoints another.
     agent_rejection: float = attrs.field(default=0.0, validator=_rate)
     #: D8: the outgoing supplier's closing read disagrees beyond tolerance → D0300.

@@ -35,6 +35,9 @@ C13  | on receipt of D0205           | Registration Service instructs the legacy
 C13a | on receipt of D0205           | Registration Service confirms the changes to the supplier
 C14  | when the legacy MOP is known  | Registration Service de-appoints the outgoing MS
 C15  | when the legacy DC is known   | Registration Service de-appoints the outgoing DS
+D4   | after securing, before SSD    | Incoming supplier withdraws the secured switch at CSS
+D4a  | on the withdrawal             | CSS tells the Registration Service the switch is off
+D4b  | on the withdrawal             | CSS tells the outgoing supplier it keeps the customer
 D10  | during the migration          | Outgoing supplier tries to maintain supplier data items
 D10r | on receipt of IF-025          | Registration Service rejects it with REG9002
 D11  | on receipt of the IF-021      | MDS rejects consumption after MHHSRegimeEndDate (ECS1001)
@@ -142,6 +145,13 @@ C14  | REGS        | DIP IF-003/PUB-003 [MSDeAppRM]       | MS               | C
 C15  | REGS        | DIP IF-003/PUB-003 [DSDeAppRM]       | DS               | C7       | once
 D10  | SUP(out)    | DIP IF-025/PUB-025                   | REGS             | C8       | opt
 D10r | REGS        | DIP IF-026/PUB-026                   | SUP(out)         | D10      | opt
+"""
+WITHDRAWN: Final = """
+C7   | REGS        | DIP IF-003 [ReverseMigNotification]  |                  | C4       | opt by=SSD-1d once
+C8   | REGS        | DIP PUB-003 [ReverseMigNotification] | MDS LDSO SUP(out) EES | C7       | opt when=EES:ees_always_on_if003
+D4   | SUP(in)     | CSS RegistrationWithdrawal           | CSS              | C6       | once
+D4a  | CSS         | CSS RegistrationWithdrawn            | REGS             | D4       | once
+D4b  | CSS         | CSS LossWithdrawn                    | SUP(out)         | D4       | once
 """
 RM_T: Final = """
 T1   | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS              | C15      | opt

@@ -33,6 +33,8 @@ class Path(enum.StrEnum):
     COS_M = "COS-M"
     # Objected: the outgoing supplier kept the customer.
     OBJ = "OBJ"
+    # Withdrawn: the gaining supplier withdrew the secured switch (D4).
+    WDR = "WDR"
 
 
 class SwitchPath(enum.StrEnum):

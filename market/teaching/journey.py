@@ -74,6 +74,7 @@ PATH_DESCRIPTIONS: Final[Mapping[str, str]] = {
     Path.COS_L: "legacy change of supply (the MPAN never migrated)",
     Path.COS_M: "MHHS change of supply (the gaining supplier is MHHS-qualified)",
     Path.OBJ: "objected: the outgoing supplier kept the customer",
+    Path.WDR: "withdrawn after securing (D4): the outgoing supplier keeps the customer",
 }
 
 

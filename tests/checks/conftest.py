@@ -27,6 +27,7 @@ reads_disagree = 0.3
 no_customer_read = 0.1
 supplier_data_update = 0.1
 late_consumption = 0.1
+withdrawal = 0.06
 """
 
 
