@@ -5,6 +5,9 @@ change of supply it is (C5, decisions D1/D2):
 
 * the MPAN never migrated → a plain legacy change of supply (``COS-L``): D0217
   and D0311 to the gaining supplier, then D0205 / D0209 as for any legacy switch;
+* the MPAN never migrated and the gaining supplier is MHHS-qualified → a forward
+  migration (``MCS``, D12): D0217 and D0311, then the supplier's IF-031 with
+  appointment scenario MCS; the MPAN is MHHS once both services are active;
 * the gaining supplier is MHHS-qualified → an MHHS change of supply (``COS-M``);
 * a migrated MPAN won by a supplier that is not qualified → a reverse migration
   (``RM``): D0217 (C6), IF-003 ``[ReverseMigNotification]`` (C7) and, once the
@@ -24,10 +27,13 @@ from datetime import timedelta
 from actors.central.deappointments import data_service_deappointment, metering_service_deappointment
 from actors.central.registration_appointments import (
     answer_appointment_request,
+    appointment_refusal,
+    appointment_scenario,
     change_of_supplier_notice,
     relay_provider_response,
 )
 from actors.central.registration_records import (
+    FORWARD_MIGRATION,
     LEGACY_CHANGE_OF_SUPPLY,
     MHHS_CHANGE_OF_SUPPLY,
     REVERSE_MIGRATION,
@@ -60,7 +66,7 @@ from market.messages.dip.if003 import (
 from market.messages.dtn import D0172, D0205, D0209, D0217, D0311, Address
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.options import ProcessOptions
-from market.process.population import MeteringPoint
+from market.process.population import MeteringPoint, ServiceAppointment
 from market.process.vocabulary import Regime
 
 
@@ -129,7 +135,8 @@ class RegistrationService(Participant):
         registration = self.registrations[secured.mpan_core]
         gaining = secured.gaining_supplier_mpid
         if registration.regime != Regime.MHHS:
-            path = LEGACY_CHANGE_OF_SUPPLY
+            qualified = gaining in self.qualified_suppliers
+            path = FORWARD_MIGRATION if qualified else LEGACY_CHANGE_OF_SUPPLY
         elif gaining in self.qualified_suppliers:
             path = MHHS_CHANGE_OF_SUPPLY
         else:
@@ -144,7 +151,7 @@ class RegistrationService(Participant):
         registration.change = change
         if path == REVERSE_MIGRATION:
             self._decide_reverse_migration(ctx, registration, change)
-        elif path == LEGACY_CHANGE_OF_SUPPLY:
+        elif path in (LEGACY_CHANGE_OF_SUPPLY, FORWARD_MIGRATION):
             ctx.record(
                 "switch_registered",
                 mpan=secured.mpan_core,
@@ -152,7 +159,9 @@ class RegistrationService(Participant):
                 supplier=gaining,
                 supply_start_date=change.supply_start_date.isoformat(),
             )
-            self._confirm_to_legacy_supplier(ctx, registration, change)
+            self._confirm_registration(ctx, registration, change)
+            if path == FORWARD_MIGRATION:
+                registration.supplier_mpid = gaining
         else:
             ctx.record(
                 "switch_registered",
@@ -214,20 +223,72 @@ class RegistrationService(Participant):
         )
 
     def _on_appointment_request(self, ctx: Context, envelope: DipEnvelope) -> None:
-        """B32 and B33: answer the supplier, then ask the proposed provider."""
+        """B32 and B33: answer the supplier (refusing what the REG rules bar), then ask the
+        proposed provider."""
         registration = self.registrations[envelope.mpan_core]
+        custom = envelope.custom
+        assert isinstance(custom, DSApp | MSApp)
+        refusal = appointment_refusal(
+            appointment_scenario(custom),
+            migrated=registration.regime == Regime.MHHS,
+            requester_qualified=envelope.sender_dip_id in self.qualified_suppliers.values(),
+            relationship=registration.point.relationship,
+        )
         answer_appointment_request(
-            ctx, envelope, supplier_mpid=registration.supplier_mpid, m0=self._m0(registration)
+            ctx,
+            envelope,
+            supplier_mpid=registration.supplier_mpid,
+            m0=self._m0(registration),
+            refusal=refusal,
         )
 
     def _on_provider_response(self, ctx: Context, envelope: DipEnvelope) -> None:
-        """B35 and B36: relay the provider's answer; confirm the appointment to all parties."""
+        """B35 and B36: relay the provider's answer; confirm the appointment to all parties.
+
+        On a forward migration (D12) the MPAN enters MHHS once both services are active.
+        """
         registration = self.registrations[envelope.mpan_core]
-        relay_provider_response(
+        accepted = relay_provider_response(
             ctx,
             envelope,
             m0=self._m0(registration),
             also_confirm_to=(self.ldso_dip_id, self.mds_dip_id),
+        )
+        change = registration.change
+        if accepted and change is not None and change.path == FORWARD_MIGRATION:
+            self._migrate(ctx, registration, envelope)
+
+    def _migrate(self, ctx: Context, registration: Registration, envelope: DipEnvelope) -> None:
+        """D12: record the MHHS service the forward migration appointed; both make it MHHS."""
+        custom = envelope.custom
+        assert isinstance(custom, DSAppSPResponse | MSAppSPResponse)
+        assert registration.change is not None
+        role = Role(envelope.common.s1.sender_role_id)
+        since = registration.change.supply_start_date
+        if isinstance(custom, DSAppSPResponse):
+            registration.data_service = ServiceAppointment(
+                role=role,
+                dip_id=custom.b071.proposed_data_service_dip_id,
+                mpid=custom.b071.proposed_data_service_mpid,
+                effective_from=since,
+            )
+        else:
+            registration.metering_service = ServiceAppointment(
+                role=role,
+                dip_id=custom.b070.proposed_metering_service_dip_id,
+                mpid=custom.b070.proposed_metering_service_mpid,
+                effective_from=since,
+            )
+        if registration.data_service is None or registration.metering_service is None:
+            return
+        registration.regime = Regime.MHHS
+        ctx.record(
+            "forward_migration_completed",
+            mpan=envelope.mpan_core,
+            supplier=registration.supplier_mpid,
+            data_service=registration.data_service.mpid,
+            metering_service=registration.metering_service.mpid,
+            effective_from=since.isoformat(),
         )
 
     # --------------------------------------------------------------- D10
@@ -266,7 +327,7 @@ class RegistrationService(Participant):
             supply_start_date=change.supply_start_date.isoformat(),
             mhhs_regime_end_date=change.regime_end_date.isoformat(),
         )
-        self._confirm_to_legacy_supplier(ctx, registration, change)
+        self._confirm_registration(ctx, registration, change)
         ctx.submit(
             ReverseMigNotification(
                 b013=B013(css_registration_id=change.css_registration_id),
@@ -279,14 +340,15 @@ class RegistrationService(Participant):
         if not self.options.deappoint_waits_for_legacy_agents:
             self._deappoint(ctx, registration, change)
 
-    def _confirm_to_legacy_supplier(
+    def _confirm_registration(
         self, ctx: Context, registration: Registration, change: ChangeOfSupply
     ) -> None:
         """C6: D0217, and D0311 naming the old supplier and who the new agents ask for data.
 
         The old agents are named only where no IF-003 will name the new ones: a
-        legacy MPAN's legacy agents, or (when REGS de-appoints without waiting for
-        the legacy agents) the outgoing MHHS metering and data services; a smart
+        legacy MPAN's legacy agents (to a legacy or, D12, an MHHS gaining supplier),
+        or (when REGS de-appoints without waiting for the legacy agents) the outgoing
+        MHHS metering and data services; a smart
         meter's data service only when the run gives it an outgoing DS lane.
         """
         mpan = registration.point.mpan_core
@@ -303,7 +365,7 @@ class RegistrationService(Participant):
         old_mop: Address | None = None
         old_dc: Address | None = None
         legacy = registration.point.legacy_agents
-        if change.path == LEGACY_CHANGE_OF_SUPPLY and legacy is not None:
+        if change.path in (LEGACY_CHANGE_OF_SUPPLY, FORWARD_MIGRATION) and legacy is not None:
             old_mop = Address(mpid=legacy.meter_operator_mpid, role=Role.NHH_METER_OPERATOR)
             old_dc = Address(mpid=legacy.data_collector_mpid, role=Role.NHH_DATA_COLLECTOR)
         elif not self.options.deappoint_waits_for_legacy_agents:

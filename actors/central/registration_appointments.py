@@ -9,6 +9,7 @@ is not a participant: it keeps no state.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 from market.messages.dip import (
     B002,
@@ -43,11 +44,23 @@ from market.messages.dip import (
     MSAppSPRequest,
     MSAppSPResponse,
 )
+from market.messages.dip.codes import (
+    ALREADY_MIGRATED,
+    LINKED_EXPORT_MPAN,
+    MHHS_SCENARIO_ON_UNMIGRATED_MPAN,
+    NON_QUALIFIED_SUPPLIER,
+    RELATED_SECONDARY_MPAN,
+    ResponseCode,
+)
 from market.participant import Context
-from market.process.population import MeteringPoint, ServiceAppointment
+from market.process.population import MeteringPoint, MpanRelationship, ServiceAppointment
 
 #: Appointment scenario DI-800 for a change of supply.
 CHANGE_OF_SUPPLY = "COS"
+#: Appointment scenario DI-800 for a Migration Change of Supplier (forward migration, D12).
+MIGRATION_CHANGE_OF_SUPPLIER = "MCS"
+#: The DI-800 scenarios that migrate an MPAN into MHHS.
+MIGRATION_SCENARIOS: Final = frozenset({"MCA", MIGRATION_CHANGE_OF_SUPPLIER})
 
 
 def change_of_supplier_notice(
@@ -109,8 +122,13 @@ def appointment_requests(
     data_service: ServiceAppointment,
     metering_service: ServiceAppointment,
     effective_from: datetime,
+    scenario: str = CHANGE_OF_SUPPLY,
 ) -> tuple[DSApp, MSApp]:
-    """B31d / B31m: the gaining supplier asks REGS to appoint its data and metering services."""
+    """B31d / B31m: the gaining supplier asks REGS to appoint its data and metering services.
+
+    ``scenario`` is DI-800: ``COS`` for an MHHS change of supply, ``MCS`` when the
+    MPAN has not migrated yet (a forward migration, D12).
+    """
     b013 = B013(css_registration_id=css_registration_id)
     return (
         DSApp(
@@ -120,7 +138,7 @@ def appointment_requests(
                 proposed_data_service_mpid=data_service.mpid,
                 proposed_data_service_effective_from_date=effective_from,
                 contract_reference_data_service=None,
-                appointment_scenario=CHANGE_OF_SUPPLY,
+                appointment_scenario=scenario,
                 supplier_nominated_mdr_dip_id=None,
                 supplier_nominated_mdr_mpid=None,
                 supplier_nominated_mdr_effective_from_date=None,
@@ -136,7 +154,7 @@ def appointment_requests(
                 proposed_metering_service_mpid=metering_service.mpid,
                 proposed_metering_service_effective_from_date=effective_from,
                 contract_reference_metering_service=None,
-                appointment_scenario=CHANGE_OF_SUPPLY,
+                appointment_scenario=scenario,
             ),
         ),
     )
@@ -221,18 +239,67 @@ def is_accepted(response: DSAppSPResponse | MSAppSPResponse) -> bool:
     return response.b007.response_code == "A"
 
 
+def appointment_scenario(request: DSApp | MSApp) -> str:
+    """The DI-800 appointment scenario an IF-031 asks for."""
+    if isinstance(request, DSApp):
+        return request.b071.appointment_scenario
+    return request.b070.appointment_scenario
+
+
+def appointment_refusal(
+    scenario: str,
+    *,
+    migrated: bool,
+    requester_qualified: bool,
+    relationship: MpanRelationship | None,
+) -> ResponseCode | None:
+    """The REG code that refuses an IF-031, or ``None`` when REGS may accept it.
+
+    A related MPAN takes its appointments from its site's primary MPAN (REG1038,
+    REG1039, D13); the migration scenarios MCS/MCA are for qualified suppliers
+    (REG9008) and unmigrated MPANs (REG9007); an unmigrated MPAN takes no other
+    scenario (REG9009, D12).
+    """
+    if relationship == "LINKED_EXPORT":
+        return LINKED_EXPORT_MPAN
+    if relationship == "RELATED_SECONDARY":
+        return RELATED_SECONDARY_MPAN
+    if scenario in MIGRATION_SCENARIOS:
+        if not requester_qualified:
+            return NON_QUALIFIED_SUPPLIER
+        return ALREADY_MIGRATED if migrated else None
+    return None if migrated else MHHS_SCENARIO_ON_UNMIGRATED_MPAN
+
+
 def answer_appointment_request(
-    ctx: Context, envelope: DipEnvelope, *, supplier_mpid: str, m0: M0
+    ctx: Context,
+    envelope: DipEnvelope,
+    *,
+    supplier_mpid: str,
+    m0: M0,
+    refusal: ResponseCode | None = None,
 ) -> None:
-    """REGS's B32 and B33: accept the IF-031 (R0 ``A``), then ask the proposed provider (IF-033)."""
+    """REGS's B32 and B33: accept the IF-031 (R0 ``A``), then ask the proposed provider (IF-033).
+
+    With a ``refusal`` the B32 answer is R0 ``R`` with that code, and no provider is asked.
+    """
     custom = envelope.custom
     assert isinstance(custom, DSApp | MSApp)
     ctx.submit(
         initial_response(custom),
         primary_recipients=(envelope.sender_dip_id,),
         m0=m0,
-        r0=R0.accepted(),
+        r0=R0.accepted() if refusal is None else R0.rejected(refusal),
     )
+    if refusal is not None:
+        ctx.record(
+            "appointment_request_refused",
+            mpan=envelope.mpan_core,
+            supplier=envelope.sender_dip_id,
+            scenario=appointment_scenario(custom),
+            response=refusal.message,
+        )
+        return
     ctx.submit(
         provider_request(custom, supplier=(envelope.sender_dip_id, supplier_mpid)),
         primary_recipients=(provider_of(custom),),
@@ -242,8 +309,11 @@ def answer_appointment_request(
 
 def relay_provider_response(
     ctx: Context, envelope: DipEnvelope, *, m0: M0, also_confirm_to: tuple[str, ...]
-) -> None:
-    """REGS's B35 and B36: relay the IF-034 answer (IF-035); if accepted, confirm it (IF-036)."""
+) -> bool:
+    """REGS's B35 and B36: relay the IF-034 answer (IF-035); if accepted, confirm it (IF-036).
+
+    Returns whether the provider accepted.
+    """
     custom = envelope.custom
     assert isinstance(custom, DSAppSPResponse | MSAppSPResponse)
     supplier_dip_id = custom.b012.service_provider_appointment_requesting_supplier_dip_id
@@ -251,7 +321,7 @@ def relay_provider_response(
     ctx.submit(accepted_notice(custom), primary_recipients=(supplier_dip_id, provider), m0=m0)
     if not is_accepted(custom):
         ctx.record("service_appointment_refused", mpan=envelope.mpan_core, provider=provider)
-        return
+        return False
     ctx.record(
         "service_appointed",
         mpan=envelope.mpan_core,
@@ -263,3 +333,4 @@ def relay_provider_response(
         primary_recipients=(supplier_dip_id, provider, *also_confirm_to),
         m0=m0,
     )
+    return True

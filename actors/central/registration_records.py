@@ -12,11 +12,12 @@ from market.process.vocabulary import Regime, SwitchPath
 REVERSE_MIGRATION = SwitchPath.REVERSE_MIGRATION
 LEGACY_CHANGE_OF_SUPPLY = SwitchPath.LEGACY_CHANGE_OF_SUPPLY
 MHHS_CHANGE_OF_SUPPLY = SwitchPath.MHHS_CHANGE_OF_SUPPLY
+FORWARD_MIGRATION = SwitchPath.FORWARD_MIGRATION
 
 
 @attrs.define(kw_only=True)
 class ChangeOfSupply:
-    """REGS's record of one change of supply in progress, on one of the three paths."""
+    """REGS's record of one change of supply in progress, on one of the four paths."""
 
     path: SwitchPath
     css_registration_id: str

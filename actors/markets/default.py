@@ -77,7 +77,7 @@ from market.kernel.local_time import local_instant
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.participant import Participant, ParticipantIdentity
 from market.process.options import ProcessOptions
-from market.process.population import MeteringPoint, format_reading
+from market.process.population import MeteringPoint, MpanRelationship, format_reading
 from market.process.scenario import MarketSetup, Stimulus
 from market.process.scenario_spec import DecisionRates, ScenarioSpec
 from market.process.stimuli import CustomerReading, CustomerSigned
@@ -106,6 +106,12 @@ def _draw_switches(spec: ScenarioSpec, rng: random.Random) -> list[_Switch]:
         qualified_gainer = not legacy and rng.random() < rates.qualified_gainer
         disagree = rng.random() < rates.reads_disagree
         gives_reading = rng.random() >= rates.no_customer_read
+        # Drawn only when asked for, so runs without D12/D13 draw as they always did.
+        forward = legacy and rates.forward_migration > 0 and rng.random() < rates.forward_migration
+        related = qualified_gainer and rates.related_mpan > 0 and rng.random() < rates.related_mpan
+        relationship: MpanRelationship | None = None
+        if related:
+            relationship = "LINKED_EXPORT" if rng.random() < 0.5 else "RELATED_SECONDARY"
         if legacy:
             variant = "T"  # an unmigrated MPAN in this market is a traditional NHH site
         if variant == "S":
@@ -127,8 +133,9 @@ def _draw_switches(spec: ScenarioSpec, rng: random.Random) -> list[_Switch]:
             daily_kwh=Decimal(rng.randrange(6_000, 14_000)) / 1000,
             legacy_agents=OLD_AGENTS if legacy else None,
             supplier_read_offset_kwh=DISAGREEING_READ_OFFSET_KWH if disagree else Decimal(0),
+            relationship=relationship,
         )
-        gainer = QUALIFIED_SUPPLIER if qualified_gainer else INCOMING_SUPPLIER
+        gainer = QUALIFIED_SUPPLIER if qualified_gainer or forward else INCOMING_SUPPLIER
         switches.append(_Switch(point=point, gainer=gainer, gives_reading=gives_reading))
     return switches
 
@@ -187,6 +194,7 @@ def _suppliers(spec: ScenarioSpec, by_mpan: dict[str, MeteringPoint]) -> list[Pa
             objection_probability=0.0,
             options=options,
             preferred_services={"S": service_appointments("S"), "A": service_appointments("A")},
+            registration_service_dip_ids={DISTRIBUTOR: str(REGS.dip_id)},
         ),
         LegacySupplier(
             INCOMING_SUPPLIER,

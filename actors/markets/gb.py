@@ -78,6 +78,9 @@ def _participants(population: GbPopulation) -> list[Participant]:
     empty: dict[str, MeteringPoint] = {}
     distributor_dip_ids = {a.distributor_id: str(a.ldso.dip_id) for a in population.areas}
     ldso_mpids = {a.distributor_id: str(a.ldso.mpid) for a in population.areas}
+    registration_service_dip_ids = {
+        a.distributor_id: str(a.registration_service.dip_id) for a in population.areas
+    }
     qualified = {
         str(c.mhhs.mpid): str(c.mhhs.dip_id) for c in population.companies if c.mhhs is not None
     }
@@ -118,6 +121,7 @@ def _participants(population: GbPopulation) -> list[Participant]:
                     options=options,
                     preferred_services=company.services,
                     data_update_probability=behaviours.supplier_data_update,
+                    registration_service_dip_ids=registration_service_dip_ids,
                 )
             )
         nhh, hh = company.panels

@@ -18,7 +18,10 @@ from decimal import Decimal
 
 import attrs
 
-from actors.central.registration_appointments import appointment_requests
+from actors.central.registration_appointments import (
+    MIGRATION_CHANGE_OF_SUPPLIER,
+    appointment_requests,
+)
 from actors.support import refuse_unknown_mpan
 from market.kernel.ids import Role
 from market.kernel.local_time import local_instant, local_midnight, settlement_date_of
@@ -40,7 +43,7 @@ from market.messages.dip import (
 )
 from market.messages.dip.if003 import ReverseMigNotification
 from market.messages.dip.if041 import B064, ReadingCOS
-from market.messages.dtn import D0010, D0086, D0300, Address, DFlow
+from market.messages.dtn import D0010, D0086, D0217, D0300, Address, DFlow
 from market.participant import Context, Participant, ParticipantIdentity
 from market.process.options import ProcessOptions
 from market.process.population import MeteringPoint, ServiceAppointment, format_reading
@@ -88,6 +91,7 @@ class MhhsSupplier(Participant):
         preferred_services: Mapping[str, tuple[ServiceAppointment, ServiceAppointment]]
         | None = None,
         data_update_probability: float = 0.0,
+        registration_service_dip_ids: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(identity)
         self.portfolio = dict(portfolio)
@@ -98,6 +102,8 @@ class MhhsSupplier(Participant):
         self.preferred_services = dict(preferred_services or {})
         #: Chance it tries to update supplier data items (IF-025) during a reverse migration.
         self.data_update_probability = data_update_probability
+        #: The Registration Service's DIP ID per distributor id, for a forward migration (D12).
+        self.registration_service_dip_ids = dict(registration_service_dip_ids or {})
         self.options = options
         self.losses: dict[str, Loss] = {}
 
@@ -118,6 +124,8 @@ class MhhsSupplier(Participant):
                 self._share_cos_reading(ctx, message.mpan_core)
             case D0086() | D0010():
                 self._on_reading_flow(ctx, message)
+            case D0217():
+                self._on_unmigrated_gain(ctx, message)
             case D0300():
                 ctx.record(
                     "dispute_resolved",
@@ -128,7 +136,7 @@ class MhhsSupplier(Participant):
             case DipResponse():
                 self._on_dip_response(ctx, message)
             case DipEnvelope() | DFlow():
-                ctx.record("details_received", mpan=message.mpan_core, kind=type(message).__name__)
+                self._on_details(ctx, message)
             case _:
                 ctx.record("message_ignored", kind=type(message).__name__)
 
@@ -253,6 +261,57 @@ class MhhsSupplier(Participant):
                 primary_recipients=(envelope.sender_dip_id,),
                 m0=envelope.common.m0,
             )
+
+    def _on_details(self, ctx: Context, message: DipEnvelope | DFlow) -> None:
+        """Anything else addressed to it: a refusal of its request (R0 ``R``) is recorded."""
+        r0 = message.common.r0 if isinstance(message, DipEnvelope) else None
+        if isinstance(message, DipEnvelope) and r0 is not None and r0.response_code == "R":
+            ctx.record(
+                "request_refused",
+                mpan=message.mpan_core,
+                event_code=message.event_code,
+                response=list(r0.response_messages),
+            )
+            return
+        ctx.record("details_received", mpan=message.mpan_core, kind=type(message).__name__)
+
+    def _on_unmigrated_gain(self, ctx: Context, confirmation: D0217) -> None:
+        """D12: REGS registered an unmigrated MPAN to it: appoint MHHS services with MCS.
+
+        A forward migration: the IF-031s (B31d, B31m) carry appointment scenario MCS
+        and go to the Registration Service of the MPAN's distributor. A traditional
+        meter is in the smart (non-advanced) market segment.
+        """
+        mpan = confirmation.mpan_core
+        if confirmation.supplier_mpid != self.identity.mpid:
+            ctx.record("details_received", mpan=mpan, kind="D0217")
+            return
+        distributor = mpan[:2]
+        registration_service = self.registration_service_dip_ids.get(distributor)
+        services = self.preferred_services.get("S")
+        ctx.record("gain_confirmed", mpan=mpan, market_segment="S", scenario="MCS")
+        if registration_service is None or services is None:
+            ctx.record(
+                "forward_migration_impossible",
+                mpan=mpan,
+                reason="no Registration Service DIP ID"
+                if registration_service is None
+                else "no service provider for segment S",
+            )
+            return
+        m0 = M0(
+            mpan_core=mpan,
+            distributor_dip_id=self.distributor_dip_ids[distributor],
+            gsp_group_id=confirmation.gsp_group_id,
+        )
+        for request in appointment_requests(
+            css_registration_id=confirmation.css_registration_id,
+            data_service=services[0],
+            metering_service=services[1],
+            effective_from=local_midnight(confirmation.supply_start_date),
+            scenario=MIGRATION_CHANGE_OF_SUPPLIER,
+        ):
+            ctx.submit(request, primary_recipients=(registration_service,), m0=m0)
 
     def _share_cos_reading(self, ctx: Context, mpan: str) -> None:
         """S3: IF-041 [ReadingCOS] to the LDSO, or to the outgoing SDS when it has a lane.

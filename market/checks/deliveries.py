@@ -186,6 +186,7 @@ class _MpanDeliveries:
                 f"C2 LossNotification went to {gaining}, the gaining supplier (C1); "
                 "it goes to the losing one",
             )
+        seen: set[tuple[str, str]] = set()
         for event in self.events:
             if event.get("kind") != EventKind.DELIVERED or event.get("network") == DIP:
                 continue
@@ -207,6 +208,17 @@ class _MpanDeliveries:
                     )
                 continue
             step = self.steps.get(step_id)
+            twins = self._missing_twins(step, event) if step is not None else []
+            if twins and step is not None and step.once and (step_id, recipient) in seen:
+                # A once-only step again to the same party, while the step that shares its
+                # message is missing: the second copy was meant for the missing step's party.
+                yield self.problem(
+                    twins[0].step_id,
+                    "wrong party",
+                    f"{twins[0].label} is missing and {self._addressed(event)} came again: "
+                    f"a misaddressed {twins[0].label}",
+                )
+            seen.add((step_id, recipient))
             parts = [p for p in step.recipient_parties if p in self.holders] if step else []
             if (
                 step is not None
@@ -218,24 +230,24 @@ class _MpanDeliveries:
                     step_id,
                     "wrong party",
                     f"{step.label} {self._addressed(event)}: it goes to {' and '.join(parts)}"
-                    + self._missing_twins(step, event),
+                    + "".join(f"; or a misaddressed {t.label}, which is missing" for t in twins),
                 )
 
-    def _missing_twins(self, step: Step, event: Event) -> str:
-        """``; or a misaddressed <step>, which is missing``: the same message of a step not seen.
+    def _missing_twins(self, step: Step, event: Event) -> list[Step]:
+        """The path's other steps with ``event``'s message that were never performed.
 
         A CSS ``SecuredActive`` meant for REGS (C4) but given to a supplier looks
-        like C4a to the wrong supplier; saying both is what the journal supports.
+        like C4a, to the wrong supplier or twice to the right one; saying both is
+        what the journal supports.
         """
-        twins = [
-            other.label
+        return [
+            other
             for other in self.steps.values()
             if other.step_id != step.step_id
             and other.network == step.network
             and event.get("message") in other.messages
             and other.step_id not in self.performed
         ]
-        return "".join(f"; or a misaddressed {label}, which is missing" for label in twins)
 
     def _addressed(self, event: Event) -> str:
         sender, recipient = str(event.get("sender")), str(event.get("recipient"))

@@ -81,13 +81,15 @@ _REVERSE_MIGRATION_EVIDENCE: Final = frozenset({"IF-003", "PUB-003"})
 _WITHDRAWAL_EVIDENCE: Final = frozenset(
     {"RegistrationWithdrawal", "RegistrationWithdrawn", "LossWithdrawn"}
 )
+#: The MHHS appointment messages IF-031 to IF-036 (and their publications).
+_APPOINTMENT_EVIDENCE: Final = frozenset(
+    f"{kind}-03{n}" for kind in ("IF", "PUB") for n in range(1, 7)
+)
+#: The REGS codes that refuse an appointment on a related MPAN (D13).
+RELATED_MPAN_CODES: Final = ("REG1038", "REG1039")
 #: Messages that decide the other paths (``docs/message-flows.md``), strongest first.
 _PATH_EVIDENCE: Final = (
-    (
-        Path.COS_M,
-        frozenset({"IF-001", "PUB-001"})
-        | frozenset(f"{kind}-03{n}" for kind in ("IF", "PUB") for n in range(1, 7)),
-    ),
+    (Path.COS_M, frozenset({"IF-001", "PUB-001"}) | _APPOINTMENT_EVIDENCE),
     (Path.OBJ, frozenset({"Objection", "RegistrationObjected"})),
     (Path.COS_L, frozenset({"D0217"})),
 )
@@ -108,7 +110,9 @@ def path_of(events: Iterable[Mapping[str, Any]]) -> Path | None:
     """The path one MPAN's events show, or ``None`` while it is undecided.
 
     A CSS withdrawal → WDR (D4), even after an IF-003; else IF-003 → the
-    reverse migration of the MPAN's :func:`meter_variant`; else
+    reverse migration of the MPAN's :func:`meter_variant`; else a PUB-032
+    refusing an appointment with REG1038/REG1039 → REL (D13); else an MHHS
+    appointment with scenario MCS → MCS (D12); else
     IF-001 or any of the MHHS appointments IF-031 to IF-036 → COS-M; else an
     Objection or RegistrationObjected → OBJ; else D0217 → COS-L. Only
     delivered or accepted messages count.
@@ -119,10 +123,45 @@ def path_of(events: Iterable[Mapping[str, Any]]) -> Path | None:
         return Path.WDR
     if messages & _REVERSE_MIGRATION_EVIDENCE:
         return VARIANT_PATHS[meter_variant(events)]
+    if any(_refused_as_related(event) for event in events):
+        return Path.REL
+    if any(_migration_scenario(event) for event in events):
+        return Path.MCS
     for path, evidence in _PATH_EVIDENCE:
         if messages & evidence:
             return path
     return None
+
+
+def _refused_as_related(event: Mapping[str, Any]) -> bool:
+    """A delivered PUB-032 whose R0 refuses the appointment as a related MPAN's (D13)."""
+    if event.get("kind") != "delivered" or event.get("message") != "PUB-032":
+        return False
+    envelope = event.get("envelope")
+    common = envelope.get("CommonBlock") if isinstance(envelope, Mapping) else None
+    r0 = common.get("R0") if isinstance(common, Mapping) else None
+    if not isinstance(r0, Mapping) or r0.get("responseCode") != "R":
+        return False
+    found = r0.get("responseMessages")
+    return isinstance(found, list) and any(
+        str(text).startswith(RELATED_MPAN_CODES) for text in found
+    )
+
+
+def _migration_scenario(event: Mapping[str, Any]) -> bool:
+    """An accepted or delivered IF-031..IF-036 whose appointment scenario is MCS (D12)."""
+    if event.get("kind") not in OBSERVING_KINDS or event.get("message") not in (
+        _APPOINTMENT_EVIDENCE
+    ):
+        return False
+    envelope = event.get("envelope")
+    custom = envelope.get("CustomBlock") if isinstance(envelope, Mapping) else None
+    if not isinstance(custom, Mapping):
+        return False
+    return any(
+        isinstance(block, Mapping) and block.get("appointmentScenario") == "MCS"
+        for block in custom.values()
+    )
 
 
 def meter_variant(events: Iterable[Mapping[str, Any]]) -> str:

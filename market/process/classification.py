@@ -33,14 +33,22 @@ def _classifier_table() -> dict[_Key, str]:
     """``(network, message, event code, sender role, recipient role, variant) → step id``.
 
     Per variant, the variant's reverse migration registers first, then COS-M,
-    OBJ, WDR and COS-L; a later path's step that would take a key already taken (the
+    MCS, REL, OBJ, WDR and COS-L; a later path's step that would take a key already taken (the
     COS-L legacy tail of a variant-S MPAN looks like RM-S's M2/S2/S4/S5) yields
     to the earlier one. Two steps of one path on one key are a table bug.
     """
     table: dict[_Key, str] = {}
     for variant, reverse_migration in VARIANT_PATHS.items():
         owners: dict[_Key, str] = {}
-        for path in (reverse_migration, Path.COS_M, Path.OBJ, Path.WDR, Path.COS_L):
+        for path in (
+            reverse_migration,
+            Path.COS_M,
+            Path.MCS,
+            Path.REL,
+            Path.OBJ,
+            Path.WDR,
+            Path.COS_L,
+        ):
             for step in PATH_STEPS[path]:
                 if step.answers is not None:
                     continue  # same message as the step it answers: told apart by observed_step

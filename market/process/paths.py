@@ -35,6 +35,7 @@ _REVERSE_MIGRATION: Final = (
     tables.NOTIFIED,
     tables.APPOINTED,
     tables.DEAPPOINTED,
+    tables.DATA_UPDATE,
 )
 #: The variant-T reverse migration (brief c.1 + c.2); the name older callers use.
 VARIANT_T_STEPS: Final = parse_steps(*_REVERSE_MIGRATION, tables.RM_T)
@@ -47,9 +48,39 @@ PATH_STEPS: Final[Mapping[Path, tuple[Step, ...]]] = MappingProxyType(
         Path.COS_L: parse_steps(
             tables.START, tables.SECURED, tables.CONFIRMED, tables.APPOINTED, tables.COS_L
         ),
-        Path.COS_M: parse_steps(tables.START, tables.COS_M),
+        Path.COS_M: parse_steps(
+            tables.START,
+            tables.COS_M_NOTICE,
+            tables.DS_REQUEST_AFTER_B1,
+            tables.DS_ANSWER,
+            tables.DS_APPOINTMENT,
+            tables.MS_REQUEST_AFTER_B1,
+            tables.MS_ANSWER,
+            tables.MS_APPOINTMENT,
+        ),
+        Path.MCS: parse_steps(
+            tables.START,
+            tables.SECURED,
+            tables.CONFIRMED,
+            tables.DS_REQUEST_AFTER_C6,
+            tables.DS_ANSWER,
+            tables.DS_APPOINTMENT,
+            tables.MS_REQUEST_AFTER_C6,
+            tables.MS_ANSWER,
+            tables.MS_APPOINTMENT,
+        ),
+        Path.REL: parse_steps(
+            tables.START,
+            tables.COS_M_NOTICE,
+            tables.DS_REQUEST_AFTER_B1,
+            tables.DS_ANSWER,
+            tables.MS_REQUEST_AFTER_B1,
+            tables.MS_ANSWER,
+        ),
         Path.OBJ: parse_steps(tables.START, tables.OBJECTED),
-        Path.WDR: parse_steps(tables.START, tables.SECURED, tables.CONFIRMED, tables.WITHDRAWN),
+        Path.WDR: parse_steps(
+            tables.START, tables.SECURED, tables.CONFIRMED, tables.WITHDRAWN, tables.DATA_UPDATE
+        ),
     }
 )
 #: The steps that end each path: an MPAN has completed once all of its path's are observed.
@@ -60,6 +91,8 @@ TERMINAL_STEPS: Final[Mapping[Path, tuple[str, ...]]] = MappingProxyType(
         Path.RM_S: ("S5",),
         Path.COS_L: ("T7",),
         Path.COS_M: ("B36d", "B36m"),
+        Path.MCS: ("B36d", "B36m"),
+        Path.REL: ("B32d", "B32m"),
         Path.OBJ: ("D3",),
         Path.WDR: ("D4a", "D4b"),
     }

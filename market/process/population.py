@@ -47,6 +47,10 @@ class LegacyAppointments:
     data_aggregator_mpid: str
 
 
+#: How an MPAN is tied to its site's primary MPAN (D13), as REGS records it.
+MpanRelationship = Literal["LINKED_EXPORT", "RELATED_SECONDARY"]
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class MeteringPoint:
     """One MPAN as the market stands before the run: regime, registrant, services, meter.
@@ -57,6 +61,9 @@ class MeteringPoint:
     facts. ``legacy_agents`` serve an MPAN that never migrated (``migrated`` is
     false); ``supplier_read_offset_kwh`` is how far the registered supplier's own
     closing-read estimate is off (a scenario fact behind disputed reads, D8).
+    ``relationship`` marks an MPAN whose service appointments follow another
+    MPAN of its site (D13): ``LINKED_EXPORT`` (REG1038) or ``RELATED_SECONDARY``
+    (REG1039).
     """
 
     mpan_core: str = attrs.field(validator=_mpan)
@@ -74,6 +81,7 @@ class MeteringPoint:
     daily_kwh: Decimal
     legacy_agents: LegacyAppointments | None = None
     supplier_read_offset_kwh: Decimal = Decimal(0)
+    relationship: MpanRelationship | None = None
 
     def register_on(self, day: date) -> Decimal:
         """The register's true reading at the start of ``day`` (linear from the last read)."""

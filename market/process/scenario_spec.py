@@ -46,6 +46,12 @@ class DecisionRates:
     legacy_mpan: float = attrs.field(default=0.0, validator=_rate)
     #: D2: the customer picks an MHHS-qualified supplier, so the switch is an MHHS CoS.
     qualified_gainer: float = attrs.field(default=0.0, validator=_rate)
+    #: D12: of the MPANs that never migrated, the share won by an MHHS-qualified supplier,
+    #: who migrates them forward (appointment scenario MCS).
+    forward_migration: float = attrs.field(default=0.0, validator=_rate)
+    #: D13: of the MHHS changes of supply, the share whose MPAN is a linked export or related
+    #: secondary MPAN; the gaining supplier asks to appoint on it and REGS refuses.
+    related_mpan: float = attrs.field(default=0.0, validator=_rate)
     #: D3: the outgoing supplier objects; no switch, no reverse migration.
     objection: float = attrs.field(default=0.0, validator=_rate)
     #: D4: the customer cancels once the switch is secured; the incoming supplier withdraws it

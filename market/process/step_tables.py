@@ -119,7 +119,7 @@ D3   | CSS         | CSS RegistrationObjected             | SUP(in)          | C
 """
 SECURED: Final = """
 C4   | CSS         | CSS SecuredActive                    | REGS             | C2
-C4a  | CSS         | CSS SecuredActive                    | SUP(out)         | C2       | opt
+C4a  | CSS         | CSS SecuredActive                    | SUP(out)         | C2       | opt once
 """
 CONFIRMED: Final = """
 C6   | REGS        | DTN D0217                            | SUP(in)          | C4       | once
@@ -143,6 +143,8 @@ C13a | REGS        | DTN D0172                            | SUP(in)          | C
 DEAPPOINTED: Final = """
 C14  | REGS        | DIP IF-003/PUB-003 [MSDeAppRM]       | MS               | C7       | once
 C15  | REGS        | DIP IF-003/PUB-003 [DSDeAppRM]       | DS               | C7       | once
+"""
+DATA_UPDATE: Final = """
 D10  | SUP(out)    | DIP IF-025/PUB-025                   | REGS             | C8       | opt
 D10r | REGS        | DIP IF-026/PUB-026                   | SUP(out)         | D10      | opt
 """
@@ -211,18 +213,38 @@ T5   | SUP(in)     | DTN D0010                            | NHHDC            | C
 T6   | NHHDC       | DTN D0086                            | SUP(in) SUP(out) | T4       | by=SSD+cos_read_cutoff_working_days
 T7   | NHHDC       | DTN D0019                            | NHHDA            | T6
 """
-COS_M: Final = """
+# The MHHS change of supply (COS-M), the forward migration (MCS, D12) and the refused
+# appointments of a related MPAN (REL, D13) share these blocks; each path lists its own.
+COS_M_NOTICE: Final = """
 C4   | CSS         | CSS SecuredActive                    | REGS             | C2       | opt
-C4a  | CSS         | CSS SecuredActive                    | SUP(out)         | C2       | opt
+C4a  | CSS         | CSS SecuredActive                    | SUP(out)         | C2       | opt once
 B1   | REGS        | DIP IF-001/PUB-001 [ChangeOfSupplier]| SUP MDS LDSO     | C2 C4
+"""
+DS_REQUEST_AFTER_B1: Final = """
 B31d | SUP(in)     | DIP IF-031/PUB-031 [DSApp]           | REGS             | B1
+"""
+MS_REQUEST_AFTER_B1: Final = """
+B31m | SUP(in)     | DIP IF-031/PUB-031 [MSApp]           | REGS             | B1
+"""
+DS_REQUEST_AFTER_C6: Final = """
+B31d | SUP(in)     | DIP IF-031/PUB-031 [DSApp]           | REGS             | C6
+"""
+MS_REQUEST_AFTER_C6: Final = """
+B31m | SUP(in)     | DIP IF-031/PUB-031 [MSApp]           | REGS             | C6
+"""
+DS_ANSWER: Final = """
 B32d | REGS        | DIP IF-032/PUB-032 [DSAppInitialResp]| SUP              | B31d
+"""
+MS_ANSWER: Final = """
+B32m | REGS        | DIP IF-032/PUB-032 [MSAppInitialResp]| SUP              | B31m
+"""
+DS_APPOINTMENT: Final = """
 B33d | REGS        | DIP IF-033/PUB-033 [DSAppSPRequest]  | SDS,ADS          | B31d
 B34d | SDS/ADS     | DIP IF-034/PUB-034 [DSAppSPResponse] | REGS             | B33d
 B35d | REGS        | DIP IF-035/PUB-035 [DSAppAccepted]   | SUP SDS,ADS      | B34d
 B36d | REGS        | DIP IF-036/PUB-036 [DSAppActive]     | SUP SDS,ADS LDSO MDS EES | B35d
-B31m | SUP(in)     | DIP IF-031/PUB-031 [MSApp]           | REGS             | B1
-B32m | REGS        | DIP IF-032/PUB-032 [MSAppInitialResp]| SUP              | B31m
+"""
+MS_APPOINTMENT: Final = """
 B33m | REGS        | DIP IF-033/PUB-033 [MSAppSPRequest]  | MSS,MSA          | B31m
 B34m | MSS/MSA     | DIP IF-034/PUB-034 [MSAppSPResponse] | REGS             | B33m
 B35m | REGS        | DIP IF-035/PUB-035 [MSAppAccepted]   | SUP MSS,MSA      | B34m

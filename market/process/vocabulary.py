@@ -31,6 +31,12 @@ class Path(enum.StrEnum):
     COS_L = "COS-L"
     # MHHS change of supply: the gaining supplier is MHHS-qualified.
     COS_M = "COS-M"
+    # Forward migration (D12): a qualified supplier gains an unmigrated MPAN and appoints
+    # MHHS services with appointment scenario MCS (Migration Change of Supplier).
+    MCS = "MCS"
+    # Related MPAN (D13): REGS refuses appointments on a linked export (REG1038) or
+    # related secondary (REG1039) MPAN; its services follow the site's primary MPAN.
+    REL = "REL"
     # Objected: the outgoing supplier kept the customer.
     OBJ = "OBJ"
     # Withdrawn: the gaining supplier withdrew the secured switch (D4).
@@ -46,6 +52,8 @@ class SwitchPath(enum.StrEnum):
     LEGACY_CHANGE_OF_SUPPLY = "COS-L"
     # The gaining supplier is MHHS-qualified.
     MHHS_CHANGE_OF_SUPPLY = "COS-M"
+    # The MPAN never migrated and the gaining supplier is MHHS-qualified (D12).
+    FORWARD_MIGRATION = "MCS"
 
 
 class Regime(enum.StrEnum):

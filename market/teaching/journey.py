@@ -73,6 +73,8 @@ PATH_DESCRIPTIONS: Final[Mapping[str, str]] = {
     Path.RM_S: "reverse migration, smart meter",
     Path.COS_L: "legacy change of supply (the MPAN never migrated)",
     Path.COS_M: "MHHS change of supply (the gaining supplier is MHHS-qualified)",
+    Path.MCS: "forward migration (D12): a qualified supplier gains an unmigrated MPAN (MCS)",
+    Path.REL: "related MPAN (D13): REGS refuses appointments on a linked or secondary MPAN",
     Path.OBJ: "objected: the outgoing supplier kept the customer",
     Path.WDR: "withdrawn after securing (D4): the outgoing supplier keeps the customer",
 }

@@ -146,6 +146,31 @@ NON_QUALIFIED_SUPPLIER: Final = ResponseCode(
     definite=True,
     tag="DOC",
 )
+# RECON texts: the brief names these codes' meaning (f.1), not their catalogue wording.
+ALREADY_MIGRATED: Final = ResponseCode(
+    code="REG9007",
+    text="MCS/MCA Scenarios cannot be used for an MPAN that is Already Migrated",
+    definite=True,
+    tag="RECON",
+)
+MHHS_SCENARIO_ON_UNMIGRATED_MPAN: Final = ResponseCode(
+    code="REG9009",
+    text="MHHS Appointment Scenarios cannot be used for an Unmigrated MPAN",
+    definite=True,
+    tag="RECON",
+)
+LINKED_EXPORT_MPAN: Final = ResponseCode(
+    code="REG1038",
+    text="Service Provider Appointments cannot be made on a Linked Export MPAN",
+    definite=True,
+    tag="RECON",
+)
+RELATED_SECONDARY_MPAN: Final = ResponseCode(
+    code="REG1039",
+    text="Service Provider Appointments cannot be made on a Related Secondary MPAN",
+    definite=True,
+    tag="RECON",
+)
 EFFECTIVE_DATE_RETROSPECTIVE: Final = ResponseCode(
     code="REG1024", text="Effective Date Cannot be Retrospective", definite=True, tag="DOC"
 )
@@ -220,6 +245,10 @@ RESPONSE_CODES: Final[Mapping[str, ResponseCode]] = {
         DIP_UNAVAILABLE,
         SUPPLIER_DATA_ITEMS_UNMIGRATED,
         NON_QUALIFIED_SUPPLIER,
+        ALREADY_MIGRATED,
+        MHHS_SCENARIO_ON_UNMIGRATED_MPAN,
+        LINKED_EXPORT_MPAN,
+        RELATED_SECONDARY_MPAN,
         EFFECTIVE_DATE_RETROSPECTIVE,
         SERVICE_PROVIDER_DATE_NOT_CONTIGUOUS,
         DATA_SERVICE_NOT_APPOINTED,
