@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from market.kernel.local_time import local_midnight, settlement_date_of
+from market.kernel.local_time import format_journal_instant, local_midnight, settlement_date_of
 from market.messages.dip import (
     DATA_SERVICE_NOT_APPOINTED,
     R0,
@@ -107,7 +107,7 @@ class MeterDataRetriever(_Listener):
             ctx.record(
                 "retrieval_stopped",
                 mpan=envelope.mpan_core,
-                effective_to=custom.b083.assigned_mdr_effective_to_date.isoformat(),
+                effective_to=format_journal_instant(custom.b083.assigned_mdr_effective_to_date),
             )
             return
         super().on_publication(ctx, envelope)

@@ -27,7 +27,12 @@ from actors.support import (
     schedule_final_consumption,
 )
 from market.kernel.ids import Role
-from market.kernel.local_time import local_instant, local_midnight, settlement_date_of
+from market.kernel.local_time import (
+    format_journal_instant,
+    local_instant,
+    local_midnight,
+    settlement_date_of,
+)
 from market.messages.dip import (
     B083,
     M0,
@@ -271,7 +276,7 @@ class SmartMeteringService(Participant):
         ctx.record(
             "appointment_ended",
             mpan=mpan,
-            effective_to=custom.b008.metering_service_effective_to_date.isoformat(),
+            effective_to=format_journal_instant(custom.b008.metering_service_effective_to_date),
         )
         if custom.b095 is None:
             ctx.record("incoming_meter_operator_unknown", mpan=mpan)

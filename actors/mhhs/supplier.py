@@ -24,7 +24,12 @@ from actors.central.registration_appointments import (
 )
 from actors.support import refuse_unknown_mpan
 from market.kernel.ids import Role
-from market.kernel.local_time import local_instant, local_midnight, settlement_date_of
+from market.kernel.local_time import (
+    format_journal_instant,
+    local_instant,
+    local_midnight,
+    settlement_date_of,
+)
 from market.messages.css import (
     LossNotification,
     LossWithdrawn,
@@ -209,7 +214,7 @@ class MhhsSupplier(Participant):
         ctx.record(
             "mhhs_billing_stopped",
             mpan=mpan,
-            mhhs_regime_end_date=custom.b094.mhhs_regime_end_date.isoformat(),
+            mhhs_regime_end_date=format_journal_instant(custom.b094.mhhs_regime_end_date),
             closing_reading=format_reading(loss.closing_reading),
         )
         if self.data_update_probability and ctx.rng.random() < self.data_update_probability:

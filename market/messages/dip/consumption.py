@@ -1,14 +1,15 @@
 """Settlement-period consumption blocks shared by IF-021 (submission) and IF-014 (rejection).
 
-A Data Service reports one UTC settlement day per B900 wrapper: which quantity
-(B045), which day and period length (B046) and one B047 per settlement period.
+A Data Service reports one UK settlement day (local midnight to local midnight)
+per B900 wrapper: which quantity (B045), which day and period length (B046)
+and one B047 per settlement period.
 Each period is identified on the wire by ``sp``, the UTC instant at which it
 *ends* (DI-082), not by a period number; :meth:`B900.period_values` derives the
 numbers. Block ids, keys and field rules are DOC (DES138 as reconciled to the
 v2.2.1 schema), with these RECON parts: the wrapper's list key ``B047List``
-and its 1 to 50 bounds (the DIP's ``…List`` naming of repeated blocks; a UTC
-day has 48 periods, a day cut by an appointment boundary fewer, so 48 is not
-forced); ``arc``'s rule (the catalogue's DI-166 enum, nullable; its schema
+and its 1 to 50 bounds (the DIP's ``…List`` naming of repeated blocks; a
+settlement day has 46, 48 or 50 periods, a day cut by an appointment boundary
+fewer, so no one count is forced); ``arc``'s rule (the catalogue's DI-166 enum, nullable; its schema
 definition was not seen); and ``e`` and ``arc`` being sent as ``null`` rather
 than omitted.
 """
