@@ -73,7 +73,8 @@ class MhhsSupplier(Participant):
     change-of-supply read with IF-041 when the option says so (S3), and checks the
     legacy DC's change-of-supply reading (D0086; for an HH site the HHDC's D0010,
     A5b) against its own closing read, raising D0300 when they differ by more than
-    the tolerance (T8, A6, S6; D8).
+    the tolerance (T8, A6, S6; D8). A publication about an MPAN it neither holds
+    nor gains (a stale DIP role map's copy, D16) it refuses with MSG1014.
     """
 
     def __init__(
@@ -99,6 +100,12 @@ class MhhsSupplier(Participant):
         self.data_update_probability = data_update_probability
         self.options = options
         self.losses: dict[str, Loss] = {}
+        #: MPANs it is gaining in an MHHS change of supply (PUB-001 named it the incoming one).
+        self.gains: set[str] = set()
+
+    def _serves(self, mpan: str) -> bool:
+        """Whether ``mpan`` is its own: in its portfolio, or one it is gaining."""
+        return mpan in self.portfolio or mpan in self.gains
 
     def on_message(self, ctx: Context, message: object) -> None:
         """Handle loss notifications, PUB-003, D0086, D0300 answers and the IF-041 timer."""
@@ -129,9 +136,16 @@ class MhhsSupplier(Participant):
             case DipResponse():
                 self._on_dip_response(ctx, message)
             case DipEnvelope() | DFlow():
-                ctx.record("details_received", mpan=message.mpan_core, kind=type(message).__name__)
+                self._on_details(ctx, message)
             case _:
                 ctx.record("message_ignored", kind=type(message).__name__)
+
+    def _on_details(self, ctx: Context, message: DipEnvelope | DFlow) -> None:
+        """Take note of other details; refuse a publication about an MPAN not its own (D16)."""
+        if isinstance(message, DipEnvelope) and not self._serves(message.mpan_core):
+            refuse_unknown_mpan(ctx, message)  # a stale DIP role map's copy
+            return
+        ctx.record("details_received", mpan=message.mpan_core, kind=type(message).__name__)
 
     def _on_signed(self, ctx: Context, signed: CustomerSigned) -> None:
         """C1 as the gaining supplier of an MHHS change of supply."""
@@ -225,6 +239,7 @@ class MhhsSupplier(Participant):
             return
         segment = custom.b026.market_segment_indicator
         services = self.preferred_services.get(segment)
+        self.gains.add(mpan)
         ctx.record("gain_confirmed", mpan=mpan, market_segment=segment)
         if services is None:
             ctx.record("no_service_provider_for_segment", mpan=mpan, market_segment=segment)

@@ -20,6 +20,7 @@ from market.checks.invariants import (
 )
 from market.checks.liveness import DEFAULT_WORKING_DAYS, LivenessViolation, check_liveness
 from market.checks.parties import participant_roles
+from market.checks.rejections import DipRejection, dip_rejections, format_rejections
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.process.model import PATHS
 from market.process.options import ProcessOptions
@@ -45,7 +46,8 @@ class Verdict:
     (conservation), when a participant crashed and nobody restarted it
     (``crashes``), or when a step missed a recipient, went to the wrong party,
     broke its timing rule or was sent twice (``deliveries``). Open disputes
-    are reported but do not make it false.
+    and the DIP's rejections after acceptance (``dip_rejections``: level 2 by
+    the DIP, levels 3 and 4 by recipients) are reported but do not make it false.
     """
 
     ok: bool
@@ -57,6 +59,7 @@ class Verdict:
     path_counts: tuple[PathCount, ...]
     crashes: tuple[Crash, ...] = ()
     deliveries: tuple[DeliveryProblem, ...] = ()
+    dip_rejections: tuple[DipRejection, ...] = ()
 
     @property
     def completed(self) -> int:
@@ -123,6 +126,7 @@ def check_journal(
         path_counts=tuple(counts),
         crashes=crashes,
         deliveries=deliveries,
+        dip_rejections=dip_rejections(events),
     )
 
 
@@ -152,6 +156,7 @@ def format_verdict(verdict: Verdict) -> list[str]:
     lines.extend(f"invariant: {violation.describe()}" for violation in verdict.invariants)
     lines.extend(f"conservation: {violation.describe()}" for violation in verdict.conservation)
     lines.extend(f"open dispute: {dispute.describe()}" for dispute in verdict.open_disputes)
+    lines.extend(format_rejections(verdict.dip_rejections))
     if verdict.ok:
         lines.append(f"verdict: OK (MPANs checked: {len(verdict.conformance)})")
     else:
