@@ -233,7 +233,7 @@ def test_an_mpan_the_dip_does_not_know_fails_level_two() -> None:
     envelope = notification(context(broker(), "REGS"), mpan=UNKNOWN_MPAN)
     gateway = _gateway()
     assert isinstance(gateway.admit("REGS", envelope, at=START), Admission)
-    late = gateway.level_two_rejection(envelope)
+    late = gateway.level_two_rejection(envelope, at=START)
     assert late is not None
     assert (late.code.code, late.level) == ("MSG1006", 2)
 

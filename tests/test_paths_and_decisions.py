@@ -226,6 +226,8 @@ def test_the_thousand_mpan_scenario_of_every_variant_and_decision_runs_clean() -
     counts = {count.path: count.completed for count in verdict.path_counts}
     assert set(counts) == {"RM-T", "RM-A", "RM-S", "COS-L", "COS-M", "OBJ"}
     assert sum(counts.values()) == 1000
+    # D15 (level 2, MSG1006) and D16 (level 3, MSG1014) are reached and reported, not failed.
+    assert {(r.level, r.code) for r in verdict.dip_rejections} == {(2, "MSG1006"), (3, "MSG1014")}
 
 
 def test_commands_that_read_a_journal_judge_it_by_the_scenario_options(

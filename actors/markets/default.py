@@ -90,10 +90,21 @@ class _Switch:
     point: MeteringPoint
     gainer: ParticipantIdentity
     gives_reading: bool
+    #: D15: the DIP's MPAN register learns this MPAN late.
+    register_lags: bool = False
+    #: D16: the DIP's role map still lists a former supplier for this MPAN.
+    stale_routing: bool = False
 
 
 def _draw_switches(spec: ScenarioSpec, rng: random.Random) -> list[_Switch]:
+    """Each MPAN's facts of the world, drawn in MPAN order.
+
+    The DIP's facts (D15, D16) come from their own stream, drawn for every MPAN
+    whatever the rates: a run with both at 0 draws the population exactly as
+    before they existed, and one rate never moves the other's MPANs.
+    """
     rates: DecisionRates = spec.decisions
+    dip_rng = random.Random(f"{spec.seed}/dip-tables")
     variants = sorted(spec.variants)
     weights = [spec.variants[v] for v in variants]
     cores: set[str] = set()
@@ -136,8 +147,39 @@ def _draw_switches(spec: ScenarioSpec, rng: random.Random) -> list[_Switch]:
             relationship=relationship,
         )
         gainer = QUALIFIED_SUPPLIER if qualified_gainer or forward else INCOMING_SUPPLIER
-        switches.append(_Switch(point=point, gainer=gainer, gives_reading=gives_reading))
+        register_lags = dip_rng.random() < rates.dip_register_lag
+        stale_routing = dip_rng.random() < rates.stale_dip_routing
+        switches.append(
+            _Switch(
+                point=point,
+                gainer=gainer,
+                gives_reading=gives_reading,
+                register_lags=register_lags and not legacy,
+                stale_routing=stale_routing and not legacy,
+            )
+        )
     return switches
+
+
+def _dip_register_lags(spec: ScenarioSpec, switches: Sequence[_Switch]) -> dict[str, timedelta]:
+    """D15: the MPANs the DIP's register learns late, each with the scenario's lag."""
+    lag = timedelta(minutes=spec.options.dip_register_lag_minutes)
+    return {s.point.mpan_core: lag for s in switches if s.register_lags}
+
+
+def _stale_supplier_dip_ids(switches: Sequence[_Switch]) -> dict[str, str]:
+    """D16: the former supplier the DIP's role map still lists, per MPAN drawn stale.
+
+    It is the MHHS supplier that neither holds nor gains the MPAN (in this market,
+    the qualified supplier); an MPAN it gains (D2) has none, so keeps a fresh map.
+    """
+    former = QUALIFIED_SUPPLIER
+    assert former.dip_id is not None  # an MHHS supplier is a DIP user
+    return {
+        s.point.mpan_core: former.dip_id
+        for s in switches
+        if s.stale_routing and s.gainer is not former
+    }
 
 
 def _participants(spec: ScenarioSpec, points: Sequence[MeteringPoint]) -> list[Participant]:
@@ -366,6 +408,8 @@ def build_market(spec: ScenarioSpec) -> MarketSetup:
         stimuli=_stimuli(spec, switches, calendar),
         switching_mpans=[p.mpan_core for p in points],
         options=spec.options,
+        dip_register_lags=_dip_register_lags(spec, switches),
+        stale_supplier_dip_ids=_stale_supplier_dip_ids(switches),
     )
 
 

@@ -82,7 +82,8 @@ class MhhsSupplier(Participant):
     change-of-supply read with IF-041 when the option says so (S3), and checks the
     legacy DC's change-of-supply reading (D0086; for an HH site the HHDC's D0010,
     A5b) against its own closing read, raising D0300 when they differ by more than
-    the tolerance (T8, A6, S6; D8).
+    the tolerance (T8, A6, S6; D8). A publication about an MPAN it neither holds
+    nor gains (a stale DIP role map's copy, D16) it refuses with MSG1014.
     """
 
     def __init__(
@@ -111,6 +112,12 @@ class MhhsSupplier(Participant):
         self.registration_service_dip_ids = dict(registration_service_dip_ids or {})
         self.options = options
         self.losses: dict[str, Loss] = {}
+        #: MPANs it is gaining in an MHHS change of supply (PUB-001 named it the incoming one).
+        self.gains: set[str] = set()
+
+    def _serves(self, mpan: str) -> bool:
+        """Whether ``mpan`` is its own: in its portfolio, or one it is gaining."""
+        return mpan in self.portfolio or mpan in self.gains
 
     def on_message(self, ctx: Context, message: object) -> None:
         """Handle loss notifications, PUB-003, D0086, D0300 answers and the IF-041 timer."""
@@ -251,6 +258,7 @@ class MhhsSupplier(Participant):
             return
         segment = custom.b026.market_segment_indicator
         services = self.preferred_services.get(segment)
+        self.gains.add(mpan)
         ctx.record("gain_confirmed", mpan=mpan, market_segment=segment)
         if services is None:
             ctx.record("no_service_provider_for_segment", mpan=mpan, market_segment=segment)
@@ -268,7 +276,11 @@ class MhhsSupplier(Participant):
             )
 
     def _on_details(self, ctx: Context, message: DipEnvelope | DFlow) -> None:
-        """Anything else addressed to it: a refusal of its request (R0 ``R``) is recorded."""
+        """Anything else addressed to it: a publication about an MPAN not its own is refused
+        (D16, a stale DIP role map's copy); a refusal of its request (R0 ``R``) is recorded."""
+        if isinstance(message, DipEnvelope) and not self._serves(message.mpan_core):
+            refuse_unknown_mpan(ctx, message)
+            return
         r0 = message.common.r0 if isinstance(message, DipEnvelope) else None
         if isinstance(message, DipEnvelope) and r0 is not None and r0.response_code == "R":
             ctx.record(
@@ -291,6 +303,7 @@ class MhhsSupplier(Participant):
         if confirmation.supplier_mpid != self.identity.mpid:
             ctx.record("details_received", mpan=mpan, kind="D0217")
             return
+        self.gains.add(mpan)
         distributor = mpan[:2]
         registration_service = self.registration_service_dip_ids.get(distributor)
         services = self.preferred_services.get("S")

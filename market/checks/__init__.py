@@ -5,11 +5,11 @@
 alone: :func:`check_conformance` (each MPAN against its path of
 ``docs/message-flows.md``), :func:`check_liveness` (each reverse migration
 done within N working days of its SSD), :func:`check_invariants` (one supplier
-per day, no MHHS service after MHHSRegimeEndDate, legacy agents from the SSD)
-and :func:`open_disputes`. Input is journal lines as dicts, as
-:func:`market.kernel.journal.read_journal_lines` reads a written journal (envelopes,
-D-flow items and CSS fields included), so every check is tested on small
-hand-written journals.
+per day, no MHHS service after MHHSRegimeEndDate, legacy agents from the SSD),
+:func:`open_disputes` and :func:`dip_rejections` (refused after acceptance).
+Input is journal lines as dicts, as :func:`market.kernel.journal.read_journal_lines`
+reads a written journal (envelopes, D-flow items and CSS fields included), so
+every check is tested on small hand-written journals.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from market.checks.liveness import LivenessViolation as LivenessViolation
 from market.checks.liveness import check_liveness as check_liveness
 from market.checks.parties import owed_by as owed_by
 from market.checks.parties import participant_roles as participant_roles
+from market.checks.rejections import DipRejection as DipRejection
+from market.checks.rejections import dip_rejections as dip_rejections
 from market.checks.verdict import PathCount as PathCount
 from market.checks.verdict import Verdict as Verdict
 from market.checks.verdict import check_journal as check_journal

@@ -15,7 +15,9 @@ performed, one delivery at a time, against the process model's rows
   what the network did to the message afterwards is told by the blame of a
   stuck MPAN and by the conservation check;
 * **duplicated** — a once-only step its performer sent twice to one recipient
-  (network duplicates are one send and do not count).
+  (network duplicates are one send and do not count, nor does a submission
+  the DIP accepted and then refused at level 2: it was never published, so
+  its resubmission is the one send).
 
 Steps are the checker's own (:mod:`market.checks.classification`).
 """
@@ -301,12 +303,18 @@ class _MpanDeliveries:
         return f"{'late' if late else 'early'} by {count} {unit}{'s' if count != 1 else ''}"
 
     def duplicates(self) -> Iterable[DeliveryProblem]:
+        withdrawn = _refused_after_acceptance(self.events)
         sends = Counter(
             (step_id, event.get("recipient") if event.get("network") != DIP else None)
             for event in self.events
             if event.get("kind") in _SENDS
             and (step_id := event.get("step")) in self.steps
             and self.steps[step_id].once
+            and not (
+                withdrawn
+                and event.get("kind") == EventKind.ACCEPTED
+                and _transaction_of(event) in withdrawn
+            )
         )
         for (step_id, recipient), count in sorted(sends.items(), key=str):
             if count > 1:
@@ -316,6 +324,24 @@ class _MpanDeliveries:
                     "duplicated",
                     f"{self.steps[step_id].label} sent {count} times{to}; it is sent once",
                 )
+
+
+def _transaction_of(event: Event) -> object:
+    detail = event.get("detail")
+    return detail.get("transaction_id") if isinstance(detail, Mapping) else None
+
+
+def _refused_after_acceptance(events: Iterable[Event]) -> frozenset[object]:
+    """The DIP transactions it accepted and then refused at level 2 (never published, D15)."""
+    return frozenset(
+        _transaction_of(event)
+        for event in events
+        if event.get("kind") == EventKind.REJECTED
+        and event.get("network") == DIP
+        and isinstance(detail := event.get("detail"), Mapping)
+        and detail.get("level") == 2
+        and detail.get("transaction_id") is not None
+    )
 
 
 def _goes_to(steps: list[Step]) -> str:

@@ -22,6 +22,7 @@ from market.checks.invariants import (
 )
 from market.checks.liveness import DEFAULT_WORKING_DAYS, LivenessViolation, check_liveness
 from market.checks.parties import participant_roles
+from market.checks.rejections import DipRejection, dip_rejections, format_rejections
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.process.model import PATHS
 from market.process.options import ProcessOptions
@@ -46,8 +47,10 @@ class Verdict:
     rule is broken, when a routed DIP publication never reached a recipient
     (conservation), when a participant crashed and nobody restarted it
     (``crashes``), or when a step missed a recipient, went to the wrong party,
-    broke its timing rule or was sent twice (``deliveries``). Open disputes
-    and manual interventions (D4) are reported but do not make it false.
+    broke its timing rule or was sent twice (``deliveries``). Open disputes,
+    manual interventions (D4) and the DIP's rejections after acceptance
+    (``dip_rejections``: level 2 by the DIP, levels 3 and 4 by recipients) are
+    reported but do not make it false.
     """
 
     ok: bool
@@ -60,6 +63,7 @@ class Verdict:
     crashes: tuple[Crash, ...] = ()
     deliveries: tuple[DeliveryProblem, ...] = ()
     manual_interventions: tuple[ManualIntervention, ...] = ()
+    dip_rejections: tuple[DipRejection, ...] = ()
 
     @property
     def completed(self) -> int:
@@ -127,6 +131,7 @@ def check_journal(
         crashes=crashes,
         deliveries=deliveries,
         manual_interventions=manual_interventions(events),
+        dip_rejections=dip_rejections(events),
     )
 
 
@@ -157,6 +162,7 @@ def format_verdict(verdict: Verdict) -> list[str]:
     lines.extend(f"conservation: {violation.describe()}" for violation in verdict.conservation)
     lines.extend(f"open dispute: {dispute.describe()}" for dispute in verdict.open_disputes)
     lines.extend(f"manual intervention: {case.describe()}" for case in verdict.manual_interventions)
+    lines.extend(format_rejections(verdict.dip_rejections))
     if verdict.ok:
         lines.append(f"verdict: OK (MPANs checked: {len(verdict.conformance)})")
     else:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Container, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from market.faults.applied import Faults, fault_component
 from market.faults.injector import FaultInjector
@@ -65,6 +65,7 @@ class Broker:
         faults: FaultInjector | None = None,
         defences: DipDefences = DEFAULT_DEFENCES,
         known_mpans: Container[str] | None = None,
+        register_lags: Mapping[str, timedelta] | None = None,
         gateway: DipGateway | None = None,
         schedule_rng: random.Random | None = None,
     ) -> None:
@@ -72,9 +73,11 @@ class Broker:
 
         ``defences``: signing, size and rate limits of the DIP (signing on by
         default). ``known_mpans``: the DIP's MPAN register for the level-2 rule
-        (``None``: it knows every MPAN). ``gateway``: a :class:`DipGateway` built
-        elsewhere (a test's own key ring); it replaces ``defences`` and
-        ``known_mpans``. ``schedule_rng``: schedule exploration (see the queue).
+        (``None``: it knows every MPAN); ``register_lags``: the MPANs it learns
+        late (D15, see :class:`DipGateway`). ``gateway``: a :class:`DipGateway` built
+        elsewhere (a test's own key ring); it replaces ``defences``,
+        ``known_mpans`` and ``register_lags``. ``schedule_rng``: schedule exploration
+        (see the queue).
         """
         self.directory = directory
         self.journal = journal
@@ -91,7 +94,11 @@ class Broker:
             dead_letters=self.dead_letters,
         )
         self.gateway = gateway or DipGateway(
-            directory=directory, routes=routes, defences=defences, known_mpans=known_mpans
+            directory=directory,
+            routes=routes,
+            defences=defences,
+            known_mpans=known_mpans,
+            register_lags=register_lags,
         )
         wire = Wire(
             directory=directory,

@@ -204,6 +204,13 @@ class LoadSpec:
                     f"market derives it from the population; set {instead} instead and leave "
                     f"{name} at 0"
                 )
+        for name in ("dip_register_lag", "stale_dip_routing"):
+            if getattr(self.behaviours, name):
+                raise ScenarioError(
+                    f"load.behaviours.{name} = {getattr(self.behaviours, name)}: GB-shaped "
+                    "markets do not draw the DIP's register and role-map facts (D15, D16); "
+                    f"leave {name} at 0 and use a [decisions] scenario for them"
+                )
 
     @property
     def expected_switches(self) -> float:

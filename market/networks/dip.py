@@ -137,7 +137,7 @@ class Dip:
         d0 = self._stamp(envelope, route)
         self._journal_accepted(sender, envelope, step, d0)
         self.answers.respond(sender, envelope, "MSG0000 - Success", d0.transaction_id)
-        late = self.gateway.level_two_rejection(envelope)
+        late = self.gateway.level_two_rejection(envelope, at=self.wire.now)
         if late is not None:
             self.answers.reject_later(sender, late, d0)
             return

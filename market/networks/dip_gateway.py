@@ -28,7 +28,7 @@ same bytes either way.
 from __future__ import annotations
 
 from collections.abc import Container, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -137,13 +137,22 @@ class DipGateway:
         defences: DipDefences = DEFAULT_DEFENCES,
         key_ring: KeyRing | None = None,
         known_mpans: Container[str] | None = None,
+        register_lags: Mapping[str, timedelta] | None = None,
         dip_key: SigningKey | None = None,
     ) -> None:
+        """``known_mpans``: the MPANs in the DIP's register (``None``: every MPAN).
+
+        ``register_lags``: MPANs whose register entry lags (decision D15): the
+        register learns each only this long after the DIP first judges a message
+        about it, and refuses (level 2) what arrives before then.
+        """
         self.directory = directory
         self.routes = routes
         self.defences = defences
         self.key_ring = key_ring if key_ring is not None else shared_key_ring()
         self.known_mpans = known_mpans
+        self.register_lags = dict(register_lags or {})
+        self._register_learns_at: dict[str, datetime] = {}
         self._dip_key = dip_key
         self._used_references: set[tuple[str, str]] = set()
         self._buckets: dict[str, _Bucket] = {}
@@ -353,20 +362,37 @@ class DipGateway:
 
     # --------------------------------------------------------------- level 2
 
-    def level_two_rejection(self, envelope: DipEnvelope) -> GatewayRejection | None:
-        """The DIP's asynchronous rule an accepted envelope breaks, or ``None``.
+    def level_two_rejection(
+        self, envelope: DipEnvelope, *, at: datetime
+    ) -> GatewayRejection | None:
+        """The DIP's asynchronous rule an accepted envelope breaks at ``at``, or ``None``.
 
         Modelled: the DIP's MPAN register (stage ``MPANUpdateQueue``) must know
         the MPAN, else the message cannot be addressed and is never published.
+        An MPAN whose register update lags is known only from its lag after the
+        first message about it (decision D15); until then the sender is told to
+        resubmit later.
         """
-        if self.known_mpans is None or envelope.mpan_core in self.known_mpans:
+        mpan = envelope.mpan_core
+        if self.known_mpans is not None and mpan not in self.known_mpans:
+            return GatewayRejection(
+                code=UNKNOWN_MPAN,
+                envelope=envelope,
+                level=2,
+                rule=f"MPAN {mpan} is not in the DIP's MPAN register; check the MPAN core in M0",
+            )
+        lag = self.register_lags.get(mpan)
+        if lag is None:
+            return None
+        learns_at = self._register_learns_at.setdefault(mpan, at + lag)
+        if at >= learns_at:
             return None
         return GatewayRejection(
             code=UNKNOWN_MPAN,
             envelope=envelope,
             level=2,
-            rule=f"MPAN {envelope.mpan_core} is not in the DIP's MPAN register; check the "
-            "MPAN core in M0",
+            rule=f"MPAN {mpan} is not yet in the DIP's MPAN register (its update waits in "
+            f"MPANUpdateQueue until {learns_at.isoformat()}); resubmit it after then",
         )
 
     # ---------------------------------------------------------- publications

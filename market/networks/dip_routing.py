@@ -154,20 +154,34 @@ class MpanRoleMap:
 
     The real DIP feeds it from registration publications (journal stage
     ``MPANUpdateQueue``); the simulator seeds it from the scenario's population.
+    A *stale* entry (decision D16) is a former holder of a role the map never
+    forgot: the DIP copies it too, and that recipient refuses what is not its own.
     """
 
     def __init__(self, entries: Mapping[str, Mapping[Role, str]] | None = None) -> None:
         self._map: dict[str, dict[Role, str]] = {
             mpan: dict(roles) for mpan, roles in (entries or {}).items()
         }
+        self._stale: dict[str, dict[Role, str]] = {}
 
     def set(self, mpan_core: str, role: Role, dip_id: str) -> None:
         """Record that ``dip_id`` now holds ``role`` for ``mpan_core``."""
         self._map.setdefault(mpan_core, {})[role] = dip_id
 
+    def keep_stale(self, mpan_core: str, role: Role, dip_id: str) -> None:
+        """Record that the map still lists ``dip_id``, a former holder of ``role``, too."""
+        self._stale.setdefault(mpan_core, {})[role] = dip_id
+
     def holder(self, mpan_core: str, role: Role) -> str | None:
         """The DIP ID holding ``role`` for ``mpan_core``, if the DIP knows one."""
         return self._map.get(mpan_core, {}).get(role)
+
+    def holders(self, mpan_core: str, role: Role) -> tuple[str, ...]:
+        """Every DIP ID the map lists for ``role`` of ``mpan_core``: holder, then stale one."""
+        holder = self.holder(mpan_core, role)
+        stale = self._stale.get(mpan_core, {}).get(role) if self._stale else None
+        found = () if holder is None else (holder,)
+        return found if stale is None or stale == holder else (*found, stale)
 
     def __contains__(self, mpan_core: object) -> bool:
         return mpan_core in self._map
@@ -185,17 +199,14 @@ def decide_recipients(
     """Resolve the full recipient list of one submission (a pure function of the tables).
 
     The LDSO of an MPAN is the distributor the message's M0 names; other
-    secondary roles come from the DIP's MPAN map.
+    secondary roles come from the DIP's MPAN map, stale entries included.
     """
     secondary = tuple(
         dip_id
         for role in route.secondary_roles
-        if (
-            dip_id := distributor_dip_id
-            if role == Role.LDSO
-            else mpan_roles.holder(mpan_core, role)
+        for dip_id in (
+            (distributor_dip_id,) if role == Role.LDSO else mpan_roles.holders(mpan_core, role)
         )
-        is not None
     )
     always = tuple(dip_id for role in route.always_roles for dip_id in holders_of_role(role))
     return RoutingDecision(primary=tuple(primary), secondary=secondary, always=always)

@@ -32,6 +32,22 @@ def _days(most: int) -> Callable[[Any, attrs.Attribute[int], int], None]:
     return check
 
 
+#: The longest register lag (D15) the senders' resubmissions can wait out: an MPAN's message
+#: refused at level 2 is resubmitted after 10, 20, 40, 80 and 160 minutes (310 in all,
+#: :data:`market.runtime.resubmission.STATUS_RETRY_POLICY`), so a lag of up to 240 minutes
+#: leaves room for the DIP's latency on every attempt.
+MAX_DIP_REGISTER_LAG_MINUTES: Final = 240
+
+
+def _lag_minutes(_instance: Any, attribute: attrs.Attribute[int], value: int) -> None:
+    most = MAX_DIP_REGISTER_LAG_MINUTES
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise ScenarioError(
+            f"options.{attribute.name} = {value!r}: must be a whole number of minutes from 1 to "
+            f"{most} (senders give up on a message the DIP still refuses after 310 minutes)"
+        )
+
+
 def _tolerance(_instance: Any, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
     if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
         raise ScenarioError(
@@ -98,6 +114,9 @@ class ProcessOptions:
     #: traditional variant: IF-063 ``[MDRStop]`` (S1), its last IF-021 (S1b), reading history
     #: on a D0170 (S2h), and the outgoing supplier's IF-041 addressed to it.
     smart_outgoing_ds_lane: bool = attrs.field(default=False, validator=_flag)
+    #: D15 (RECON lag): a lagging MPAN enters the DIP's MPAN register this many minutes after
+    #: the DIP first judges a message about it (``decisions.dip_register_lag`` picks them).
+    dip_register_lag_minutes: int = attrs.field(default=60, validator=_lag_minutes)
 
     def outgoing_ds_takes_part(self, variant: str) -> bool:
         """Whether the outgoing data service acts after its de-appointment (C15) in ``variant``.

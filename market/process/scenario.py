@@ -7,8 +7,8 @@ script) return one; :class:`market.runtime.simulation.Simulation` runs it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -55,3 +55,9 @@ class MarketSetup:
     until: datetime | None = None
     #: The DIP's defences: signing (on), size and rate limits (:mod:`market.networks.dip_gateway`).
     dip_defences: DipDefences = attrs.field(factory=DipDefences)
+    #: D15: MPANs the DIP's MPAN register learns late, each with its lag after the first
+    #: message about it; until then the DIP refuses their messages at level 2 (MSG1006).
+    dip_register_lags: Mapping[str, timedelta] = attrs.field(factory=dict)
+    #: D16: MPANs for which the DIP's role map still lists a former supplier (its DIP ID):
+    #: that supplier gets copies of the MPAN's publications and refuses them (MSG1014).
+    stale_supplier_dip_ids: Mapping[str, str] = attrs.field(factory=dict)

@@ -8,7 +8,8 @@ instead; market builders (``actors.markets.default.build_market``) turn it into 
 Decision probabilities are of two kinds, both reproducible from the seed:
 facts of the world the generator draws per MPAN (the MPAN never migrated, the
 customer picks an MHHS-qualified supplier, the customer gives no reading, the
-outgoing supplier's closing read is off), and behaviours of participants that
+outgoing supplier's closing read is off, the DIP's register or role map is
+behind for the MPAN), and behaviours of participants that
 each draws from its own ``ctx.rng`` (the outgoing supplier objects, an agent
 rejects its appointment, a supplier updates data it may not, a data service
 submits consumption too late).
@@ -69,6 +70,13 @@ class DecisionRates:
     supplier_data_update: float = attrs.field(default=0.0, validator=_rate)
     #: D11: the outgoing data service submits IF-021 after MHHSRegimeEndDate → ECS1001.
     late_consumption: float = attrs.field(default=0.0, validator=_rate)
+    #: D15: the DIP's MPAN register learns the MPAN late (``options.dip_register_lag_minutes``
+    #: after the first message about it): the DIP refuses it at level 2 (MSG1006 by status
+    #: message) and the sender resubmits.
+    dip_register_lag: float = attrs.field(default=0.0, validator=_rate)
+    #: D16: the DIP's role map still lists a former supplier for the MPAN: that supplier gets
+    #: copies of the MPAN's publications and refuses them at level 3 (MSG1014).
+    stale_dip_routing: float = attrs.field(default=0.0, validator=_rate)
 
 
 def _variants(

@@ -9,8 +9,9 @@ many messages the batch holds, is what makes the simulator fast (ARCHITECTURE
 rule 5); taking outboxes in id order is what makes it deterministic (rule 3).
 
 Around each participant the runtime keeps its inbox filter (duplicates are
-dropped, :mod:`market.runtime.inbox`) and its resubmission book (refused DIP
-submissions are sent again, :mod:`market.runtime.resubmission`); a restored
+dropped, :mod:`market.runtime.inbox`) and its resubmission book (DIP
+submissions refused at once or by a level-2 status message are sent again,
+:mod:`market.runtime.resubmission`); a restored
 webhook makes the participant ask for a replay. Crashes, planned or bugs, are
 the :class:`~market.runtime.supervisor.Supervisor`'s.
 """
@@ -31,6 +32,7 @@ from market.kernel.queue import Delivery, VirtualClock
 from market.kernel.resources import fewer_gc_passes
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.messages.dip import DipResponse
+from market.messages.dip.status import DipStatusMessage
 from market.messages.system import PlannedCrash, RestartDue, Resubmit, WebhookRestored
 from market.participant import Context, Participant
 from market.runtime.cell import Cell, participant_rng
@@ -293,6 +295,8 @@ class Runtime:
         else:
             if isinstance(payload, DipResponse):
                 cell.resubmissions.on_response(context, payload)
+            elif isinstance(payload, DipStatusMessage):
+                cell.resubmissions.on_status(context, payload)
             result = cell.participant.on_message(context, payload)
             if cell.is_async:
                 await result

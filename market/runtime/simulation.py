@@ -49,7 +49,10 @@ class RunResult:
 
 
 def build_mpan_roles(setup: MarketSetup, directory: Directory) -> MpanRoleMap:
-    """The DIP's MPAN → role → DIP ID map, seeded from the population (brief e.3)."""
+    """The DIP's MPAN → role → DIP ID map, seeded from the population (brief e.3).
+
+    The setup's stale supplier entries (D16) are kept beside the current ones.
+    """
     roles = MpanRoleMap()
     for point in setup.population:
         supplier = directory.by_role_mpid(Role.SUPPLIER, point.supplier_mpid)
@@ -59,6 +62,8 @@ def build_mpan_roles(setup: MarketSetup, directory: Directory) -> MpanRoleMap:
         for service in (point.data_service, point.metering_service):
             if service is not None:
                 roles.set(point.mpan_core, service.role, service.dip_id)
+    for mpan, stale_dip_id in setup.stale_supplier_dip_ids.items():
+        roles.keep_stale(mpan, Role.SUPPLIER, stale_dip_id)
     return roles
 
 
@@ -93,6 +98,7 @@ class Simulation:
             else None,
             defences=setup.dip_defences,
             known_mpans=frozenset(point.mpan_core for point in setup.population),
+            register_lags=setup.dip_register_lags,
         )
         for stimulus in sorted(setup.stimuli, key=lambda s: (s.at, s.recipient, s.mpan_core)):
             self.broker.inject(
