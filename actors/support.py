@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import ClassVar
+from decimal import Decimal
+from typing import ClassVar, Final
 
 import attrs
 
@@ -30,6 +31,7 @@ from market.messages.dip import (
     DSAppSPResponse,
     MSAppSPRequest,
     MSAppSPResponse,
+    ReactivePower,
 )
 from market.messages.dip.if003 import DSDeAppRM, MSDeAppRM
 from market.messages.dtn import D0011, D0153, D0155, D0261, Address
@@ -110,39 +112,60 @@ class LegacyAgent(Participant):
         )
 
 
+#: [EST] Reactive import per unit of active import of an advanced (CT-metered) site:
+#: tan φ at a power factor of about 0.95.
+REACTIVE_PER_ACTIVE: Final = Decimal("0.33")
+
+
 def submit_final_consumption(
-    ctx: Context, point: MeteringPoint, day: date, *, mds_dip_id: str, distributor_dip_id: str
+    ctx: Context,
+    point: MeteringPoint,
+    day: date,
+    *,
+    mds_dip_id: str,
+    distributor_dip_id: str,
+    reactive_power: bool = False,
 ) -> None:
     """Submit IF-021 [ActivePower] for one settlement day of ``point``, from this data service.
 
     The register advances evenly over the day, so every period carries the
     day's consumption divided by the number of settlement periods that day has
-    (46, 48 or 50 on clock-change days).
+    (46, 48 or 50 on clock-change days). With ``reactive_power`` (an advanced
+    meter's ADS, A1r) the same day's reactive import follows as IF-021
+    [ReactivePower] (B045 ``RI``, kVArh), over the same periods.
     """
     identity = ctx.identity
     assert identity.dip_id is not None  # only DIP users submit IF-021
     periods = settlement_periods(day)
-    per_period = format_reading(point.daily_kwh / periods)
     day_start = local_midnight(day)
-    ctx.submit(
-        ActivePower(
-            b044=B044(issuing_data_service_dip_id=identity.dip_id),
-            b067=B067(connection_type_indicator="W", connection_type_effective_from_date=day_start),
-            b900_list=(
-                B900.for_day(
-                    measurement_quantity_id="AI",
-                    settlement_day_date=day_start,
-                    values=[per_period] * periods,
+    measured: list[tuple[type[ActivePower | ReactivePower], str, Decimal]] = [
+        (ActivePower, "AI", point.daily_kwh)
+    ]
+    if reactive_power:
+        measured.append((ReactivePower, "RI", point.daily_kwh * REACTIVE_PER_ACTIVE))
+    m0 = M0(
+        mpan_core=point.mpan_core,
+        distributor_dip_id=distributor_dip_id,
+        gsp_group_id=point.gsp_group_id,
+    )
+    for event, quantity, per_day in measured:
+        ctx.submit(
+            event(
+                b044=B044(issuing_data_service_dip_id=identity.dip_id),
+                b067=B067(
+                    connection_type_indicator="W", connection_type_effective_from_date=day_start
+                ),
+                b900_list=(
+                    B900.for_day(
+                        measurement_quantity_id=quantity,
+                        settlement_day_date=day_start,
+                        values=[format_reading(per_day / periods)] * periods,
+                    ),
                 ),
             ),
-        ),
-        primary_recipients=(mds_dip_id,),
-        m0=M0(
-            mpan_core=point.mpan_core,
-            distributor_dip_id=distributor_dip_id,
-            gsp_group_id=point.gsp_group_id,
-        ),
-    )
+            primary_recipients=(mds_dip_id,),
+            m0=m0,
+        )
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -156,7 +179,7 @@ class SubmitConsumption:
 def schedule_final_consumption(
     ctx: Context, mpan: str, *, regime_end: date, supply_start: date, late_probability: float
 ) -> None:
-    """T1 / A1 / S1b, and the D11 exception, as a data service's timers.
+    """T1 / A1 (+A1r) / S1b, and the D11 exception, as a data service's timers.
 
     The last MHHS settlement date's consumption goes to MDS at 10:00 on the
     supply start date. With ``late_probability`` (a data-service defect the
@@ -225,7 +248,8 @@ class OutgoingServiceDuties:
     an IF-033 request to take an appointment of its kind (``appointed_by``) is
     accepted with IF-034 (path COS-M); other publications and DIP responses
     need nothing. A data service (``mds_dip_id`` set) also submits a day's
-    IF-021 to MDS when its :class:`SubmitConsumption` timer fires.
+    IF-021 to MDS when its :class:`SubmitConsumption` timer fires: active power,
+    and reactive power too when it serves advanced meters (``reactive_power``).
     """
 
     appointments: Mapping[str, MeteringPoint]
@@ -233,6 +257,7 @@ class OutgoingServiceDuties:
     appointed_by: type[DSAppSPRequest] | type[MSAppSPRequest]
     mds_dip_id: str | None = None
     distributor_dip_ids: Mapping[str, str] = attrs.field(factory=dict)
+    reactive_power: bool = False
 
     @classmethod
     def of_metering_service(
@@ -248,14 +273,19 @@ class OutgoingServiceDuties:
         *,
         mds_dip_id: str,
         distributor_dip_ids: Mapping[str, str],
+        reactive_power: bool = False,
     ) -> OutgoingServiceDuties:
-        """The duties of an outgoing Data Service: ``[DSDeAppRM]``, ``[DSAppSPRequest]``, IF-021."""
+        """The duties of an outgoing Data Service: ``[DSDeAppRM]``, ``[DSAppSPRequest]``, IF-021.
+
+        ``reactive_power``: its meters measure reactive power too (an ADS's advanced meters).
+        """
         return cls(
             appointments=appointments,
             ended_by=DSDeAppRM,
             appointed_by=DSAppSPRequest,
             mds_dip_id=mds_dip_id,
             distributor_dip_ids=distributor_dip_ids,
+            reactive_power=reactive_power,
         )
 
     def serve(
@@ -271,6 +301,7 @@ class OutgoingServiceDuties:
                 message.settlement_date,
                 mds_dip_id=self.mds_dip_id,
                 distributor_dip_id=self.distributor_dip_ids[message.mpan_core[:2]],
+                reactive_power=self.reactive_power,
             )
             return True
         if not isinstance(message, DipEnvelope):

@@ -13,7 +13,8 @@ INTRODUCTION = """
 Variant A (advanced meter: outgoing Advanced Data Service and Advanced Metering
 Service; incoming legacy HH agents). Watch for:
   * C9      D0155 appoints an HH data collector and HH meter operator (measurement class C);
-  * A1      the outgoing ADS still submits IF-021 consumption up to MHHSRegimeEndDate;
+  * A1/A1r  the outgoing ADS still submits IF-021 active and reactive power up to
+            MHHSRegimeEndDate (the LSS gets the active power too);
   * A2      the ADS gives the HHDC the final meter reading (D0010, reading type F);
   * A3/A4   the outgoing MSA releases the HH meter technical details (D0268);
   * A5      the HHDC sends the first day's validated HH advances to the HHDA (D0036).

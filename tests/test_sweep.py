@@ -130,17 +130,24 @@ def swept_failure() -> _SweptFailure:
 def test_the_sweep_finds_failing_seeds_and_shrinks_to_the_duplicate_fault(
     swept_failure: _SweptFailure,
 ) -> None:
-    """Seeds fail under the mixed plan; shrinking keeps only the duplicates, and still fails."""
+    """Seeds fail under the mixed plan; shrinking keeps the duplicates, and still fails.
+
+    Which other fault a seed's minimal plan still needs depends on the fault draws
+    (removing one shifts the random stream the duplicates are drawn from), so only
+    the duplicate fault, the cause, is pinned; most of the nine faults go.
+    """
     target, outcomes, shrunk = swept_failure.target, swept_failure.outcomes, swept_failure.shrunk
     assert [o.seed for o in outcomes] == [5, 6, 7]
     assert list(swept_failure.progress[:3]) == [o.describe() for o in outcomes]
     failing = [o for o in outcomes if not o.passed]
     assert all(f"crash: {COLLECTOR}" in str(o.first_problem) for o in failing)
-    assert [fault.kind for fault in shrunk.plan.faults] == ["duplicate"]
+    kinds = [fault.kind for fault in shrunk.plan.faults]
+    assert "duplicate" in kinds
+    assert len(kinds) <= 2
     assert shrunk.mpans <= target.spec.mpans
     assert shrunk.first_problem.startswith(f"crash: {COLLECTOR}")
     assert not target.run(shrunk.seed, plan=shrunk.plan, mpans=shrunk.mpans).passed
-    assert shrunk.describe().startswith(f"seed {shrunk.seed}: 9 faults, 6 MPANs → 1 fault, ")
+    assert shrunk.describe().startswith(f"seed {shrunk.seed}: 9 faults, 6 MPANs → ")
 
 
 def test_the_written_repro_runs_and_fails_while_the_bug_persists(

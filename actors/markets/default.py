@@ -21,6 +21,7 @@ import attrs
 from actors.central.parties import (
     ElectricityEnquiryService,
     Ldso,
+    LoadShapingService,
     MarketwideDataService,
     MeterDataRetriever,
 )
@@ -48,6 +49,7 @@ from actors.markets.default_cast import (
     INCOMING_SUPPLIER,
     LDSO,
     LDSO_MPIDS,
+    LSS,
     MDR,
     MDS,
     NHH_DA,
@@ -191,6 +193,7 @@ def _participants(spec: ScenarioSpec, points: Sequence[MeteringPoint]) -> list[P
         *_nhh_agents(spec, {m: p for m, p in by_mpan.items() if not p.migrated}),
         *_hh_agents(spec),
         MarketwideDataService(MDS),
+        LoadShapingService(LSS),
         MeterDataRetriever(MDR),
         Ldso(LDSO),
         ElectricityEnquiryService(EES),

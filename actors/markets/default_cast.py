@@ -56,6 +56,7 @@ MDR = _identity(
 EES = _identity(
     "EES", Role.ELECTRICITY_ENQUIRY_SERVICE, "Electricity Enquiry Service", dip_id="2700000001"
 )
+LSS = _identity("LSS", Role.LOAD_SHAPING_SERVICE, "Load Shaping Service", dip_id="1700000001")
 CSS = _identity("CSS", Role.CENTRAL_SWITCHING_SERVICE, "Central Switching Service")
 OUTGOING_SUPPLIER = _identity(
     "SUP-MHSA",

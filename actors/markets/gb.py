@@ -24,6 +24,7 @@ import attrs
 from actors.central.parties import (
     ElectricityEnquiryService,
     Ldso,
+    LoadShapingService,
     MarketwideDataService,
     MeterDataRetriever,
 )
@@ -33,7 +34,7 @@ from actors.legacy.hh_agents import HhDataAggregator, HhDataCollector, HhMeterOp
 from actors.legacy.nhh_agents import NhhDataAggregator, NhhDataCollector, NhhMeterOperator
 from actors.legacy.supplier import LegacySupplier
 from actors.markets.default import reading_stimulus, signed_stimulus
-from actors.markets.default_cast import CSS, EES, MDR, MDS
+from actors.markets.default_cast import CSS, EES, LSS, MDR, MDS
 from actors.markets.gb_cast import GSP_GROUP_POSTCODES
 from actors.markets.gb_population import GbPopulation, GbSwitch, draw_gb_population
 from actors.mhhs.advanced_services import AdvancedDataService, AdvancedMeteringService
@@ -95,6 +96,7 @@ def _participants(population: GbPopulation) -> list[Participant]:
             options=options,
         ),
         MarketwideDataService(MDS),
+        LoadShapingService(LSS),
         MeterDataRetriever(MDR),
         ElectricityEnquiryService(EES),
     ]

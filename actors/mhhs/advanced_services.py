@@ -175,7 +175,8 @@ class AdvancedDataService(_OutgoingService):
     """An MHHS Advanced Data Service (ADS); in a reverse migration, the outgoing DS.
 
     ``ended`` keeps, per MPAN, the last settlement date it is responsible for
-    (``MHHSRegimeEndDate``): its HH data up to then still goes to MDS (A1).
+    (``MHHSRegimeEndDate``): its HH data up to then still goes to MDS, active
+    power (A1) and reactive power (A1r), the two channels its meters record.
     """
 
     answered_item: ClassVar[str] = "READINGS"
@@ -192,7 +193,10 @@ class AdvancedDataService(_OutgoingService):
     ) -> None:
         super().__init__(identity, appointments=appointments)
         self.duties = OutgoingServiceDuties.of_data_service(
-            self.appointments, mds_dip_id=mds_dip_id, distributor_dip_ids=distributor_dip_ids
+            self.appointments,
+            mds_dip_id=mds_dip_id,
+            distributor_dip_ids=distributor_dip_ids,
+            reactive_power=True,
         )
         self.late_consumption_probability = late_consumption_probability
         self.ended: dict[str, date] = {}

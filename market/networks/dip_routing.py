@@ -50,19 +50,26 @@ class RoutingDecision:
         return tuple(seen)
 
 
-def default_routes(*, ees_always_on_if003: bool = True) -> dict[tuple[str, str], Route]:
+def default_routes(
+    *, ees_always_on_if003: bool = True, lss_always_on_if021: bool = True
+) -> dict[tuple[str, str], Route]:
     """The routing table for the interfaces the simulator implements.
 
     ``ees_always_on_if003`` is the RECON answer to the brief's open question 4
     (how does EES learn of a reverse migration?): by default the DIP copies every
     IF-003 publication (and IF-036, which the catalogue sends to EES) to EES as an
-    *always* recipient. The split of each interface's catalogue recipients into
-    primary (named by the sender), secondary and always is RECON.
+    *always* recipient. ``lss_always_on_if021`` copies every IF-021
+    ``[ActivePower]`` to the Load Shaping Service, which the catalogue names among
+    IF-021's recipients (brief f.1; the e.3 table lists it with the secondary ones
+    "per rules"): one central service, not a party the DIP's MPAN map holds, so an
+    *always* recipient here. The split of each interface's catalogue recipients
+    into primary (named by the sender), secondary and always is RECON.
     """
     ees = (Role.ELECTRICITY_ENQUIRY_SERVICE,) if ees_always_on_if003 else ()
+    lss = (Role.LOAD_SHAPING_SERVICE,) if lss_always_on_if021 else ()
     routes = [
         *_registration_routes(ees),
-        *_data_routes(),
+        *_data_routes(lss),
         *_appointment_routes("DS", _DATA_SERVICES, ees),
         *_appointment_routes("MS", _METERING_SERVICES, ees),
     ]
@@ -98,13 +105,24 @@ def _registration_routes(ees: tuple[Role, ...]) -> list[Route]:
     ]
 
 
-def _data_routes() -> list[Route]:
-    """Consumption (IF-021, IF-014), the change-of-supply read (IF-041), MDR stop (IF-063)."""
+def _data_routes(lss: tuple[Role, ...]) -> list[Route]:
+    """Consumption (IF-021, IF-014), the change-of-supply read (IF-041), MDR stop (IF-063).
+
+    ``lss`` are the always recipients of ``[ActivePower]``: the Load Shaping Service
+    shapes active consumption only, so ``[ReactivePower]`` does not go to it (RECON).
+    """
     return [
         # IF-021: to MDS; the DIP copies the MPAN's supplier and LDSO.
         Route(
             interface_id="IF-021",
             event_code="[ActivePower]",
+            sender_roles=_DATA_SERVICES,
+            secondary_roles=(Role.SUPPLIER, Role.LDSO),
+            always_roles=lss,
+        ),
+        Route(
+            interface_id="IF-021",
+            event_code="[ReactivePower]",
             sender_roles=_DATA_SERVICES,
             secondary_roles=(Role.SUPPLIER, Role.LDSO),
         ),

@@ -92,6 +92,9 @@ class ProcessOptions:
     )
     #: open question 4: EES learns of reverse migrations as an *always* recipient of PUB-003.
     ees_always_on_if003: bool = attrs.field(default=True, validator=_flag)
+    #: brief f.1 / e.3: the Load Shaping Service is an *always* recipient of IF-021
+    #: ``[ActivePower]`` (T1, A1, S1b). ``False``: only MDS, the supplier and the LDSO get it.
+    lss_always_on_if021: bool = attrs.field(default=True, validator=_flag)
     #: C2 (RECON): the CSS objection window closes this many working days after the request,
     #: at 16:00.
     objection_window_working_days: int = attrs.field(default=1, validator=_days(28))

@@ -55,6 +55,7 @@ T7   | before the first legacy SF run| Legacy DC sends the EAC/AA to the legacy 
 T8   | within 12 months after SSD    | Outgoing supplier disputes the change-of-supply reading
 T8r  | after the dispute             | Incoming supplier agrees or rejects the disputed reading
 A1   | days up to regime end         | Outgoing ADS submits its last consumption to MDS
+A1r  | days up to regime end         | Outgoing ADS submits its last reactive power to MDS
 A2q  | when B096 was absent          | Legacy HHDC asks the outgoing ADS for the final reading
 A2   | within 5 WD                   | Outgoing ADS gives the legacy HHDC the final meter reading
 A3q  | when B095 was absent          | Legacy HHMOA asks the outgoing MSA for meter details
@@ -156,7 +157,7 @@ D4a  | CSS         | CSS RegistrationWithdrawn            | REGS             | D
 D4b  | CSS         | CSS LossWithdrawn                    | SUP(out)         | D4       | once
 """
 RM_T: Final = """
-T1   | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS              | C15      | opt
+T1   | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS LSS          | C15      | opt when=LSS:lss_always_on_if021
 D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | SDS          | T1       | opt
 T2q  | NHHDC       | DTN D0170                            | SDS              | C9       | opt
 T2   | SDS         | DTN D0010                            | NHHDC            | C15      | opt by=SSD+5wd
@@ -172,7 +173,8 @@ T8   | SUP(out)    | DTN D0300                            | SUP(in)          | T
 T8r  | SUP(in)     | DTN D0300                            | SUP(out)         | T8       | opt answers=T8
 """
 RM_A: Final = """
-A1   | ADS         | DIP IF-021/PUB-021 [ActivePower]     | MDS              | C15      | opt
+A1   | ADS         | DIP IF-021/PUB-021 [ActivePower]     | MDS LSS          | C15      | opt when=LSS:lss_always_on_if021
+A1r  | ADS         | DIP IF-021/PUB-021 [ReactivePower]   | MDS              | C15      | opt
 D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | ADS          | A1       | opt
 A2q  | HHDC        | DTN D0170                            | ADS              | C9       | opt
 A2   | ADS         | DTN D0010                            | HHDC             | C15      | by=SSD+5wd
@@ -187,7 +189,7 @@ A6r  | SUP(in)     | DTN D0300                            | SUP(out)         | A
 """
 RM_S: Final = """
 S1   | SDS         | DIP IF-063/PUB-063 [MDRStop]         | MDR              | C15      | if=smart_outgoing_ds_lane
-S1b  | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS              | C15      | opt if=smart_outgoing_ds_lane
+S1b  | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS LSS          | C15      | opt if=smart_outgoing_ds_lane when=LSS:lss_always_on_if021
 D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | SDS          | S1b      | opt if=smart_outgoing_ds_lane
 M1q  | NHHMOA      | DTN D0170                            | MSS              | C9       | opt
 M1   | MSS         | DTN D0150                            | NHHMOA           | C14

@@ -88,7 +88,10 @@ class Simulation:
             directory=self.directory,
             journal=self.journal,
             clock=VirtualClock(setup.start_at),
-            routes=default_routes(ees_always_on_if003=setup.options.ees_always_on_if003),
+            routes=default_routes(
+                ees_always_on_if003=setup.options.ees_always_on_if003,
+                lss_always_on_if021=setup.options.lss_always_on_if021,
+            ),
             mpan_roles=build_mpan_roles(setup, self.directory),
             latencies=setup.latencies,
             classify_step=step_classifier(self._variant_of),

@@ -2,7 +2,7 @@
 
 Which group a participant belongs to follows from its role, as the journal
 pins it down (:func:`market.checks.parties.participant_roles`): the central
-services (CSS, the Registration Service, the DIP itself, MDS, EES), the MHHS
+services (CSS, the Registration Service, the DIP itself, MDS, LSS, EES), the MHHS
 participants (data and metering services, the MDR, the LDSO, and any supplier
 the journal shows on the DIP) and the legacy ones (NHH/HH agents, and a
 supplier that is not on the DIP). A participant whose role the journal does

@@ -21,6 +21,7 @@ ALTERNATIVES = [
     "smart_outgoing_ds_lane = true",
     "deappoint_waits_for_legacy_agents = false\nsmart_outgoing_ds_lane = true",
     "ees_always_on_if003 = false",
+    "lss_always_on_if021 = false",
     "regime_end_days_before_ssd = 0",
     "regime_end_days_before_ssd = 10",
     "objection_window_working_days = 0\nsupply_start_lead_working_days = 1",

@@ -25,6 +25,7 @@ from market.messages.dip import (
     ChangeOfSupplier,
     DipEnvelope,
     MDRStop,
+    ReactivePower,
     SSCandProfileClassNotification,
     SSCandProfileClassRequest,
 )
@@ -107,10 +108,12 @@ def b067() -> B067:
     )
 
 
-def day_of_consumption(day: str = "2026-03-01T00:00:00", periods: int = 48) -> B900:
-    """``periods`` actual active-import values of 0.250 kWh for the UTC day ``day``."""
+def day_of_consumption(
+    day: str = "2026-03-01T00:00:00", periods: int = 48, quantity: str = "AI"
+) -> B900:
+    """``periods`` actual values of 0.250 of ``quantity`` (kWh, kVArh) for the UTC day ``day``."""
     return B900.for_day(
-        measurement_quantity_id="AI",
+        measurement_quantity_id=quantity,
         settlement_day_date=at(day),
         values=["0.250"] * periods,
     )
@@ -122,6 +125,15 @@ def active_power() -> ActivePower:
         b044=B044(issuing_data_service_dip_id=OUTGOING_SDS),
         b067=b067(),
         b900_list=(day_of_consumption(),),
+    )
+
+
+def reactive_power() -> ReactivePower:
+    """IF-021 ``[ReactivePower]`` (reactive import, ``RI``) for the last MHHS day."""
+    return ReactivePower(
+        b044=B044(issuing_data_service_dip_id=OUTGOING_SDS),
+        b067=b067(),
+        b900_list=(day_of_consumption(quantity="RI"),),
     )
 
 
@@ -157,6 +169,7 @@ def all_new_envelopes() -> list[tuple[str, DipEnvelope, tuple[str, str]]]:
             REGISTRATION,
         ),
         ("ActivePower", envelope(active_power(), (MDS,), sds), sds),
+        ("ReactivePower", envelope(reactive_power(), (MDS,), sds), sds),
         (
             "ActivePowerRejected",
             envelope(

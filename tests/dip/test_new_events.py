@@ -52,9 +52,9 @@ def test_r0_is_sent_exactly_on_the_interfaces_that_carry_it(
 
 
 def test_batch_of_every_new_event_round_trips_in_order() -> None:
-    """One body batching all eighteen new events parses back to the same envelopes in order."""
+    """One body batching all nineteen new events parses back to the same envelopes in order."""
     envelopes = [built for _, built, _ in all_new_envelopes()]
-    assert len(envelopes) == 18
+    assert len(envelopes) == 19
     assert parse_body(render_body(envelopes)) == envelopes
 
 
@@ -63,7 +63,7 @@ def test_batch_of_every_new_event_round_trips_in_order() -> None:
     [
         ("IF-001", ("[ChangeOfSupplier]",)),
         ("IF-014", ("[ActivePowerRejected]",)),
-        ("IF-021", ("[ActivePower]",)),
+        ("IF-021", ("[ActivePower]", "[ReactivePower]")),
         ("IF-025", ("[SSCandProfileClass]",)),
         ("IF-026", ("[SSCandProfileClass]",)),
         ("IF-031", ("[DSApp]", "[MSApp]")),

@@ -93,6 +93,7 @@ from market.messages.dip.if003 import MSDeAppRM as MSDeAppRM
 from market.messages.dip.if003 import ReverseMigNotification as ReverseMigNotification
 from market.messages.dip.if014 import ActivePowerRejected as ActivePowerRejected
 from market.messages.dip.if021 import ActivePower as ActivePower
+from market.messages.dip.if021 import ReactivePower as ReactivePower
 from market.messages.dip.if025 import B032 as B032
 from market.messages.dip.if025 import (
     SSCandProfileClassNotification as SSCandProfileClassNotification,

@@ -15,7 +15,7 @@ import attrs
 from market.messages.dip.if001 import ChangeOfSupplier
 from market.messages.dip.if003 import DSDeAppRM, MSDeAppRM, ReverseMigNotification
 from market.messages.dip.if014 import ActivePowerRejected
-from market.messages.dip.if021 import ActivePower
+from market.messages.dip.if021 import ActivePower, ReactivePower
 from market.messages.dip.if025 import SSCandProfileClassNotification, SSCandProfileClassRequest
 from market.messages.dip.if031_036 import APPOINTMENT_EVENTS
 from market.messages.dip.if041 import IF041_EVENTS
@@ -43,6 +43,7 @@ CUSTOM_BLOCKS: Final[Mapping[tuple[str, str], type[CustomBlock]]] = {
         DSDeAppRM,
         ActivePowerRejected,
         ActivePower,
+        ReactivePower,
         SSCandProfileClassRequest,
         SSCandProfileClassNotification,
         *APPOINTMENT_EVENTS,
