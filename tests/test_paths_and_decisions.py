@@ -12,7 +12,7 @@ from actors.markets.default import build_market
 from market.cli.main import main
 from market.kernel.exceptions import ScenarioError
 from market.process.options import ProcessOptions
-from market.process.scenario_spec import DecisionRates, ScenarioSpec, load_scenario
+from market.process.scenario_spec import DecisionRates, ScenarioSpec
 from market.runtime.simulation import RunResult, Simulation, journal_dicts
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "examples" / "scenarios"
@@ -216,20 +216,6 @@ def test_d11_consumption_after_the_regime_end_is_rejected_ecs1001() -> None:
 
 
 @pytest.mark.slow
-def test_the_thousand_mpan_scenario_of_every_variant_and_decision_runs_clean() -> None:
-    """The shipped all-decisions scenario (1,000 MPANs) ends with every MPAN on an allowed path."""
-    spec = load_scenario(SCENARIOS / "all-decisions.toml")
-    assert spec.mpans == 1000
-    result = Simulation(build_market(spec)).run_sync()
-    verdict = result.verdict
-    assert verdict.ok, verdict.problems[:5]
-    counts = {count.path: count.completed for count in verdict.path_counts}
-    assert set(counts) == {"RM-T", "RM-A", "RM-S", "COS-L", "COS-M", "OBJ"}
-    assert sum(counts.values()) == 1000
-    # D15 (level 2, MSG1006) and D16 (level 3, MSG1014) are reached and reported, not failed.
-    assert {(r.level, r.code) for r in verdict.dip_rejections} == {(2, "MSG1006"), (3, "MSG1014")}
-
-
 def test_commands_that_read_a_journal_judge_it_by_the_scenario_options(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

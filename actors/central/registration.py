@@ -82,6 +82,7 @@ class RegistrationService(Participant):
         mds_dip_id: str,
         ldso_dip_id: str,
         options: ProcessOptions,
+        agents_unknown_probability: float = 0.0,
     ) -> None:
         super().__init__(identity)
         self.registrations = {
@@ -99,6 +100,9 @@ class RegistrationService(Participant):
         self.mds_dip_id = mds_dip_id
         self.ldso_dip_id = ldso_dip_id
         self.options = options
+        #: D5 (scenario ``decisions.legacy_agents_unknown``): how often, where the run's option
+        #: has REGS wait for the legacy agents, it de-appoints a reverse migration without them.
+        self.agents_unknown_probability = agents_unknown_probability
 
     def on_message(self, ctx: Context, message: object) -> None:
         """React to CSS securing a switch, to D0205 registrations and to DIP responses."""
@@ -147,6 +151,7 @@ class RegistrationService(Participant):
             incoming_supplier_mpid=gaining,
             supply_start_date=secured.supply_start_date,
             outgoing_supplier_mpid=registration.supplier_mpid,
+            waits_for_legacy_agents=self.options.deappoint_waits_for_legacy_agents,
         )
         registration.change = change
         if path == REVERSE_MIGRATION:
@@ -320,6 +325,14 @@ class RegistrationService(Participant):
         change.regime_end_date = change.supply_start_date - timedelta(
             days=self.options.regime_end_days_before_ssd
         )
+        # Drawn only when asked for, so runs without D5 "No" draw as they always did.
+        if (
+            change.waits_for_legacy_agents
+            and self.agents_unknown_probability > 0
+            and ctx.rng.random() < self.agents_unknown_probability
+        ):
+            change.waits_for_legacy_agents = False
+            ctx.record("legacy_agents_unknown", mpan=mpan)
         ctx.record(
             "reverse_migration_decided",
             mpan=mpan,
@@ -337,7 +350,7 @@ class RegistrationService(Participant):
             primary_recipients=(self.mds_dip_id, self.ldso_dip_id),
             m0=self._m0(registration),
         )
-        if not self.options.deappoint_waits_for_legacy_agents:
+        if not change.waits_for_legacy_agents:
             self._deappoint(ctx, registration, change)
 
     def _confirm_registration(
@@ -368,7 +381,7 @@ class RegistrationService(Participant):
         if change.path in (LEGACY_CHANGE_OF_SUPPLY, FORWARD_MIGRATION) and legacy is not None:
             old_mop = Address(mpid=legacy.meter_operator_mpid, role=Role.NHH_METER_OPERATOR)
             old_dc = Address(mpid=legacy.data_collector_mpid, role=Role.NHH_DATA_COLLECTOR)
-        elif not self.options.deappoint_waits_for_legacy_agents:
+        elif not change.waits_for_legacy_agents:
             metering, data = registration.metering_service, registration.data_service
             if metering is not None:
                 old_mop = Address(mpid=metering.mpid, role=metering.role)

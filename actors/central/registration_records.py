@@ -29,6 +29,9 @@ class ChangeOfSupply:
     meter_operator_mpid: str | None = None
     data_aggregator_mpid: str | None = None
     deappointed: bool = False
+    #: D5: REGS waits for the gaining supplier's D0205 (the legacy agents known) before it
+    #: de-appoints, so B095/B096 name them; ``False`` de-appoints on securing, without them.
+    waits_for_legacy_agents: bool = True
 
 
 @attrs.define(kw_only=True)

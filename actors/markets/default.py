@@ -217,6 +217,7 @@ def _central(
             mds_dip_id=str(MDS.dip_id),
             ldso_dip_id=str(LDSO.dip_id),
             options=spec.options,
+            agents_unknown_probability=spec.decisions.legacy_agents_unknown,
         ),
     ]
 
@@ -413,6 +414,7 @@ def build_market(spec: ScenarioSpec) -> MarketSetup:
         options=spec.options,
         dip_register_lags=_dip_register_lags(spec, switches),
         stale_supplier_dip_ids=_stale_supplier_dip_ids(switches),
+        faults=spec.faults,
     )
 
 

@@ -244,7 +244,12 @@ class SmartDataService(Participant):
 
 
 class SmartMeteringService(Participant):
-    """An MHHS Smart Metering Service; in a reverse migration, the outgoing MS."""
+    """An MHHS Smart Metering Service; in a reverse migration, the outgoing MS.
+
+    A MOP's D0170 that comes while it is still appointed (REGS de-appointed on
+    securing and the DIP has not yet delivered ``[MSDeAppRM]``) is held and answered
+    on the de-appointment.
+    """
 
     def __init__(
         self, identity: ParticipantIdentity, *, appointments: Mapping[str, MeteringPoint]
@@ -252,6 +257,7 @@ class SmartMeteringService(Participant):
         super().__init__(identity)
         self.appointments = dict(appointments)
         self.released: dict[str, date] = {}
+        self.held_requests: dict[str, list[D0170]] = {}
         self.duties = OutgoingServiceDuties.of_metering_service(self.appointments)
 
     def on_message(self, ctx: Context, message: object) -> None:
@@ -261,11 +267,16 @@ class SmartMeteringService(Participant):
         if not isinstance(message, D0170):
             ctx.record("message_ignored", kind=type(message).__name__)
             return
-        effective = self.released.get(message.mpan_core)
-        if effective is None:
-            ctx.record("mtd_request_refused", mpan=message.mpan_core, reason="still appointed")
+        mpan = message.mpan_core
+        if mpan not in self.appointments:
+            ctx.record("mtd_request_refused", mpan=mpan, reason="not appointed to this MPAN")
             return
-        self._release(ctx, message.mpan_core, message.from_role, message.from_mpid, effective)
+        effective = self.released.get(mpan)
+        if effective is None:
+            self.held_requests.setdefault(mpan, []).append(message)
+            ctx.record("mtd_request_held", mpan=mpan, requester=message.from_mpid)
+            return
+        self._release(ctx, mpan, message.from_role, message.from_mpid, effective)
 
     def _on_deappointed(self, ctx: Context, envelope: DipEnvelope) -> None:
         custom = envelope.custom
@@ -278,6 +289,10 @@ class SmartMeteringService(Participant):
             mpan=mpan,
             effective_to=format_journal_instant(custom.b008.metering_service_effective_to_date),
         )
+        named = custom.b095.reverse_migration_incoming_mop_mpid if custom.b095 else None
+        for request in self.held_requests.pop(mpan, []):
+            if request.from_mpid != named:  # the MOP B095 names is served just below
+                self._release(ctx, mpan, request.from_role, request.from_mpid, ssd)
         if custom.b095 is None:
             ctx.record("incoming_meter_operator_unknown", mpan=mpan)
             return

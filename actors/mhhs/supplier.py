@@ -54,6 +54,10 @@ from market.process.options import ProcessOptions
 from market.process.population import MeteringPoint, ServiceAppointment, format_reading
 from market.process.stimuli import CustomerSigned
 
+#: The answers to what an MHHS supplier itself asks the Registration Service: IF-026
+#: (to its IF-025) and IF-032 (to its IF-031 appointment requests).
+ANSWERS_TO_SUPPLIER_REQUESTS = frozenset({"IF-026", "IF-032"})
+
 
 @attrs.define(kw_only=True)
 class Loss:
@@ -277,14 +281,16 @@ class MhhsSupplier(Participant):
 
     def _on_details(self, ctx: Context, message: DipEnvelope | DFlow) -> None:
         """Anything else addressed to it: a publication about an MPAN not its own is refused
-        (D16, a stale DIP role map's copy); a refusal of its request (R0 ``R``) is recorded."""
+        (D16, a stale DIP role map's copy); a refusal (R0 ``R``) of its own request is
+        ``request_refused``, one of another party's it is copied on ``refusal_noted``."""
         if isinstance(message, DipEnvelope) and not self._serves(message.mpan_core):
             refuse_unknown_mpan(ctx, message)
             return
         r0 = message.common.r0 if isinstance(message, DipEnvelope) else None
         if isinstance(message, DipEnvelope) and r0 is not None and r0.response_code == "R":
+            own = message.interface_id in ANSWERS_TO_SUPPLIER_REQUESTS
             ctx.record(
-                "request_refused",
+                "request_refused" if own else "refusal_noted",
                 mpan=message.mpan_core,
                 event_code=message.event_code,
                 response=list(r0.response_messages),

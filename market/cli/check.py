@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from market.checks import check_journal, format_verdict
+from market.checks.decisions import decision_outcomes, format_decision_outcomes
 from market.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -38,6 +39,12 @@ def add_parser(commands: Any) -> None:
         type=positive_int,
         default=10,
         help="working days after the supply start date by which each switch must end (default 10)",
+    )
+    check.add_argument(
+        "--decisions",
+        action="store_true",
+        help="also list every decision outcome of the process (D1-D19) and the MPANs whose "
+        "messages show it, read from the journal alone (the exit status stays the verdict's)",
     )
     add_scenario_options_argument(check)
 
@@ -72,4 +79,7 @@ def check(args: argparse.Namespace) -> int:
     )
     for line in format_verdict(verdict):
         print(line)
+    if args.decisions:
+        for line in format_decision_outcomes(decision_outcomes(events)):
+            print(line)
     return EXIT_OK if verdict.ok else EXIT_FAILED

@@ -19,7 +19,6 @@ from market.cli import run_load, run_teaching
 from market.cli.common import EXIT_FAILED, EXIT_OK, positive_int, whole_number
 from market.faults import WindowAnchor, load_fault_plan
 from market.kernel.exceptions import ParticipantCrashedError, ScenarioError, UsageError
-from market.kernel.settlement_calendar import SettlementCalendar
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import VARIANT_MIXES, ScenarioSpec, load_scenario
 from market.runtime.simulation import RunResult, Simulation, partial_result
@@ -107,7 +106,10 @@ def _market_options(group: argparse._ArgumentGroup) -> None:
         "--faults",
         type=Path,
         metavar="FILE",
-        help="TOML fault plan to apply to the market (see README, Fault experiments)",
+        help=(
+            "TOML fault plan to apply to the market, in place of the scenario's own "
+            "[[fault]] tables (see README, Fault experiments)"
+        ),
     )
     group.add_argument(
         "--no-signing",
@@ -151,15 +153,11 @@ def scenario_from_args(args: argparse.Namespace) -> ScenarioSpec:
 
 def window_anchor(spec: ScenarioSpec) -> WindowAnchor:
     """What a fault plan's relative windows (``day 3``, ``SSD-1``) are relative to."""
-    calendar = SettlementCalendar()
-    first_ssd = calendar.add_working_days(
-        spec.start_day, spec.options.supply_start_lead_working_days
-    )
-    return WindowAnchor(start_day=spec.start_day, first_supply_start_date=first_ssd)
+    return spec.window_anchor()
 
 
 def with_fault_plan(setup: MarketSetup, spec: ScenarioSpec, path: Path | None) -> MarketSetup:
-    """``setup`` with the fault plan in ``path`` (if any) applied."""
+    """``setup`` with the fault plan in ``path`` (if any) in place of the scenario's own."""
     if path is None:
         return setup
     try:

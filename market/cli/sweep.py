@@ -50,7 +50,10 @@ def add_parser(commands: Any) -> None:
         "--faults",
         type=Path,
         metavar="FILE",
-        help=f"TOML fault plan (default: the built-in mixed plan, {MIXED_PLAN.name})",
+        help=(
+            "TOML fault plan (default: the scenario's own [[fault]] tables, else the "
+            f"built-in mixed plan, {MIXED_PLAN.name})"
+        ),
     )
     parser.add_argument(
         "--mpans",
@@ -74,11 +77,12 @@ def target_from_args(args: argparse.Namespace) -> SweepTarget:
         if args.mpans is not None:
             spec = attrs.evolve(spec, mpans=args.mpans)
         anchor = window_anchor(spec)
-        plan = (
-            load_fault_plan(args.faults, anchor)
-            if args.faults is not None
-            else load_mixed_plan(anchor)
-        )
+        if args.faults is not None:
+            plan = load_fault_plan(args.faults, anchor)
+        elif spec.faults.faults:
+            plan = spec.faults
+        else:
+            plan = load_mixed_plan(anchor)
     except ScenarioError as error:
         raise UsageError(str(error)) from error
     return SweepTarget(spec=spec, plan=plan, market=MARKET_BUILDER, scenario_file=args.scenario)

@@ -79,7 +79,12 @@ PATH_STEPS: Final[Mapping[Path, tuple[Step, ...]]] = MappingProxyType(
         ),
         Path.OBJ: parse_steps(tables.START, tables.OBJECTED),
         Path.WDR: parse_steps(
-            tables.START, tables.SECURED, tables.CONFIRMED, tables.WITHDRAWN, tables.DATA_UPDATE
+            tables.START,
+            tables.SECURED,
+            tables.CONFIRMED,
+            tables.WITHDRAWN,
+            tables.WITHDRAWN_DEAPPOINTED,
+            tables.DATA_UPDATE,
         ),
     }
 )

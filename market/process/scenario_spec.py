@@ -12,7 +12,11 @@ outgoing supplier's closing read is off, the DIP's register or role map is
 behind for the MPAN), and behaviours of participants that
 each draws from its own ``ctx.rng`` (the outgoing supplier objects, an agent
 rejects its appointment, a supplier updates data it may not, a data service
-submits consumption too late).
+submits consumption too late, REGS de-appoints before it knows the legacy agents).
+
+A scenario may also carry its own fault plan: ``[[fault]]`` tables and a
+``[bug_restart]`` table, exactly as in a fault-plan file, their windows anchored
+on the scenario's start day and first SSD. ``--faults FILE`` replaces them.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from typing import Any, Final
 
 import attrs
 
+from market.faults import FaultPlan, WindowAnchor, plan_from_mapping
 from market.kernel.exceptions import ScenarioError
+from market.kernel.settlement_calendar import SettlementCalendar
 from market.process.options import ProcessOptions
 
 VARIANTS: Final = ("T", "A", "S")
@@ -68,6 +74,10 @@ class DecisionRates:
     no_customer_read: float = attrs.field(default=0.0, validator=_rate)
     #: D10: the outgoing supplier tries to update supplier data items (IF-025) → REG9002.
     supplier_data_update: float = attrs.field(default=0.0, validator=_rate)
+    #: D5: REGS does not know the gaining supplier's legacy agents when it de-appoints a
+    #: reverse migration (where ``options.deappoint_waits_for_legacy_agents`` has it wait):
+    #: it de-appoints on securing, B095/B096 omitted, and D0311 names the outgoing services.
+    legacy_agents_unknown: float = attrs.field(default=0.0, validator=_rate)
     #: D11: the outgoing data service submits IF-021 after MHHSRegimeEndDate → ECS1001.
     late_consumption: float = attrs.field(default=0.0, validator=_rate)
     #: D15: the DIP's MPAN register learns the MPAN late (``options.dip_register_lag_minutes``
@@ -122,6 +132,15 @@ class ScenarioSpec:
     options: ProcessOptions = attrs.field(factory=ProcessOptions)
     #: Your own classes playing participants: target (id or role) → ``package.module:Class``.
     participants: Mapping[str, str] = attrs.field(factory=dict)
+    #: The scenario's own fault plan (its ``[[fault]]`` and ``[bug_restart]`` tables).
+    faults: FaultPlan = attrs.field(factory=FaultPlan)
+
+    def window_anchor(self) -> WindowAnchor:
+        """What a fault plan's relative windows (``day 3``, ``SSD-1``) are relative to."""
+        first_ssd = SettlementCalendar().add_working_days(
+            self.start_day, self.options.supply_start_lead_working_days
+        )
+        return WindowAnchor(start_day=self.start_day, first_supply_start_date=first_ssd)
 
     @mpans.validator
     def _positive(self, attribute: attrs.Attribute[int], value: int) -> None:
@@ -137,7 +156,7 @@ VARIANT_MIXES: Final[Mapping[str, Mapping[str, float]]] = {
     "mixed": {"T": 0.5, "A": 0.2, "S": 0.3},
 }
 
-_SECTIONS: Final = {"market", "decisions", "options", "participants"}
+_SECTIONS: Final = {"market", "decisions", "options", "participants", "fault", "bug_restart"}
 _MARKET_KEYS: Final = {"seed", "mpans", "start", "switch_days", "variants"}
 
 
@@ -211,7 +230,11 @@ def spec_from_mapping(data: Mapping[str, Any]) -> ScenarioSpec:
             )
     fields["participants"] = dict(participants)
     fields["options"] = ProcessOptions(**converted)
-    return ScenarioSpec(**fields)
+    spec = ScenarioSpec(**fields)
+    plan = {key: data[key] for key in ("fault", "bug_restart") if key in data}
+    if not plan:
+        return spec
+    return attrs.evolve(spec, faults=plan_from_mapping(plan, spec.window_anchor()))
 
 
 def load_scenario(path: Path) -> ScenarioSpec:

@@ -156,6 +156,19 @@ D4   | SUP(in)     | CSS RegistrationWithdrawal           | CSS              | C
 D4a  | CSS         | CSS RegistrationWithdrawn            | REGS             | D4       | once
 D4b  | CSS         | CSS LossWithdrawn                    | SUP(out)         | D4       | once
 """
+#: D5 "No" then D4: REGS de-appointed the outgoing services on securing, before the
+#: withdrawal; their last consumption goes to MDS as in a reverse migration, and the rest
+#: is manual intervention. (With ``smart_outgoing_ds_lane`` a smart meter's outgoing SDS
+#: would also submit IF-021, S1b, which this path does not list.)
+WITHDRAWN_DEAPPOINTED: Final = """
+C14  | REGS        | DIP IF-003/PUB-003 [MSDeAppRM]       | MSS,MSA          | C7       | opt once
+C15  | REGS        | DIP IF-003/PUB-003 [DSDeAppRM]       | SDS,ADS          | C7       | opt once
+T1   | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS LSS          | C15      | opt when=LSS:lss_always_on_if021
+A1   | ADS         | DIP IF-021/PUB-021 [ActivePower]     | MDS LSS          | C15      | opt when=LSS:lss_always_on_if021
+A1r  | ADS         | DIP IF-021/PUB-021 [ReactivePower]   | MDS              | C15      | opt
+D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | SDS,ADS      | C15      | opt
+S1   | SDS         | DIP IF-063/PUB-063 [MDRStop]         | MDR              | C15      | opt
+"""
 RM_T: Final = """
 T1   | SDS         | DIP IF-021/PUB-021 [ActivePower]     | MDS LSS          | C15      | opt when=LSS:lss_always_on_if021
 D11  | MDS         | DIP IF-014/PUB-014 [ActivePowerRejected] | SDS          | T1       | opt
