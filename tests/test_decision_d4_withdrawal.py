@@ -48,8 +48,15 @@ def test_a_withdrawn_reverse_migration_is_escalated_and_nothing_is_deappointed(
     assert "[ReverseMigNotification]" in codes
     assert not codes & {"[DSDeAppRM]", "[MSDeAppRM]"}
     assert not [e for e in events if e["kind"] == "delivered" and e["message"] == "D0155"]
-    lines = format_verdict(result.verdict)
+    lines = format_verdict(result.verdict, noted_limit=None)
     assert sum("needs manual intervention (D4)" in line for line in lines) == len(escalated)
+    capped = format_verdict(result.verdict, noted_limit=1)
+    shown = [line for line in capped if line.startswith("manual intervention")]
+    assert shown[0] == lines[lines.index(shown[0])]
+    if len(escalated) > 1:
+        assert shown[1:] == [
+            f"manual intervention: ... and {len(escalated) - 1} more ({len(escalated)} in all)"
+        ]
 
 
 def test_a_withdrawn_legacy_change_of_supply_needs_no_intervention() -> None:

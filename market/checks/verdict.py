@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Final
 
 import attrs
 
@@ -144,8 +145,26 @@ def _unfinished(verdict: Verdict) -> str:
     return f"crash: left {len(unfinished)} MPANs unfinished: {', '.join(unfinished[:10])}{more}"
 
 
-def format_verdict(verdict: Verdict) -> list[str]:
-    """Console lines: one summary line per path, then each problem, open disputes, the verdict."""
+#: How many open disputes and manual interventions :func:`format_verdict` lists by default:
+#: they are findings, not failures, and a large run has hundreds.
+NOTED_LINES_SHOWN: Final = 10
+
+
+def _noted(label: str, lines: Sequence[str], limit: int | None) -> list[str]:
+    """``label: line`` for each, the first ``limit`` only, then how many more there are."""
+    shown = lines if limit is None else lines[:limit]
+    out = [f"{label}: {line}" for line in shown]
+    if len(lines) > len(shown):
+        out.append(f"{label}: ... and {len(lines) - len(shown)} more ({len(lines)} in all)")
+    return out
+
+
+def format_verdict(verdict: Verdict, *, noted_limit: int | None = NOTED_LINES_SHOWN) -> list[str]:
+    """Console lines: one summary line per path, then each problem, open disputes, the verdict.
+
+    Every problem is listed; open disputes and manual interventions, which do not fail
+    the verdict, are listed up to ``noted_limit`` each (``None``: all of them).
+    """
     lines = [f"crash: {crash.describe()}" for crash in verdict.crashes]
     if verdict.crashes:
         lines.append(_unfinished(verdict))
@@ -160,8 +179,10 @@ def format_verdict(verdict: Verdict) -> list[str]:
     lines.extend(f"liveness: {violation.describe()}" for violation in verdict.liveness)
     lines.extend(f"invariant: {violation.describe()}" for violation in verdict.invariants)
     lines.extend(f"conservation: {violation.describe()}" for violation in verdict.conservation)
-    lines.extend(f"open dispute: {dispute.describe()}" for dispute in verdict.open_disputes)
-    lines.extend(f"manual intervention: {case.describe()}" for case in verdict.manual_interventions)
+    disputes = [dispute.describe() for dispute in verdict.open_disputes]
+    lines.extend(_noted("open dispute", disputes, noted_limit))
+    cases = [case.describe() for case in verdict.manual_interventions]
+    lines.extend(_noted("manual intervention", cases, noted_limit))
     lines.extend(format_rejections(verdict.dip_rejections))
     if verdict.ok:
         lines.append(f"verdict: OK (MPANs checked: {len(verdict.conformance)})")

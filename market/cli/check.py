@@ -9,6 +9,7 @@ from typing import Any
 
 from market.checks import check_journal, format_verdict
 from market.checks.decisions import decision_outcomes, format_decision_outcomes
+from market.checks.verdict import NOTED_LINES_SHOWN
 from market.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -39,6 +40,12 @@ def add_parser(commands: Any) -> None:
         type=positive_int,
         default=10,
         help="working days after the supply start date by which each switch must end (default 10)",
+    )
+    check.add_argument(
+        "--all",
+        action="store_true",
+        help="list every open dispute and manual intervention (by default the first "
+        f"{NOTED_LINES_SHOWN} of each, then how many more)",
     )
     check.add_argument(
         "--decisions",
@@ -77,7 +84,7 @@ def check(args: argparse.Namespace) -> int:
     verdict = check_journal(
         events, liveness_working_days=args.liveness_days, options=scenario_options(args.scenario)
     )
-    for line in format_verdict(verdict):
+    for line in format_verdict(verdict, noted_limit=None if args.all else NOTED_LINES_SHOWN):
         print(line)
     if args.decisions:
         for line in format_decision_outcomes(decision_outcomes(events)):

@@ -60,6 +60,14 @@ def _shares(where: str, value: Mapping[str, float], allowed: tuple[str, ...]) ->
         raise ScenarioError(f"{where} = {dict(value)}: weights must be non-negative, not all zero")
 
 
+#: Decision rates the GB-shaped market builder does not read (a rate there would match nothing).
+_NOT_IN_GB_MARKETS: Final = (
+    "withdrawal",
+    "related_mpan",
+    "legacy_agents_unknown",
+    "dispute_rejected",
+)
+
 @attrs.frozen(kw_only=True)
 class DipOutagePlan:
     """A DIP outage inside a load test: it starts at ``start_hour`` (UK local time) on the
@@ -197,6 +205,7 @@ class LoadSpec:
         for name, instead in (
             ("legacy_mpan", "migrated_share"),
             ("qualified_gainer", "reverse_migration_share"),
+            ("forward_migration", "forward_migrations_per_working_day"),
         ):
             if getattr(self.behaviours, name):
                 raise ScenarioError(
@@ -210,6 +219,13 @@ class LoadSpec:
                     f"load.behaviours.{name} = {getattr(self.behaviours, name)}: GB-shaped "
                     "markets do not draw the DIP's register and role-map facts (D15, D16); "
                     f"leave {name} at 0 and use a [decisions] scenario for them"
+                )
+        for name in _NOT_IN_GB_MARKETS:
+            if getattr(self.behaviours, name):
+                raise ScenarioError(
+                    f"load.behaviours.{name} = {getattr(self.behaviours, name)}: GB-shaped "
+                    "markets do not model this decision; it would match nothing. Leave "
+                    f"{name} at 0 and use a [decisions] scenario for it"
                 )
 
     @property

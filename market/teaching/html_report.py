@@ -125,7 +125,7 @@ def _verdict(verdict: Verdict, stories: Mapping[str, Journey]) -> str:
         )
     return (
         f'<section id="verdict"><h2>Conformance verdict: {badge}</h2>'
-        f"<pre>{escape(chr(10).join(format_verdict(verdict)))}</pre>"
+        f"<pre>{escape(chr(10).join(format_verdict(verdict, noted_limit=None)))}</pre>"
         + _table(
             ("MPAN", "path", "outcome", "stopped after / waiting for", "steps"), rows, numeric=1
         )
