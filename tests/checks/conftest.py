@@ -28,6 +28,7 @@ no_customer_read = 0.1
 supplier_data_update = 0.1
 late_consumption = 0.1
 withdrawal = 0.06
+legacy_agents_unknown = 0.1
 forward_migration = 0.5
 related_mpan = 0.3
 """

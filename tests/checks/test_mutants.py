@@ -25,7 +25,7 @@ def every_mutant(rich_journal: Journal) -> list[Mutant]:
 def test_every_mutant_is_judged_failed_with_the_right_mpan_step_and_blame(
     every_mutant: list[Mutant],
 ) -> None:
-    """Run with ``-s`` to see the count: 340 of 340 when this was written."""
+    """Run with ``-s`` to see the count: 464 of 464 when this was written."""
     missed = [m for m in every_mutant if not judged_correctly(m, check_journal(m.events))]
     kinds = Counter(m.operator for m in every_mutant)
     summary = ", ".join(f"{operator} {count}" for operator, count in sorted(kinds.items()))
