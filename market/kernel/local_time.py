@@ -59,12 +59,37 @@ def parse_dip_datetime(text: str) -> datetime:
             f"datetime {text!r}: must be exactly 25 characters, YYYY-MM-DDThh:mm:ss±hh:mm "
             "(e.g. '2026-03-02T00:00:00+00:00')"
         )
+    problem = dip_datetime_range_problem(text)
+    if problem is not None:
+        raise InvalidIdentifierError(f"datetime {text!r}: {problem}")
     try:
         return datetime.fromisoformat(text).astimezone(UTC)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise InvalidIdentifierError(
             f"datetime {text!r}: not a real date and time ({error})"
         ) from error
+
+
+#: The years a DT-003 value may name: the market's past and future, nothing a calendar
+#: conversion could overflow on.
+DIP_YEARS: Final = range(1900, 2200)
+#: The UTC offsets a DT-003 value may carry: real-world ones, −12:00 to +14:00, on the
+#: quarter hour (UK values are +00:00 and +01:00).
+_OFFSET_MINUTES: Final = range(-12 * 60, 14 * 60 + 1)
+
+
+def dip_datetime_range_problem(text: str) -> str | None:
+    """The range rule a well-formed ``YYYY-MM-DDThh:mm:ss±hh:mm`` breaks, or ``None``."""
+    year = int(text[0:4])
+    if year not in DIP_YEARS:
+        return f"year {year} is outside {DIP_YEARS.start}-{DIP_YEARS.stop - 1}"
+    hours, minutes = int(text[20:22]), int(text[23:25])
+    offset = (hours * 60 + minutes) * (-1 if text[19] == "-" else 1)
+    if minutes % 15 or offset not in _OFFSET_MINUTES:
+        return (
+            f"UTC offset {text[19:]} is not a real one (-12:00 to +14:00, minutes 00, 15, 30 or 45)"
+        )
+    return None
 
 
 def format_journal_instant(at: datetime) -> str:

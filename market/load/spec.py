@@ -68,6 +68,7 @@ _NOT_IN_GB_MARKETS: Final = (
     "dispute_rejected",
 )
 
+
 @attrs.frozen(kw_only=True)
 class DipOutagePlan:
     """A DIP outage inside a load test: it starts at ``start_hour`` (UK local time) on the

@@ -297,6 +297,13 @@ class DipGateway:
             return parse_body(body)
         except EnvelopeError as error:
             return GatewayRejection(code=SCHEMA_FAILURE, path=error.path, rule=error.rule)
+        except (ValueError, TypeError, ArithmeticError, RecursionError) as error:
+            # Defence in depth: whatever a body does to a parser, the DIP answers and goes on.
+            return GatewayRejection(
+                code=SCHEMA_FAILURE,
+                path="$",
+                rule=f"could not be read ({type(error).__name__}: {str(error)[:120]})",
+            )
 
     def _signed_round_trip(
         self, dip_id: str, body: bytes, envelopes: Sequence[DipEnvelope], at: datetime

@@ -15,6 +15,7 @@ from typing import Any, Final
 import attrs
 import msgspec
 
+from market.boundary import DIP_BODY, InputError, InputLimits, decode_json
 from market.kernel.exceptions import EnvelopeError
 from market.kernel.ids import check_dip_id, check_gsp_group, check_mpan_core
 from market.messages.dip.catalogue import CUSTOM_BLOCKS, CustomBlock, event_codes_of
@@ -272,6 +273,13 @@ def parse_envelope(data: object, path: str = "$") -> DipEnvelope:
     rule = r0_rule(s0.interface_id, common.r0)
     if rule is not None:
         raise EnvelopeError(f"{path}.CommonBlock.R0", rule)
+    publication = "PUB-" + s0.interface_id.removeprefix("IF-")
+    if common.d0 is not None and common.d0.publication_id != publication:
+        raise EnvelopeError(
+            f"{path}.CommonBlock.D0.publicationID",
+            f"{common.d0.publication_id!r} does not match interface {s0.interface_id}: "
+            f"the DIP publishes it as {publication}",
+        )
     custom = from_wire(custom_class, payload["CustomBlock"], f"{path}.CustomBlock")
     return DipEnvelope(common=common, custom=custom)
 
@@ -283,12 +291,16 @@ def render_body(envelopes: Sequence[DipEnvelope]) -> bytes:
     return msgspec.json.encode([{"payload": render_envelope(envelope)} for envelope in envelopes])
 
 
-def parse_body(body: bytes | str) -> list[DipEnvelope]:
-    """The envelopes of a DIP HTTP body, or an :class:`EnvelopeError` at the first broken rule."""
+def parse_body(body: bytes | str, limits: InputLimits = DIP_BODY) -> list[DipEnvelope]:
+    """The envelopes of a DIP HTTP body, or an :class:`EnvelopeError` at the first broken rule.
+
+    The body crosses the input boundary first (:mod:`market.boundary`): size, depth,
+    string, array and number limits.
+    """
     try:
-        data = msgspec.json.decode(body)
-    except msgspec.DecodeError as error:
-        raise EnvelopeError("$", f"not valid JSON: {error}") from None
+        data = decode_json(body, limits)
+    except InputError as error:
+        raise EnvelopeError(error.path, error.rule) from None
     if not isinstance(data, list):
         raise EnvelopeError("$", f"must be an array, got {json_type(data)}")
     if not data:
