@@ -1,10 +1,12 @@
-"""How large and how deep an input from outside may be (stated in the README, "Input limits")."""
+"""How large and how deep an input from outside may be (the limits each kind of input obeys)."""
 
 from __future__ import annotations
 
 from typing import Final
 
 import attrs
+
+from market.kernel.local_time import DIP_YEARS
 
 
 @attrs.frozen(kw_only=True)
@@ -17,14 +19,14 @@ class InputLimits:
     ``years``.
     """
 
-    #: What the input is, for messages: ``DIP body``, ``scenario file``.
+    #: What the input is, for messages: ``DIP body``.
     name: str
     max_bytes: int
     max_depth: int
     max_string_chars: int
     max_array_items: int
     max_int_digits: int = 18
-    years: range = range(1900, 2200)
+    years: range = DIP_YEARS
 
 
 #: A DIP HTTP body: the DIP's payload limit (1 MiB, MSG1003 above it), envelopes are
@@ -35,21 +37,4 @@ DIP_BODY: Final = InputLimits(
     max_depth=16,
     max_string_chars=4096,
     max_array_items=10_000,
-)
-#: A scenario, fault-plan or load-profile TOML file.
-SETTINGS_FILE: Final = InputLimits(
-    name="settings file",
-    max_bytes=1024 * 1024,
-    max_depth=8,
-    max_string_chars=1024,
-    max_array_items=1000,
-    max_int_digits=12,
-)
-#: One line of a journal (a delivered event carries a whole rendered envelope).
-JOURNAL_LINE: Final = InputLimits(
-    name="journal line",
-    max_bytes=1024 * 1024,
-    max_depth=24,
-    max_string_chars=64 * 1024,
-    max_array_items=100_000,
 )

@@ -1,12 +1,10 @@
-"""Decode and check outside input: JSON, TOML and text files, within :class:`InputLimits`."""
+"""Decode and check outside input (JSON) within :class:`InputLimits`."""
 
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -89,35 +87,3 @@ def decode_json(data: bytes | str, limits: InputLimits) -> Any:
         raise InputError("$", f"not valid JSON: {error}") from None
     check_tree(decoded, limits)
     return decoded
-
-
-def read_text(path: Path, limits: InputLimits) -> str:
-    """The UTF-8 text of file ``path`` within ``limits.max_bytes``; errors name the file."""
-    try:
-        with path.open("rb") as stream:
-            raw = stream.read(limits.max_bytes + 1)
-    except OSError as error:
-        raise InputError(str(path), f"cannot read ({error.strerror})") from None
-    if len(raw) > limits.max_bytes:
-        raise InputError(str(path), f"{limits.name} is over the limit of {limits.max_bytes} bytes")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            str(path), f"not UTF-8 text (byte {error.start}); save it as UTF-8"
-        ) from None
-
-
-def read_toml(path: Path, limits: InputLimits) -> dict[str, Any]:
-    """TOML file ``path`` parsed and checked; :class:`InputError` names the file or the key."""
-    text = read_text(path, limits)
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:
-        raise InputError(str(path), f"nested deeper than {limits.max_depth} levels") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(str(path), f"not valid TOML ({error})") from None
-    except (ValueError, OverflowError) as error:  # a date the TOML grammar allows, Python not
-        raise InputError(str(path), f"not valid TOML ({error})") from None
-    check_tree(data, limits, root="", toml=True)
-    return data

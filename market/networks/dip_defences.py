@@ -12,10 +12,11 @@ from typing import Final
 
 import attrs
 
+from market.boundary import DIP_BODY
 from market.kernel.exceptions import ScenarioError
 
 #: The default body limit: 1 MiB (RECON; the DIP's real limit is not public).
-DEFAULT_MAX_PAYLOAD_BYTES: Final = 1024 * 1024
+DEFAULT_MAX_PAYLOAD_BYTES: Final = DIP_BODY.max_bytes
 
 
 @attrs.frozen(kw_only=True, slots=True)
