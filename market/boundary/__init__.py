@@ -8,9 +8,19 @@ with a level-1 rejection (MSG1001).
 """
 
 from market.boundary.limits import DIP_BODY as DIP_BODY
+from market.boundary.limits import JOURNAL_LINE as JOURNAL_LINE
+from market.boundary.limits import SCENARIO_FILE as SCENARIO_FILE
 from market.boundary.limits import InputLimits as InputLimits
 from market.boundary.reading import InputError as InputError
 from market.boundary.reading import check_tree as check_tree
 from market.boundary.reading import decode_json as decode_json
 
-__all__ = ["DIP_BODY", "InputError", "InputLimits", "check_tree", "decode_json"]
+__all__ = [
+    "DIP_BODY",
+    "JOURNAL_LINE",
+    "SCENARIO_FILE",
+    "InputError",
+    "InputLimits",
+    "check_tree",
+    "decode_json",
+]

@@ -38,3 +38,24 @@ DIP_BODY: Final = InputLimits(
     max_string_chars=4096,
     max_array_items=10_000,
 )
+
+
+#: One line of a journal file (``market check``, ``report``, ``explain``, ``diagram``):
+#: an event is a few levels deep; a payload's flat-file text or 48 periods stay far
+#: below these.
+JOURNAL_LINE: Final = InputLimits(
+    name="journal line",
+    max_bytes=1024 * 1024,
+    max_depth=32,
+    max_string_chars=262_144,
+    max_array_items=100_000,
+)
+
+#: A scenario or fault-plan file (TOML): a handful of tables, a few hundred faults.
+SCENARIO_FILE: Final = InputLimits(
+    name="scenario file",
+    max_bytes=1024 * 1024,
+    max_depth=8,
+    max_string_chars=4096,
+    max_array_items=10_000,
+)
