@@ -1,10 +1,11 @@
 """The boundary outside input crosses before anything reads it.
 
-Today DIP bodies (through the gateway and :func:`market.messages.dip.parse_body`)
-are decoded here under stated :class:`InputLimits`: size, nesting depth, string,
-array and number sizes, finite numbers, dates in range. A violation is an
-:class:`InputError` naming the JSON path and the rule, which the gateway answers
-with a level-1 rejection (MSG1001).
+DIP bodies (through the gateway and :func:`market.messages.dip.parse_body`),
+journal lines, and scenario and fault-plan files (:func:`read_toml`) are decoded
+here under stated :class:`InputLimits`: size, nesting depth, string, array and
+number sizes, finite numbers, dates in range, UTF-8 only. A violation is an
+:class:`InputError` naming the path and the rule: the gateway answers it with a
+level-1 rejection (MSG1001), the command line with exit 2.
 """
 
 from market.boundary.limits import DIP_BODY as DIP_BODY
@@ -14,6 +15,7 @@ from market.boundary.limits import InputLimits as InputLimits
 from market.boundary.reading import InputError as InputError
 from market.boundary.reading import check_tree as check_tree
 from market.boundary.reading import decode_json as decode_json
+from market.boundary.reading import read_toml as read_toml
 
 __all__ = [
     "DIP_BODY",
@@ -23,4 +25,5 @@ __all__ = [
     "InputLimits",
     "check_tree",
     "decode_json",
+    "read_toml",
 ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import tomllib
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -86,4 +88,40 @@ def decode_json(data: bytes | str, limits: InputLimits) -> Any:
     except msgspec.DecodeError as error:
         raise InputError("$", f"not valid JSON: {error}") from None
     check_tree(decoded, limits)
+    return decoded
+
+
+def read_toml(path: Path, limits: InputLimits) -> dict[str, Any]:
+    """The TOML file at ``path`` decoded and checked against ``limits``.
+
+    Over-size files are refused before they are read whole; the text must be
+    UTF-8. An :class:`InputError`'s path names the file and the dotted key
+    (``plan.toml: fault[2].seconds``).
+    """
+    where = str(path)
+    try:
+        with path.open("rb") as file:
+            data = file.read(limits.max_bytes + 1)
+    except OSError as error:
+        raise InputError(where, f"cannot read ({error.strerror})") from None
+    if len(data) > limits.max_bytes:
+        raise InputError(where, f"{limits.name} is over the limit of {limits.max_bytes} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(where, f"not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    try:
+        decoded = tomllib.loads(text)
+    except RecursionError:
+        raise InputError(where, f"nested deeper than {limits.max_depth} levels") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(where, f"not valid TOML ({error})") from None
+    except ValueError:  # an integer longer than Python converts (4,300 digits)
+        raise InputError(
+            where, f"an integer longer than {limits.max_int_digits} digits is out of range"
+        ) from None
+    try:
+        check_tree(decoded, limits, root="", toml=True)
+    except InputError as error:
+        raise InputError(f"{where}: {error.path}", error.rule) from None
     return decoded

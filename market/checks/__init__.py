@@ -27,6 +27,7 @@ from market.checks.invariants import check_invariants as check_invariants
 from market.checks.invariants import check_legacy_appointments as check_legacy_appointments
 from market.checks.invariants import check_one_supplier as check_one_supplier
 from market.checks.invariants import check_regime_end as check_regime_end
+from market.checks.invariants import check_time_runs_forward as check_time_runs_forward
 from market.checks.invariants import open_disputes as open_disputes
 from market.checks.liveness import LivenessViolation as LivenessViolation
 from market.checks.liveness import check_liveness as check_liveness

@@ -7,6 +7,9 @@
   aggregator are appointed and registered from the supply start date.
 * :func:`check_withdrawal_escalation`: a switch withdrawn after REGS issued its
   IF-003 (D4) is escalated for manual intervention, and nothing else is.
+* :func:`check_time_runs_forward`: the journal's events, in order, never go
+  back in time (a participant restarted before it crashed, a journal
+  reordered by hand).
 * :func:`open_disputes`: D0300 disputes raised and never answered. An open
   dispute is information (it may close after the run), not a broken rule.
 * :func:`manual_interventions`: reverse migrations withdrawn after their IF-003,
@@ -16,7 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Final
 
 import attrs
@@ -37,6 +40,7 @@ ONE_SUPPLIER: Final = "one registered supplier per settlement day"
 REGIME_END: Final = "no MHHS service after MHHSRegimeEndDate"
 LEGACY_FROM_SSD: Final = "legacy agents effective from the SSD"
 ESCALATED: Final = "a switch withdrawn after its IF-003 is escalated, and nothing else"
+TIME_FORWARD: Final = "simulated time never runs backwards"
 
 #: REGS state changes that register a supplier, and the detail keys that may name it and its SSD.
 REGISTERING_EVENTS: Final = frozenset(
@@ -103,14 +107,55 @@ class ManualIntervention:
 
 
 def check_invariants(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
-    """Every violation of the four run-wide rules, rule by rule, each by MPAN."""
+    """Every violation of the five run-wide rules, rule by rule, each by MPAN."""
     events = list(events)
     return (
+        *check_time_runs_forward(events),
         *check_one_supplier(events),
         *check_regime_end(events),
         *check_legacy_appointments(events),
         *check_withdrawal_escalation(events),
     )
+
+
+def _earlier(at: str, before: str) -> bool:
+    """Whether instant ``at`` is earlier than ``before`` (text that is no instant never is)."""
+    if at.endswith("+00:00") and before.endswith("+00:00"):
+        return at < before
+    try:
+        return datetime.fromisoformat(at) < datetime.fromisoformat(before)
+    except (TypeError, ValueError):  # unparsable, or naive against aware
+        return False
+
+
+def check_time_runs_forward(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
+    """Each event, in journal order, stamped earlier than the event before it.
+
+    The runtime journals in virtual-time order, so only a broken runtime (a
+    restart before its crash) or an edited journal breaks this. Stamps in the
+    journal's own form (UTC, ``+00:00``) compare as text; others are parsed.
+    """
+    violations = []
+    previous: Event | None = None
+    for event in events:
+        at = event.get("at")
+        if not isinstance(at, str):
+            continue
+        if previous is not None:
+            before = previous["at"]
+            if _earlier(at, before):
+                violations.append(
+                    InvariantViolation(
+                        rule=TIME_FORWARD,
+                        mpan=str(event.get("mpan") or "(no MPAN)"),
+                        message=(
+                            f"event {event.get('seq')} ({event.get('kind')}) at {at} comes after "
+                            f"event {previous.get('seq')} at {before}"
+                        ),
+                    )
+                )
+        previous = event
+    return tuple(violations)
 
 
 def _first(detail: Mapping[str, object], keys: Iterable[str]) -> object:

@@ -11,14 +11,15 @@ TOML (``[[fault]]`` tables, see the README) or built from these values.
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Final, Literal
+from typing import Any, ClassVar, Final, Literal, TypeVar
 
 import attrs
 
+from market.boundary import SCENARIO_FILE, InputError, read_toml
+from market.faults.plan_values import checked
 from market.faults.windows import BEGINNING, END, WindowAnchor, parse_instant, parse_window
 from market.kernel.exceptions import ScenarioError
 
@@ -252,7 +253,8 @@ class FaultPlan:
         return tuple(fault for fault in self.faults if fault.kind == kind)
 
 
-_KINDS: Final[Mapping[str, type]] = {
+#: Every kind of fault a plan may name, and the class that models it.
+FAULT_TYPES: Final[Mapping[str, type]] = {
     "loss": Loss,
     "delay": Delay,
     "duplicate": Duplicate,
@@ -268,41 +270,65 @@ _KINDS: Final[Mapping[str, type]] = {
 _SCOPE_KEYS: Final = ("network", "message", "sender", "recipient", "participant")
 
 
-def _restart(data: Mapping[str, Any], where: str) -> RestartPolicy:
+_T = TypeVar("_T")
+_RESTART_MODES: Final = ("keep", "lose", "none")
+_DISTRIBUTIONS: Final = ("fixed", "uniform", "exponential")
+
+
+def _one_of(value: str, allowed: Sequence[str], where: str) -> str:
+    if value not in allowed:
+        raise ScenarioError(f"{where} = {value!r}: use one of {', '.join(allowed)}")
+    return value
+
+
+def _in(where: str, key: str, read: Callable[[], _T]) -> _T:
+    """``read()``, its :class:`ScenarioError` prefixed with the fault and key it is about."""
+    try:
+        return read()
+    except ScenarioError as error:
+        raise ScenarioError(f"{where}.{key}: {error}") from None
+
+
+def _restart(data: object, where: str) -> RestartPolicy:
+    if not isinstance(data, Mapping):
+        raise ScenarioError(
+            f'{where} = {data!r}: write a table, e.g. {{ mode = "keep", delay_minutes = 5 }}'
+        )
     allowed = {"mode", "max_restarts", "within_hours", "delay_minutes"}
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ScenarioError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(allowed)}")
+    values = {key: checked("restart", key, value, where) for key, value in data.items()}
     fields: dict[str, Any] = {}
-    if "mode" in data:
-        fields["mode"] = data["mode"]
-    if "max_restarts" in data:
-        fields["max_restarts"] = int(data["max_restarts"])
-    if "within_hours" in data:
-        fields["within"] = timedelta(hours=float(data["within_hours"]))
-    if "delay_minutes" in data:
-        fields["delay"] = timedelta(minutes=float(data["delay_minutes"]))
+    if "mode" in values:
+        fields["mode"] = _one_of(values["mode"], _RESTART_MODES, f"{where}.mode")
+    if "max_restarts" in values:
+        fields["max_restarts"] = values["max_restarts"]
+    if "within_hours" in values:
+        fields["within"] = timedelta(hours=values["within_hours"])
+    if "delay_minutes" in values:
+        fields["delay"] = timedelta(minutes=values["delay_minutes"])
     return RestartPolicy(**fields)
-
-
-def _number(value: object, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScenarioError(f"{where} = {value!r}: must be a number")
-    return float(value)
 
 
 def _fault(data: Mapping[str, Any], anchor: WindowAnchor, where: str) -> Fault:  # noqa: PLR0912  (one branch per kind-specific key)
     table = dict(data)
     kind = table.pop("kind", None)
-    if kind not in _KINDS:
-        raise ScenarioError(f"{where}.kind = {kind!r}: use one of {', '.join(_KINDS)}")
-    cls = _KINDS[kind]
+    if kind not in FAULT_TYPES:
+        raise ScenarioError(f"{where}.kind = {kind!r}: use one of {', '.join(FAULT_TYPES)}")
+    cls = FAULT_TYPES[kind]
+    table = {
+        key: value if key == "restart" else checked(kind, key, value, where)
+        for key, value in table.items()
+    }
     names = {a.name for a in attrs.fields(cls)} - {"kind"}
     fields: dict[str, Any] = {}
+    if "distribution" in table:
+        _one_of(table["distribution"], _DISTRIBUTIONS, f"{where}.distribution")
     if "window" in table:
         if "window" not in names:
             raise ScenarioError(f"{where}: a {kind} fault has no window")
-        fields["window"] = Window.parse(str(table.pop("window")), anchor)
+        fields["window"] = _in(where, "window", lambda: Window.parse(table.pop("window"), anchor))
     scope = {key: table.pop(key) for key in _SCOPE_KEYS if key in table and "scope" in names}
     if scope:
         fields["scope"] = Scope(**scope)
@@ -318,17 +344,13 @@ def _fault(data: Mapping[str, Any], anchor: WindowAnchor, where: str) -> Fault: 
     if kind == "crash":
         if "at" not in table:
             raise ScenarioError(f"{where}: a crash needs 'at', e.g. at = \"day 2 10:00\"")
-        fields["at"] = parse_instant(str(table.pop("at")), anchor)
+        fields["at"] = _in(where, "at", lambda: parse_instant(table.pop("at"), anchor))
         fields["restart"] = _restart(table.pop("restart", {}), f"{where}.restart")
     if kind == "webhook_down":
         if "retry_interval" in table:
             raise ScenarioError(f"{where}: write retry_interval_minutes = 10 (a number of minutes)")
         if "retry_interval_minutes" in table:
-            fields["retry_interval"] = timedelta(
-                minutes=_number(
-                    table.pop("retry_interval_minutes"), f"{where}.retry_interval_minutes"
-                )
-            )
+            fields["retry_interval"] = timedelta(minutes=table.pop("retry_interval_minutes"))
     unknown = sorted(set(table) - names)
     if unknown:
         raise ScenarioError(
@@ -354,18 +376,16 @@ def plan_from_mapping(data: Mapping[str, Any], anchor: WindowAnchor) -> FaultPla
     bug = data.get("bug_restart")
     return FaultPlan(
         faults=tuple(_fault(f, anchor, f"fault[{i}]") for i, f in enumerate(faults)),
-        bug_restart=_restart(bug, "[bug_restart]") if bug is not None else None,
+        bug_restart=_restart(bug, "bug_restart") if bug is not None else None,
     )
 
 
 def load_fault_plan(path: Path, anchor: WindowAnchor) -> FaultPlan:
     """Read a TOML fault plan; errors name the file, the fault and the rule."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot read ({error.strerror})") from error
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{path}: not valid TOML ({error})") from error
+        data = read_toml(path, SCENARIO_FILE)
+    except InputError as error:
+        raise ScenarioError(str(error)) from None
     try:
         return plan_from_mapping(data, anchor)
     except ScenarioError as error:

@@ -25,6 +25,11 @@ from market.kernel.local_time import UK
 BEGINNING: Final = datetime(1900, 1, 1, tzinfo=UTC)
 END: Final = datetime(2200, 1, 1, tzinfo=UTC)
 
+#: The furthest a relative window or instant may lie from the run's start (``day N``,
+#: ``SSD±N``): ten years of days; a window lasts at most as long.
+MAX_DAYS: Final = 3660
+MAX_HOURS: Final = MAX_DAYS * 24
+
 _HHMM = r"(\d{1,2}):(\d{2})"
 _DAY_RANGE = re.compile(rf"^day (\d+) {_HHMM}\s*[-–]\s*{_HHMM}$")
 _DAY_FOR = re.compile(rf"^day (\d+) {_HHMM} for (\d+(?:\.\d+)?) hours?$")
@@ -39,6 +44,43 @@ class WindowAnchor:
 
     start_day: date
     first_supply_start_date: date
+
+
+def _day(anchor_day: date, number: str, *, first: int) -> date:
+    """``anchor_day`` moved by ``number`` days (``day 1`` is the anchor itself: ``first`` = 1)."""
+    days = int(number)
+    if not -MAX_DAYS <= days <= MAX_DAYS:
+        raise ScenarioError(
+            f"day {number}: windows and instants lie within {MAX_DAYS:,} days of the run's start"
+        )
+    try:
+        return anchor_day + timedelta(days=days - first)
+    except OverflowError:
+        raise ScenarioError(f"day {number}: out of the calendar's range") from None
+
+
+def _calendar_date(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ScenarioError(f"date {text}: not a calendar date (YYYY-MM-DD)") from None
+    if not BEGINNING.year <= day.year < END.year:
+        raise ScenarioError(f"date {text}: years run from {BEGINNING.year} to {END.year - 1}")
+    return day
+
+
+def _hours(number: str) -> timedelta:
+    hours = float(number)
+    if not 0 < hours <= MAX_HOURS:
+        raise ScenarioError(
+            f"{number} hours: a window lasts more than 0 and at most {MAX_HOURS:,} hours"
+        )
+    return timedelta(hours=hours)
+
+
+def _shift(sign: str | None, number: str | None) -> str:
+    """``SSD-3`` as ``-3`` (the text of a signed day count)."""
+    return f"{'-' if sign == '-' else ''}{number or 0}"
 
 
 def _local(day: date, hour: str, minute: str) -> datetime:
@@ -56,12 +98,12 @@ def parse_instant(text: str, anchor: WindowAnchor) -> datetime:
     """One instant: ``day 2 10:00``, ``SSD-1 18:00`` or ``2026-03-01 10:00`` (UK local time)."""
     spec = " ".join(text.strip().lower().split())
     if match := _DAY_AT.match(spec):
-        return _local(anchor.start_day + timedelta(days=int(match[1]) - 1), match[2], match[3])
+        return _local(_day(anchor.start_day, match[1], first=1), match[2], match[3])
     if match := _SSD_AT.match(spec):
-        shift = int(match[2] or 0) * (-1 if match[1] == "-" else 1)
-        return _local(anchor.first_supply_start_date + timedelta(days=shift), match[3], match[4])
+        ssd = anchor.first_supply_start_date
+        return _local(_day(ssd, _shift(match[1], match[2]), first=0), match[3], match[4])
     if match := _DATE_AT.match(spec):
-        return _local(date.fromisoformat(match[1]), match[2], match[3])
+        return _local(_calendar_date(match[1]), match[2], match[3])
     raise ScenarioError(
         f"instant {text!r}: write 'day 2 10:00', 'SSD-1 18:00' or '2026-03-01 10:00'"
     )
@@ -73,22 +115,21 @@ def parse_window(text: str, anchor: WindowAnchor) -> tuple[datetime, datetime]:
     if spec in ("", "always"):
         return BEGINNING, END
     if match := _DAY_RANGE.match(spec):
-        day = anchor.start_day + timedelta(days=int(match[1]) - 1)
+        day = _day(anchor.start_day, match[1], first=1)
         start, end = _local(day, match[2], match[3]), _local(day, match[4], match[5])
     elif match := _DAY_FOR.match(spec):
-        day = anchor.start_day + timedelta(days=int(match[1]) - 1)
-        start = _local(day, match[2], match[3])
-        end = start + timedelta(hours=float(match[4]))
+        start = _local(_day(anchor.start_day, match[1], first=1), match[2], match[3])
+        end = start + _hours(match[4])
     elif match := _SSD_FOR.match(spec):
-        shift = int(match[2] or 0) * (-1 if match[1] == "-" else 1)
-        start = _local(anchor.first_supply_start_date + timedelta(days=shift), "0", "00")
-        end = start + timedelta(hours=float(match[3]))
+        ssd = anchor.first_supply_start_date
+        start = _local(_day(ssd, _shift(match[1], match[2]), first=0), "0", "00")
+        end = start + _hours(match[3])
     elif match := _DATE_FOR.match(spec):
-        start = _local(date.fromisoformat(match[1]), match[2], match[3])
-        end = start + timedelta(hours=float(match[4]))
+        start = _local(_calendar_date(match[1]), match[2], match[3])
+        end = start + _hours(match[4])
     elif match := _DATE_TO.match(spec):
-        start = _local(date.fromisoformat(match[1]), match[2], match[3])
-        end = _local(date.fromisoformat(match[4]), match[5], match[6])
+        start = _local(_calendar_date(match[1]), match[2], match[3])
+        end = _local(_calendar_date(match[4]), match[5], match[6])
     else:
         raise ScenarioError(
             f"window {text!r}: write 'always', 'day 3 09:00-11:00', 'day 2 09:00 for 72 hours', "

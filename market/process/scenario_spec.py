@@ -21,7 +21,6 @@ on the scenario's start day and first SSD. ``--faults FILE`` replaces them.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -30,12 +29,15 @@ from typing import Any, Final
 
 import attrs
 
+from market.boundary import SCENARIO_FILE, InputError, read_toml
 from market.faults import FaultPlan, WindowAnchor, plan_from_mapping
 from market.kernel.exceptions import ScenarioError
-from market.kernel.settlement_calendar import SettlementCalendar
+from market.kernel.settlement_calendar import FIRST_YEAR, LAST_YEAR, SettlementCalendar
 from market.process.options import ProcessOptions
 
 VARIANTS: Final = ("T", "A", "S")
+#: The longest a scenario's customers may take to sign: ten years of working days.
+MAX_SWITCH_DAYS: Final = 2610
 
 
 def _rate(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -121,9 +123,9 @@ class ScenarioSpec:
 
     seed: int = 1
     mpans: int = attrs.field(default=3)
-    start_day: date = date(2026, 2, 26)
+    start_day: date = attrs.field(default=date(2026, 2, 26))
     #: Customers sign over this many working days from ``start_day``.
-    switch_days: int = 1
+    switch_days: int = attrs.field(default=1)
     #: Shares of each meter variant, or a named mix of :data:`VARIANT_MIXES` (``"mixed"``).
     variants: Mapping[str, float] = attrs.field(
         factory=lambda: {"T": 1.0}, converter=_variant_mix, validator=_variants
@@ -146,6 +148,23 @@ class ScenarioSpec:
     def _positive(self, attribute: attrs.Attribute[int], value: int) -> None:
         if value < 1:
             raise ScenarioError(f"market.mpans = {value}: at least one MPAN must switch")
+
+    @start_day.validator
+    def _in_calendar(self, attribute: attrs.Attribute[date], value: date) -> None:
+        # the run goes on past its start, so the start's year must have a year after it
+        if not FIRST_YEAR <= value.year < LAST_YEAR:
+            raise ScenarioError(
+                f"market.start = {value}: the settlement calendar covers {FIRST_YEAR}-{LAST_YEAR},"
+                f" so a run starts from {FIRST_YEAR}-01-01 to {LAST_YEAR - 1}-12-31"
+            )
+
+    @switch_days.validator
+    def _switch_span(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if not 1 <= value <= MAX_SWITCH_DAYS:
+            raise ScenarioError(
+                f"market.switch_days = {value}: customers sign over 1 to {MAX_SWITCH_DAYS:,} "
+                "working days (ten years)"
+            )
 
 
 #: ``--variant`` choices: one variant, or ``mixed`` (T 50 %, A 20 %, S 30 %).
@@ -240,15 +259,9 @@ def spec_from_mapping(data: Mapping[str, Any]) -> ScenarioSpec:
 def load_scenario(path: Path) -> ScenarioSpec:
     """Read a TOML scenario file; errors name the file, the field and the rule."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot read ({error.strerror})") from error
-    except UnicodeDecodeError as error:
-        raise ScenarioError(
-            f"{path}: not UTF-8 text (byte {error.start}); save the scenario as UTF-8"
-        ) from error
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{path}: not valid TOML ({error})") from error
+        data = read_toml(path, SCENARIO_FILE)
+    except InputError as error:
+        raise ScenarioError(str(error)) from None
     try:
         return spec_from_mapping(data)
     except ScenarioError as error:

@@ -8,8 +8,10 @@ from market.checks import (
     check_legacy_appointments,
     check_one_supplier,
     check_regime_end,
+    check_time_runs_forward,
     open_disputes,
 )
+from market.checks.invariants import TIME_FORWARD
 from tests.checks.builders import (
     IN,
     MOP,
@@ -159,3 +161,27 @@ def test_a_rejected_dispute_stays_open_naming_who_rejected_it() -> None:
     assert dispute.describe().endswith(f"is open (rejected by {IN})")
     builder.dtn("T8", "D0300", IN, OUT, dispute_reference="DSP1", resolution="AGREED")
     assert open_disputes(builder.events) == ()
+
+
+def test_an_event_stamped_before_the_one_it_follows_breaks_time_running_forward() -> None:
+    """A restart journaled an hour before its crash (issue 14) is a broken run, not an OK one."""
+    builder = _migration()
+    assert check_time_runs_forward(builder.events) == ()
+    crash = builder.add("participant_crashed", sender=REGS).events[-1]
+    builder.at("2026-02-26T08:00:00+00:00").add("participant_restarted", sender=REGS)
+    violations = check_time_runs_forward(builder.events)
+    assert [v.rule for v in violations] == [TIME_FORWARD]
+    assert f"comes after event {crash['seq']} at {crash['at']}" in violations[0].message
+    assert violations == tuple(
+        v for v in check_invariants(builder.events) if v.rule == TIME_FORWARD
+    )
+
+
+def test_time_is_compared_as_instants_whatever_the_offset() -> None:
+    """09:30+01:00 is 08:30 UTC, so after 08:00Z it runs forward and after 09:00Z backwards."""
+    builder = JournalBuilder(start="2026-02-26T08:00:00+00:00").add("x")
+    builder.at("2026-02-26T09:30:00+01:00").add("y")
+    assert check_time_runs_forward(builder.events) == ()
+    builder = JournalBuilder(start="2026-02-26T09:00:00+00:00").add("x")
+    builder.at("2026-02-26T09:30:00+01:00").add("y")
+    assert len(check_time_runs_forward(builder.events)) == 1
