@@ -21,6 +21,8 @@ from market.checks.conformance import check_conformance as check_conformance
 from market.checks.conformance import format_conformance as format_conformance
 from market.checks.conservation import ConservationViolation as ConservationViolation
 from market.checks.conservation import check_conservation as check_conservation
+from market.checks.forgeries import Forgery as Forgery
+from market.checks.forgeries import css_forgeries as css_forgeries
 from market.checks.invariants import InvariantViolation as InvariantViolation
 from market.checks.invariants import OpenDispute as OpenDispute
 from market.checks.invariants import check_invariants as check_invariants

@@ -13,6 +13,7 @@ from market.checks.conservation import ConservationViolation, check_conservation
 from market.checks.crashes import Crash, check_crashes
 from market.checks.deliveries import DeliveryProblem, check_deliveries
 from market.checks.facts import Event
+from market.checks.forgeries import Forgery, css_forgeries, summarise_refused
 from market.checks.invariants import (
     InvariantViolation,
     ManualIntervention,
@@ -47,11 +48,13 @@ class Verdict:
     unexpected step or a step out of order, or when a liveness or invariant
     rule is broken, when a routed DIP publication never reached a recipient
     (conservation), when a participant crashed and nobody restarted it
-    (``crashes``), or when a step missed a recipient, went to the wrong party,
-    broke its timing rule or was sent twice (``deliveries``). Open disputes,
-    manual interventions (D4) and the DIP's rejections after acceptance
-    (``dip_rejections``: level 2 by the DIP, levels 3 and 4 by recipients) are
-    reported but do not make it false.
+    (``crashes``), when a step missed a recipient, went to the wrong party,
+    broke its timing rule or was sent twice (``deliveries``), or when a participant
+    received a CSS message its sender was not entitled to send (a ``forgeries``
+    entry not ``refused``). Open disputes, manual interventions (D4), the DIP's
+    rejections after acceptance (``dip_rejections``: level 2 by the DIP, levels 3
+    and 4 by recipients) and forged CSS messages the CSS refused are reported but
+    do not make it false.
     """
 
     ok: bool
@@ -65,6 +68,7 @@ class Verdict:
     deliveries: tuple[DeliveryProblem, ...] = ()
     manual_interventions: tuple[ManualIntervention, ...] = ()
     dip_rejections: tuple[DipRejection, ...] = ()
+    forgeries: tuple[Forgery, ...] = ()
 
     @property
     def completed(self) -> int:
@@ -78,10 +82,15 @@ class Verdict:
 
     @property
     def problems(self) -> int:
-        """Non-conforming MPANs, broken liveness, invariant and conservation rules, crashes."""
+        """Non-conforming MPANs, broken rules, crashes, delivery problems, delivered forgeries."""
         failing = sum(not report.conforms for report in self.conformance)
         rules = len(self.liveness) + len(self.invariants) + len(self.conservation)
-        return failing + rules + len(self.crashes) + len(self.deliveries)
+        return failing + rules + len(self.crashes) + len(self.deliveries) + len(self.forged)
+
+    @property
+    def forged(self) -> tuple[Forgery, ...]:
+        """The forged CSS messages that reached a participant (the refused ones do not count)."""
+        return tuple(forgery for forgery in self.forgeries if not forgery.refused)
 
 
 def check_journal(
@@ -107,6 +116,7 @@ def check_journal(
     conservation = check_conservation(events)
     crashes = check_crashes(events)
     deliveries = check_deliveries(events, calendar=calendar, options=options, roles=roles)
+    forgeries = css_forgeries(events, roles=roles)
     counts = [
         PathCount(
             path=path,
@@ -122,7 +132,8 @@ def check_journal(
         and not invariants
         and not conservation
         and not crashes
-        and not deliveries,
+        and not deliveries
+        and all(forgery.refused for forgery in forgeries),
         conformance=conformance,
         liveness=liveness,
         invariants=invariants,
@@ -133,6 +144,7 @@ def check_journal(
         deliveries=deliveries,
         manual_interventions=manual_interventions(events),
         dip_rejections=dip_rejections(events),
+        forgeries=forgeries,
     )
 
 
@@ -179,11 +191,15 @@ def format_verdict(verdict: Verdict, *, noted_limit: int | None = NOTED_LINES_SH
     lines.extend(f"liveness: {violation.describe()}" for violation in verdict.liveness)
     lines.extend(f"invariant: {violation.describe()}" for violation in verdict.invariants)
     lines.extend(f"conservation: {violation.describe()}" for violation in verdict.conservation)
+    lines.extend(f"forged CSS message delivered: {forged.describe()}" for forged in verdict.forged)
     disputes = [dispute.describe() for dispute in verdict.open_disputes]
     lines.extend(_noted("open dispute", disputes, noted_limit))
     cases = [case.describe() for case in verdict.manual_interventions]
     lines.extend(_noted("manual intervention", cases, noted_limit))
     lines.extend(format_rejections(verdict.dip_rejections))
+    lines.extend(summarise_refused(verdict.forgeries))
+    refused = [forgery.describe() for forgery in verdict.forgeries if forgery.refused]
+    lines.extend(_noted("forged CSS message refused", refused, noted_limit))
     if verdict.ok:
         lines.append(f"verdict: OK (MPANs checked: {len(verdict.conformance)})")
     else:

@@ -127,4 +127,4 @@ def _as(rule: Rule, value: object, where: str) -> Any:
     assert isinstance(value, int | float)
     if not (math.isfinite(value) and rule.low <= value <= rule.high):
         raise ScenarioError(f"{where} = {value!r}: must be {rule.says}")
-    return value if whole else float(value)
+    return value  # as written: an int stays an int, so journals read as before
