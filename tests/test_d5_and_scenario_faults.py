@@ -121,7 +121,7 @@ def test_a_scenarios_fault_tables_are_its_fault_plan() -> None:
 @pytest.mark.parametrize(
     ("tables", "message"),
     [
-        ({"fault": [{"kind": "corrupt", "probability": 2}]}, "between 0 and 1"),
+        ({"fault": [{"kind": "corrupt", "probability": 2}]}, "a probability from 0 to 1"),
         ({"fault": [{"kind": "teleport"}]}, r"fault\[0\]\.kind = 'teleport'"),
         ({"fault": [{"kind": "dip_outage", "window": "someday"}]}, "someday"),
     ],

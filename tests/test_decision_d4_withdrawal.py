@@ -104,7 +104,8 @@ def test_the_checker_flags_an_escalation_with_no_withdrawal(
         e["mpan"] for e in withdrawn_journal if e.get("mpan") and e["mpan"] not in withdrawn
     )
     model = _events(withdrawn_journal, "manual_intervention_required")[0]
-    false_alarm = copy.deepcopy(model) | {"mpan": other}
+    last = withdrawn_journal[-1]
+    false_alarm = copy.deepcopy(model) | {"mpan": other, "at": last["at"], "seq": last["seq"] + 1}
     verdict = check_journal([*withdrawn_journal, false_alarm])
     assert [v.mpan for v in verdict.invariants] == [other]
     assert "no withdrawal followed an IF-003" in verdict.invariants[0].message

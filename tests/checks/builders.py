@@ -229,3 +229,13 @@ def journal(*step_ids: str, builder: JournalBuilder | None = None) -> list[dict[
 def rm_t_without(*left_out: str) -> list[dict[str, Any]]:
     """A variant-T reverse migration in the default order, leaving out some steps."""
     return journal(*(step for step in RM_T_LINES if step not in left_out))
+
+
+def merged(*journals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Several built journals as one run's: events in time order (stable), numbered again.
+
+    Builders each start their clock at 09:00, and a run's journal never goes back in
+    time (``check_time_runs_forward``), so journals are interleaved, not concatenated.
+    """
+    events = sorted((event for lines in journals for event in lines), key=lambda e: e["at"])
+    return [{**event, "seq": seq} for seq, event in enumerate(events)]

@@ -12,6 +12,7 @@ from tests.checks.builders import (
     SSD,
     JournalBuilder,
     journal,
+    merged,
     rm_t_without,
 )
 
@@ -24,7 +25,7 @@ def _objected(mpan: str = OTHER_MPAN) -> list[dict[str, object]]:
 
 def test_a_clean_run_is_ok_with_a_summary_per_path() -> None:
     """A complete reverse migration and an objected switch: OK, one summary line per path."""
-    verdict = check_journal([*journal(), *_objected()])
+    verdict = check_journal(merged(journal(), _objected()))
     assert verdict.ok and (verdict.completed, verdict.stuck) == (2, 0)
     assert format_verdict(verdict) == [
         "RM-T: 1 completed, 0 stuck",
@@ -39,7 +40,7 @@ def test_every_problem_is_listed_and_fails_the_verdict() -> None:
     registered = JournalBuilder().state(
         REGS, "switch_registered", supplier="OTHR", supply_start_date=SSD
     )
-    verdict = check_journal([*events, *registered.events], mpans=["1900000000007"])
+    verdict = check_journal(merged(events, registered.events), mpans=["1900000000007"])
     assert not verdict.ok and verdict.problems == 4
     assert format_verdict(verdict) == [
         "RM-T: 0 completed, 1 stuck",
@@ -49,7 +50,7 @@ def test_every_problem_is_listed_and_fails_the_verdict() -> None:
         f"{MPAN} RM-T stuck after C15: waiting for T3 D0150 from MSS (owed by MSS-MSSD)",
         f"liveness: {MPAN} RM-T never reached T7 (SSD 2026-03-02, deadline 2026-03-16)",
         f'invariant: {MPAN} breaks "one registered supplier per settlement day": '
-        "LGSB and OTHR are both registered from 2026-03-02",
+        "OTHR and LGSB are both registered from 2026-03-02",
         "verdict: FAILED (problems: 4)",
     ]
 
