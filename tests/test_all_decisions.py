@@ -19,6 +19,7 @@ import pytest
 from actors.markets.default import build_market
 from market.checks.decisions import OUTCOMES, decision_outcomes
 from market.cli.main import main
+from market.kernel.journal import closed_lines
 from market.process.scenario_spec import load_scenario
 from market.runtime.simulation import RunResult, Simulation, journal_dicts
 
@@ -156,14 +157,15 @@ def test_market_check_decisions_prints_the_table_and_keeps_the_verdicts_exit(
 ) -> None:
     _, events = run
     journal = tmp_path / "all.jsonl"
-    journal.write_text("".join(json.dumps(e) + "\n" for e in events))
+    journal.write_text("".join(line + "\n" for line in closed_lines(map(json.dumps, events))))
     assert main(["check", str(journal), "--decisions", "--scenario", str(SCENARIO)]) == 0
     out = capsys.readouterr().out
     assert "decision outcomes reached: 29 of 29" in out
     assert "D18 DIP outage: submissions refused (MSG5003): " in out
     # A failing journal (nothing delivered) keeps its failing exit status with --decisions.
     one = tmp_path / "one.jsonl"
-    one.write_text("".join(json.dumps(e) + "\n" for e in events if e.get("kind") != "delivered"))
+    undelivered = (json.dumps(e) for e in events if e.get("kind") != "delivered")
+    one.write_text("".join(line + "\n" for line in closed_lines(undelivered)))
     assert main(["check", str(one), "--decisions"]) == 1
     out = capsys.readouterr().out
     assert "decision outcomes reached: " in out and "29 of 29" not in out

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from market.cli.main import main
-from market.kernel.journal import JOURNAL_KEYS
+from market.kernel.journal import CLOSING_KIND, JOURNAL_KEYS, closed_lines
 
 
 def test_run_narrates_the_flow_and_reports_every_mpan_completed(
@@ -31,7 +31,8 @@ def test_journal_lines_carry_the_contract_keys(
     """--journal writes one JSON event per line with seq, at, kind, network, message ... step."""
     path = tmp_path / "run.jsonl"
     assert main(["run", "--quiet", "--mpans", "2", "--journal", str(path)]) == 0
-    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    *lines, closing = [json.loads(line) for line in path.read_text().splitlines()]
+    assert closing == {"kind": CLOSING_KIND, "events": len(lines), "digest": closing["digest"]}
     assert [line["seq"] for line in lines] == list(range(len(lines)))
     assert all(set(JOURNAL_KEYS) <= set(line) for line in lines)
     publications = [e for e in lines if e["kind"] == "delivered" and e["message"] == "PUB-003"]
@@ -109,7 +110,7 @@ def test_a_bad_scenario_file_exits_2_naming_the_field(
 def test_check_judges_a_journal_written_earlier(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """market check on a good journal exits 0; on a journal cut short it exits 1 naming the MPAN."""
+    """market check on a good journal exits 0; on a run cut off half way, 1 naming the MPAN."""
     path = tmp_path / "run.jsonl"
     assert main(["run", "--quiet", "--mpans", "1", "--journal", str(path)]) == 0
     capsys.readouterr()
@@ -117,7 +118,7 @@ def test_check_judges_a_journal_written_earlier(
     assert "verdict: OK" in capsys.readouterr().out
     lines = path.read_text().splitlines()
     cut = tmp_path / "cut.jsonl"
-    cut.write_text("\n".join(lines[: len(lines) // 2]) + "\n")
+    cut.write_text("".join(line + "\n" for line in closed_lines(lines[: len(lines) // 2])))
     assert main(["check", str(cut)]) == 1
     out = capsys.readouterr().out
     assert "stuck after" in out and "owed by" in out

@@ -26,7 +26,7 @@ from market.experiments.report import (
     unplanned_crashes,
 )
 from market.faults import FaultPlan, Loss, Scope
-from market.kernel.journal import digest_lines, read_journal_lines
+from market.kernel.journal import closing_line, digest_lines, read_journal_lines
 from market.process.scenario_spec import VARIANT_MIXES, ScenarioSpec
 
 LOSSY_DIP = """
@@ -79,8 +79,9 @@ def test_the_replay_command_reproduces_the_report(
     status = main([*words[1:], "--quiet", "--journal", "replay.jsonl"])
     assert status == (0 if report.verdict_ok else 1)
     assert f"journal digest {report.journal_digest[:16]}" in capsys.readouterr().out
-    lines = (tmp_path / "replay.jsonl").read_text(encoding="utf-8").splitlines()
+    *lines, closing = (tmp_path / "replay.jsonl").read_text(encoding="utf-8").splitlines()
     assert digest_lines(lines) == report.journal_digest
+    assert closing == closing_line(len(lines), report.journal_digest)
     replayed = build_report(
         read_journal_lines(lines),
         name=report.name,

@@ -13,7 +13,8 @@ from rich.table import Table
 
 from market.byo.loading import load_object, load_participant_class
 from market.byo.replace import describe_replacements, parse_replacement, replace_participants
-from market.cli.common import EXIT_OK
+from market.cli.common import EXIT_OK, MAX_DIGITS
+from market.cli.footprint import KIB_PER_LOAD_SWITCH, RunSize, add_size_options, check_size
 from market.cli.run import MARKET_BUILDER
 from market.kernel.exceptions import ScenarioError, UsageError
 from market.process.scenario import MarketSetup
@@ -29,10 +30,12 @@ def _levels(text: str) -> tuple[int, ...]:
         levels = tuple(int(part) for part in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: write whole numbers, e.g. 1,100,10000"
+            f"{text[:40]!r}: write whole numbers, e.g. 1,100,10000"
         ) from None
     if not levels or min(levels) < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: every level must be at least 1")
+    if max(levels) >= 10**MAX_DIGITS:
+        raise argparse.ArgumentTypeError(f"every level must have at most {MAX_DIGITS} digits")
     return levels
 
 
@@ -53,7 +56,9 @@ def add_parser(commands: Any) -> None:
         ),
         epilog=(
             "The 10,000 level takes about 30 s and 0.8 GB; --levels 100000 about 3 minutes "
-            "and 8 GB. Exit status is 0; read the ratios (README, Benchmark)."
+            "and 8 GB; a level whose estimated peak memory is more than the machine has "
+            "available is refused (exit 2; see --memory-limit). Exit status is 0; read the "
+            "ratios (README, Benchmark)."
         ),
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -74,6 +79,7 @@ def add_parser(commands: Any) -> None:
             "with and without it to see what your code costs under load; repeatable"
         ),
     )
+    add_size_options(parser)
 
 
 def _own_builder(
@@ -98,6 +104,8 @@ def _own_builder(
 
 def run_bench(args: argparse.Namespace) -> int:
     """Run the benchmark and print its figures."""
+    largest = max(args.levels)  # the levels run one after another, each on a fresh market
+    check_size(RunSize(mpans=largest, switches=largest, kib_per_switch=KIB_PER_LOAD_SWITCH), args)
     builder = _own_builder(load_object(MARKET_BUILDER), args.participant)
     console = Console(stderr=True, highlight=False)
 

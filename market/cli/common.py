@@ -6,31 +6,79 @@ import argparse
 from pathlib import Path
 from typing import Final
 
+from market.boundary import SCENARIO_FILE
 from market.process.options import ProcessOptions
-from market.process.scenario_spec import load_scenario
+from market.process.scenario_spec import MAX_SWITCH_DAYS, load_scenario
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 
 
+#: The most digits a count on the command line may have: the bound a scenario file's
+#: integers obey, so a size is always a number the footprint estimate can weigh.
+MAX_DIGITS: Final = SCENARIO_FILE.max_int_digits
+
+
 def positive_int(text: str) -> int:
-    """argparse type: a whole number of at least 1."""
+    """argparse type: a whole number of at least 1 (and at most :data:`MAX_DIGITS` digits)."""
+    too_long = argparse.ArgumentTypeError(f"must have at most {MAX_DIGITS} digits")
     try:
         value = int(text)
-    except ValueError:
+    except ValueError:  # Python's own limit (4,300 digits) is a ValueError too
+        if text.strip().isdigit():
+            raise too_long from None
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value >= 10**MAX_DIGITS:
+        raise too_long
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
 
 
+def working_days(text: str) -> int:
+    """argparse type: ``--days``, from 1 to :data:`MAX_SWITCH_DAYS` working days (ten years).
+
+    The same bound a scenario's ``switch_days`` obeys: beyond it a run's calendar
+    outgrows any plausible test, and no memory figure could make it sensible, so
+    no option lifts it.
+    """
+    value = positive_int(text)
+    if value > MAX_SWITCH_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"must be at most {MAX_SWITCH_DAYS:,} working days (ten years), got {value:,}"
+        )
+    return value
+
+
 def whole_number(text: str) -> int:
-    """argparse type: any whole number (seeds may be negative)."""
+    """argparse type: a whole number of at most :data:`MAX_DIGITS` digits (seeds may be < 0)."""
+    digits = text.strip().lstrip("+-")
+    if digits.isdigit() and len(digits.lstrip("0")) > MAX_DIGITS:
+        raise argparse.ArgumentTypeError(f"must have at most {MAX_DIGITS} digits")
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+
+
+#: ``--real-time SCALE``: virtual seconds per wall-clock second. Below the lower bound a run
+#: would all but stand still; above the upper one the clock outruns any real I/O.
+TIME_SCALES: Final = (0.001, 1_000_000.0)
+
+
+def time_scale(text: str) -> float:
+    """argparse type: a finite ``--real-time`` scale within :data:`TIME_SCALES`."""
+    low, high = TIME_SCALES
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number") from None
+    if not low <= value <= high:  # NaN fails both comparisons
+        raise argparse.ArgumentTypeError(
+            f"must be from {low:g} to {high:,.0f} virtual seconds per second, got {value:g}"
+        )
+    return value
 
 
 def add_scenario_options_argument(parser: argparse.ArgumentParser) -> None:

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from market.checks import check_journal
-from market.cli.check import read_journal
+from market.cli.check import read_journal_file
 from market.cli.common import EXIT_FAILED, EXIT_OK
 from market.cli.diagram import write_text
 from market.kernel.exceptions import UsageError
-from market.kernel.journal import digest_lines
 from market.teaching import render_report
 from market.teaching.html_report import DEFAULT_MAX_DIAGRAMS
 
@@ -53,14 +52,14 @@ def check_output_folder(path: Path, option: str) -> None:
 def report(args: argparse.Namespace) -> int:
     """Write the report of ``JOURNAL``; exit 0 when its verdict is OK."""
     check_output_folder(args.html, "--html")
-    events = read_journal(args.journal)
-    lines = [line for line in args.journal.read_text(encoding="utf-8").splitlines() if line]
-    verdict = check_journal(events)
+    journal = read_journal_file(args.journal)
+    verdict = check_journal(journal.events)
     html = render_report(
-        events,
+        journal.events,
         verdict=verdict,
         title=f"Market run report: {args.journal.name}",
-        facts={"journal": str(args.journal), "journal digest": digest_lines(lines)[:16]},
+        # The digest of the event lines, as the run printed it (the closing record vouches).
+        facts={"journal": str(args.journal), "journal digest": journal.digest[:16]},
         max_diagrams=args.max_diagrams,
     )
     write_text(args.html, html, "--html")

@@ -16,9 +16,11 @@ from market.byo.loading import load_object
 from market.byo.replace import describe_replacements, parse_replacement, play_participants
 from market.checks import format_verdict
 from market.cli import run_load, run_teaching
-from market.cli.common import EXIT_FAILED, EXIT_OK, positive_int, whole_number
-from market.faults import WindowAnchor, load_fault_plan
+from market.cli.common import EXIT_FAILED, EXIT_OK, positive_int, time_scale, whole_number
+from market.cli.footprint import add_size_options, check_size, scenario_size
+from market.faults import FaultPlan, WindowAnchor, load_fault_plan
 from market.kernel.exceptions import ParticipantCrashedError, ScenarioError, UsageError
+from market.kernel.journal import write_journal_file
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import VARIANT_MIXES, ScenarioSpec, load_scenario
 from market.runtime.simulation import RunResult, Simulation, partial_result
@@ -44,11 +46,14 @@ def add_parser(commands: Any) -> None:
         ),
         epilog=(
             "Exit status: 0 every MPAN completed and every check passed; 1 some MPAN is stuck "
-            "or a check failed; 2 bad usage or input. Examples: market run --variant mixed "
-            "--mpans 50 --quiet; market run --scenario examples/scenarios/all-decisions.toml"
+            "or a check failed; 2 bad usage or input, or a run whose estimated peak memory is "
+            "more than the machine has available (see --memory-limit). Examples: market run "
+            "--variant mixed --mpans 50 --quiet; market run --scenario "
+            "examples/scenarios/all-decisions.toml"
         ),
     )
     _market_options(run.add_argument_group("the market"))
+    add_size_options(run.add_argument_group("how large a run may be"))
     _output_options(run.add_argument_group("what it prints and writes"))
     run_teaching.add_options(run.add_argument_group("teaching"))
     run_load.add_options(run.add_argument_group("load testing (--profile)"))
@@ -83,13 +88,13 @@ def _market_options(group: argparse._ArgumentGroup) -> None:
     )
     group.add_argument(
         "--real-time",
-        type=float,
+        type=time_scale,
         nargs="?",
         const=1.0,
         metavar="SCALE",
         help=(
             "virtual time follows the wall clock, SCALE virtual seconds per second "
-            "(default 1), for participant code doing real I/O"
+            "(default 1; from 0.001 to 1,000,000), for participant code doing real I/O"
         ),
     )
     group.add_argument(
@@ -156,15 +161,19 @@ def window_anchor(spec: ScenarioSpec) -> WindowAnchor:
     return spec.window_anchor()
 
 
-def with_fault_plan(setup: MarketSetup, spec: ScenarioSpec, path: Path | None) -> MarketSetup:
-    """``setup`` with the fault plan in ``path`` (if any) in place of the scenario's own."""
+def fault_plan_of(spec: ScenarioSpec, path: Path | None) -> FaultPlan | None:
+    """The fault plan in ``path``, read against ``spec``'s calendar; ``None`` without one."""
     if path is None:
-        return setup
+        return None
     try:
-        plan = load_fault_plan(path, window_anchor(spec))
+        return load_fault_plan(path, window_anchor(spec))
     except ScenarioError as error:
         raise UsageError(str(error)) from error
-    return attrs.evolve(setup, faults=plan)
+
+
+def with_fault_plan(setup: MarketSetup, plan: FaultPlan | None) -> MarketSetup:
+    """``setup`` with ``plan`` (if any) in place of the scenario's own faults."""
+    return setup if plan is None else attrs.evolve(setup, faults=plan)
 
 
 def with_own_participants(setup: MarketSetup, references: Mapping[str, str]) -> MarketSetup:
@@ -188,11 +197,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--journal {args.journal}: folder {args.journal.parent} does not exist")
     run_teaching.check_options(args)
     spec = scenario_from_args(args)
+    plan = fault_plan_of(spec, args.faults)
+    check_size(scenario_size(spec, None if plan is None else plan.faults), args)
     builder: Callable[[ScenarioSpec], MarketSetup] = load_object(MARKET_BUILDER)
-    setup = with_fault_plan(builder(spec), spec, args.faults)
+    setup = with_fault_plan(builder(spec), plan)
     if args.explore_schedule or args.real_time is not None:
-        if args.real_time is not None and args.real_time <= 0:
-            raise UsageError(f"--real-time {args.real_time}: the scale must be positive")
         setup = attrs.evolve(
             setup, explore_schedule=args.explore_schedule, real_time_scale=args.real_time
         )
@@ -223,10 +232,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_journal(result: RunResult, path: Path) -> None:
-    """Write the run's journal as JSON lines to ``path``."""
+    """Write the run's journal to ``path``: JSON lines, then the closing record."""
     try:
         with path.open("w", encoding="utf-8") as stream:
-            result.journal.write(stream)
+            write_journal_file(result.journal.lines(), stream)
     except OSError as error:
         raise UsageError(f"--journal {path}: cannot write ({error.strerror})") from error
 

@@ -25,11 +25,13 @@ from rich.console import Console
 from market.byo.loading import load_object
 from market.byo.replace import parse_replacement
 from market.checks import format_verdict
-from market.cli.common import EXIT_FAILED, EXIT_OK, positive_int
+from market.cli.common import EXIT_FAILED, EXIT_OK, working_days
+from market.cli.footprint import check_size, load_size
 from market.cli.load_progress import LoadProgress, expected_deliveries
 from market.cli.load_tables import print_load_report
 from market.faults import WindowAnchor, load_fault_plan
 from market.kernel.exceptions import ParticipantCrashedError, ScenarioError, UsageError
+from market.kernel.journal import write_journal_file
 from market.kernel.local_time import settlement_date_of
 from market.kernel.resources import peak_rss_mb
 from market.kernel.settlement_calendar import SettlementCalendar
@@ -37,6 +39,7 @@ from market.load.profiles import PROFILES, load_profile
 from market.load.spec import LoadSpec
 from market.load.statistics import LoadReport, measure_load
 from market.process.scenario import MarketSetup
+from market.process.scenario_spec import MAX_SWITCH_DAYS
 from market.runtime.simulation import RunResult, Simulation, partial_result
 
 #: ``module:function`` turning a LoadSpec into a MarketSetup.
@@ -77,8 +80,8 @@ def add_options(run: argparse._ArgumentGroup) -> None:
     )
     run.add_argument(
         "--days",
-        type=positive_int,
-        help="with --profile: working days of switches (default 1)",
+        type=working_days,
+        help=f"with --profile: working days of switches (default 1, at most {MAX_SWITCH_DAYS:,})",
     )
     run.add_argument(
         "--progress",
@@ -150,17 +153,18 @@ def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) 
     """Run a load test as the arguments describe; exit 0 when every check passed."""
     _check_options(args)
     spec = profile_spec(args)
+    check_size(load_size(spec), args)
     started = time.perf_counter()
     builder: Callable[[LoadSpec], MarketSetup] = load_object(GB_MARKET_BUILDER)
     setup = _with_faults(builder(spec), spec, args.faults)
+    if args.faults is not None:  # its anchor is the built market's first day; checked before a run
+        check_size(load_size(spec, setup.faults.faults), args)
     try:
         targets = dict(parse_replacement(text) for text in args.participant)
     except ScenarioError as error:
         raise UsageError(str(error)) from error
     setup = own_participants(setup, targets)
     if args.explore_schedule or args.real_time is not None:
-        if args.real_time is not None and args.real_time <= 0:
-            raise UsageError(f"--real-time {args.real_time}: the scale must be positive")
         setup = attrs.evolve(
             setup, explore_schedule=args.explore_schedule, real_time_scale=args.real_time
         )
@@ -256,6 +260,6 @@ def _write(path: Path, text: str, option: str) -> None:
 def _write_journal(result: RunResult, path: Path) -> None:
     try:
         with path.open("w", encoding="utf-8") as stream:
-            result.journal.write(stream)
+            write_journal_file(result.journal.lines(), stream)
     except OSError as error:
         raise UsageError(f"--journal {path}: cannot write ({error.strerror})") from error

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from market.cli.common import EXIT_FAILED, EXIT_OK, positive_int
+from market.cli.footprint import add_size_options, check_size, scenario_size
 from market.cli.run import MARKET_BUILDER, window_anchor
 from market.experiments.experiment import counted
 from market.experiments.sweep import (
@@ -68,6 +69,7 @@ def add_parser(commands: Any) -> None:
         metavar="DIR",
         help="folder for the repro script and its plan (default: the current folder)",
     )
+    add_size_options(parser)
 
 
 def target_from_args(args: argparse.Namespace) -> SweepTarget:
@@ -119,6 +121,7 @@ def _print_now(line: str) -> None:
 def sweep_command(args: argparse.Namespace) -> int:
     """``market sweep``: the exit status is 0 when every seed passed, 1 when some failed."""
     target = target_from_args(args)
+    check_size(scenario_size(target.spec, target.plan.faults), args)  # one seed's run at a time
     try:
         return run_sweep(target, args.seeds, args.output, _print_now)
     except ScenarioError as error:  # a plan naming a participant the market does not have

@@ -5,13 +5,16 @@ state change, crash and restart is a :class:`JournalEvent`. Checks, statistics,
 narration and diagrams are pure functions of the journal, so they can be tested
 on small hand-written journals. Events hold typed values (envelopes, D-flows)
 and are rendered to JSON only when someone reads them: a line written to disk,
-a digest, a narrated trace.
+a digest, a narrated trace. A journal *file* is those lines and then one closing
+record (:func:`closing_line`: their count and digest), so a reader can tell a
+whole file from one cut short or edited; the closing record is not an event.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import IO, Any, Final, NamedTuple
@@ -295,6 +298,90 @@ def digest_lines(lines: Iterable[str]) -> str:
     return sha.hexdigest()
 
 
+#: The ``kind`` of a journal file's closing record. Never an event of a run (not an
+#: :class:`EventKind`): the record lives in the file only, so a reader can tell a finished
+#: file from one cut short, and the in-memory journal and its digest stay as they are.
+CLOSING_KIND: Final = "journal_closed"
+#: The keys of a closing record, in the order it is written.
+CLOSING_KEYS: Final = ("kind", "events", "digest")
+
+
+def closing_line(events: int, digest: str) -> str:
+    """The record that ends a journal file of ``events`` event lines with ``digest`` (hex).
+
+    ``{"kind":"journal_closed","events":480,"digest":"fe53…"}``: the digest is
+    :func:`digest_lines` over the event lines, so it equals the run's :meth:`Journal.digest`.
+    """
+    record = {"kind": CLOSING_KIND, "events": events, "digest": digest}
+    return json.dumps(record, separators=(",", ":"))
+
+
+def closed_lines(lines: Iterable[str]) -> Iterator[str]:
+    """``lines`` (event lines, without newlines) then the closing record over them.
+
+    How a journal file is written, by ``market run --journal`` and by tests that
+    write one by hand; each event line is rendered once, however long the run.
+    """
+    sha = hashlib.sha256()
+    count = 0
+    for line in lines:
+        sha.update(line.encode("utf-8"))
+        sha.update(b"\n")
+        count += 1
+        yield line
+    yield closing_line(count, sha.hexdigest())
+
+
+def write_journal_file(lines: Iterable[str], stream: IO[str]) -> None:
+    """Write event ``lines`` to ``stream`` as a journal file: one a line, then the closing line."""
+    for line in closed_lines(lines):
+        stream.write(line)
+        stream.write("\n")
+
+
+def is_closing_record(record: Mapping[str, Any]) -> bool:
+    """Whether a decoded journal-file line is the closing record (its ``kind`` says so)."""
+    return record.get("kind") == CLOSING_KIND
+
+
+def closing_problem(record: Mapping[str, Any], events: int, digest: str) -> tuple[str, str] | None:
+    """``(JSON path, rule)`` when ``record`` does not close ``events`` event lines of ``digest``.
+
+    ``None`` when it does. A record of the wrong shape, a count or a digest that
+    differs all mean the lines before it are not the ones the run wrote.
+    """
+    if set(record) != set(CLOSING_KEYS):
+        return "$", f"a closing record has the keys {', '.join(CLOSING_KEYS)} and no others"
+    stated_events, stated_digest = record["events"], record["digest"]
+    if type(stated_events) is not int or stated_events < 0:
+        return "$.events", "the event count is a whole number"
+    if not isinstance(stated_digest, str) or not _HEX_DIGEST.fullmatch(stated_digest):
+        return "$.digest", "the digest is 64 lowercase hex digits (SHA-256)"
+    if stated_events != events:
+        return "$.events", (
+            f"altered or truncated: the closing record counts {stated_events} events, "
+            f"the file holds {events}"
+        )
+    if stated_digest != digest:
+        return "$.digest", (
+            f"altered or truncated: the {events} events digest to {digest[:16]}, "
+            f"the closing record says {stated_digest[:16]}"
+        )
+    return None
+
+
+_HEX_DIGEST: Final = re.compile(r"[0-9a-f]{64}")
+
+
 def read_journal_lines(stream: Iterable[str]) -> list[dict[str, Any]]:
-    """Parse a journal written by :meth:`Journal.write` back into dicts (for checks and reports)."""
-    return [json.loads(line) for line in stream if line.strip()]
+    """Parse a journal written by :meth:`Journal.write` back into dicts (for checks and reports).
+
+    Trusts its input (lines of a run in this process, a test's own); a file from
+    outside goes through :func:`market.cli.check.read_journal`, which checks each
+    line. A closing record (:func:`closing_line`) is not an event, so it is left out.
+    """
+    return [
+        event
+        for event in (json.loads(line) for line in stream if line.strip())
+        if not is_closing_record(event)
+    ]

@@ -9,7 +9,10 @@ operator that applies makes one mutant journal:
 * ``late`` / ``early`` — every event of a step with a timing rule moved past it;
 * ``readdressed`` — one D-flow or CSS delivery of the step given to a participant of a role
   the step does not go to (its flow header too), or to the other supplier;
-* ``duplicated`` — a once-only step sent a second time.
+* ``duplicated`` — a once-only step sent a second time;
+* ``wrong sender`` — the sends of a step (its ``sent`` or ``submitted`` events) named as
+  from a participant whose role sends that message in no step, or from the other supplier
+  for a step only one of the suppliers performs.
 
 Which events make a step is read from the simulation's own ``step`` labels,
 which the checker never reads: the mutants are built from one account of the
@@ -100,6 +103,9 @@ def mutants(path: Path, mpan: str, events: Journal) -> Iterator[Mutant]:
             yield make("readdressed", readdressed)
         if step.once:
             yield make("duplicated", _duplicated(events, of_step))
+        wrong_sender = _wrong_sender(events, of_step, step)
+        if wrong_sender is not None:
+            yield make("wrong sender", wrong_sender)
 
 
 def _shifted(events: Journal, indexes: list[int], by: timedelta) -> Journal:
@@ -144,6 +150,33 @@ def _readdressed(events: Journal, indexes: list[int], step: Step) -> Journal | N
     return mutated
 
 
+def _wrong_sender(events: Journal, indexes: list[int], step: Step) -> Journal | None:
+    """The step's sends named as from someone who may not send them, or ``None`` if none fits."""
+    sends = [i for i in indexes if events[i].get("kind") in ("sent", "submitted")]
+    if not sends:
+        return None
+    sender = events[sends[0]].get("sender")
+    suppliers = _suppliers(events)
+    if step.actor_party in (SUP_IN, SUP_OUT) and not step.also_by:
+        wrong = suppliers.get(SUP_OUT if step.actor_party == SUP_IN else SUP_IN)
+    else:
+        senders = {
+            str(role)
+            for steps in PATH_STEPS.values()
+            for other in steps
+            if other.network == step.network and step.message in other.messages
+            for role in other.actor_roles
+        }
+        roles = participant_roles(events)
+        wrong = next((p for p, r in sorted(roles.items()) if str(r) not in senders), None)
+    if wrong is None or wrong == sender:
+        return None
+    mutated = copy.deepcopy(events)
+    for index in sends:
+        mutated[index]["sender"] = wrong
+    return mutated
+
+
 def _suppliers(events: Journal) -> dict[str, str]:
     found: dict[str, str] = {}
     for event in events:
@@ -179,6 +212,7 @@ _EXPECTED: Final = {
     "early": ("early:",),
     "readdressed": ("wrong party:", "missing recipient:", "never reached"),
     "duplicated": ("duplicated:",),
+    "wrong sender": ("wrong sender at seq",),
 }
 
 

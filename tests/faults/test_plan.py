@@ -100,7 +100,10 @@ def test_a_toml_plan_builds_typed_faults() -> None:
     ("fault", "message"),
     [
         ({"kind": "meteor"}, r"kind = 'meteor': use one of loss"),
-        ({"kind": "loss", "probability": 2.0}, r"fault\[0\].probability = 2.0: must be a probability from 0 to 1"),
+        (
+            {"kind": "loss", "probability": 2.0},
+            r"fault\[0\].probability = 2.0: must be a probability from 0 to 1",
+        ),
         ({"kind": "loss", "probability": 0.1, "colour": "red"}, r"unknown key\(s\) \['colour'\]"),
         ({"kind": "crash", "participant": "X"}, r"a crash needs 'at'"),
         ({"kind": "dip_outage", "window": "whenever"}, r"window 'whenever'"),
