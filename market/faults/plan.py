@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Final, Literal, TypeVar
+from typing import Any, ClassVar, Final, Literal, TypeVar, get_args
 
 import attrs
 
@@ -271,7 +271,7 @@ _SCOPE_KEYS: Final = ("network", "message", "sender", "recipient", "participant"
 
 
 _T = TypeVar("_T")
-_RESTART_MODES: Final = ("keep", "lose", "none")
+_RESTART_MODES: Final = get_args(RestartMode)
 _DISTRIBUTIONS: Final = ("fixed", "uniform", "exponential")
 
 
