@@ -42,10 +42,13 @@ def _refused(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
 def test_nesting_a_thousand_deep_is_refused_not_a_recursion_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """1,000 nested arrays (a RecursionError before) are refused at ``$`` for their depth."""
+    """1,000 nested arrays (a RecursionError before) are refused for their depth."""
     path = _write(tmp_path, "deep.json", "[" * 1000 + "]" * 1000)
     line = _refused(path, capsys)
-    assert line == f"market validate: {path}: refused at $: nested deeper than 16 levels"
+    # at $ when the decoder gives up on the depth, at the 17th level when the check does
+    # (msgspec builds and versions differ in how deep they decode)
+    assert line.startswith(f"market validate: {path}: refused at $")
+    assert line.endswith(": nested deeper than 16 levels")
 
 
 def test_nesting_just_past_the_limit_names_the_deepest_path(
