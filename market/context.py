@@ -35,7 +35,13 @@ from market.messages.dip import (
     sender_unique_reference,
 )
 from market.messages.dip.codes import REJECTED_BY_RECIPIENT, ResponseCode
-from market.messages.dip.signing import KeyRing, shared_key_ring, sign_request
+from market.messages.dip.signing import (
+    DEFAULT_SCHEME,
+    KeyRing,
+    SigningScheme,
+    shared_key_ring,
+    sign_request,
+)
 from market.messages.dip.status import RecipientRejection
 from market.messages.dip.transport import channel_url
 from market.messages.dtn import Address, DFlow, FlowHeader
@@ -71,6 +77,7 @@ class Context:
         "identity",
         "outbox",
         "rng",
+        "signing_scheme",
     )
 
     def __init__(
@@ -81,8 +88,11 @@ class Context:
         calendar: SettlementCalendar,
         rng: random.Random,
         skew: timedelta = timedelta(0),
+        signing_scheme: SigningScheme = DEFAULT_SCHEME,
     ) -> None:
         self.identity = identity
+        #: The scheme the DIP verifies this run's calls in (see :meth:`send_dip_request`).
+        self.signing_scheme: SigningScheme = signing_scheme
         self.calendar = calendar
         self.rng = rng
         self.outbox: list[OutboxEntry] = []
@@ -192,8 +202,8 @@ class Context:
         For participant code that speaks HTTP-shaped DIP: ``body`` is the
         envelopes (rendered here) or the exact bytes to post, in which case
         ``interface_id`` names the channel. The request is signed with this
-        participant's key from ``key_ring`` (the process-wide ring by default,
-        the one the DIP trusts).
+        participant's key from ``key_ring`` (by default the process-wide ring
+        of the run's signing scheme, the one the DIP trusts).
         """
         dip_id = self._dip_id("sign a DIP request")
         if isinstance(body, bytes):
@@ -203,7 +213,7 @@ class Context:
         else:
             raw = render_body(body)
             interface_id = interface_id or body[0].interface_id
-        ring = key_ring if key_ring is not None else shared_key_ring()
+        ring = key_ring if key_ring is not None else shared_key_ring(self.signing_scheme)
         request = DipRequest(url=channel_url(interface_id), body=raw)
         signed = sign_request(request, ring.signing_key(dip_id), self.now)
         self.send(signed)

@@ -16,7 +16,7 @@ from market.messages.dip import (
     DipStatusMessage,
     render_body,
 )
-from market.messages.dip.signing import SigningKey
+from market.messages.dip.signing import SIGNING_SCHEMES, SigningScheme, generate_key
 from market.networks.dip_defences import DipDefences, RateLimit
 from market.networks.dip_gateway import DipGateway
 from market.networks.dip_routing import default_routes
@@ -201,13 +201,17 @@ def test_only_a_recipient_may_reject_a_publication() -> None:
     assert "only its recipients may reject it" in detail(rejected)["rule"]
 
 
-def test_a_publication_from_a_spoofed_dip_is_refused_by_every_webhook() -> None:
+@pytest.mark.parametrize("scheme", SIGNING_SCHEMES)
+def test_a_publication_from_a_spoofed_dip_is_refused_by_every_webhook(
+    scheme: SigningScheme,
+) -> None:
     """The recipients' inboxes refuse a DIP signature they cannot verify: nothing delivered."""
     gateway = DipGateway(
         directory=directory(),
         routes=default_routes(ees_always_on_if003=False),
+        defences=DipDefences(signing=scheme),
         known_mpans=frozenset({MPAN}),
-        dip_key=SigningKey.generate("DIP"),
+        dip_key=generate_key("DIP", scheme),
     )
     the_broker = broker(gateway=gateway)
     the_broker.accept_outbox("REGS", [Send(notification(context(the_broker, "REGS")))])
@@ -238,13 +242,14 @@ def test_raw_bodies_and_signed_requests_are_published_like_typed_envelopes() -> 
     assert published[0] == published[1] == published[2]
 
 
-def test_signing_on_or_off_gives_the_same_journal() -> None:
-    """Signatures never reach the journal: the default market's digest is the same either way."""
-    signed = Simulation(default_market(seed=3, mpans=2))
-    unsigned = Simulation(
-        attrs.evolve(default_market(seed=3, mpans=2), dip_defences=DipDefences(signing=False))
-    )
-    signed_digest = signed.run_sync().journal.digest()
-    assert signed.broker.gateway.statistics().verified > 0
-    assert unsigned.run_sync().journal.digest() == signed_digest
-    assert unsigned.broker.gateway.statistics().signed == 0
+def test_every_signing_mode_gives_the_same_journal() -> None:
+    """Signatures never reach the journal and every scheme refuses the same: one digest for all."""
+    digests = {}
+    for mode in ("rsa", "modelled", "off"):
+        simulation = Simulation(
+            attrs.evolve(default_market(seed=3, mpans=2), dip_defences=DipDefences(signing=mode))
+        )
+        digests[mode] = simulation.run_sync().journal.digest()
+        verified = simulation.broker.gateway.statistics().verified
+        assert (verified == 0) == (mode == "off"), mode
+    assert digests["rsa"] == digests["modelled"] == digests["off"]

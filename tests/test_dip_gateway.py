@@ -7,26 +7,50 @@ from datetime import timedelta
 import attrs
 import pytest
 
+from market.context import Context
 from market.kernel.exceptions import ScenarioError
 from market.messages.dip import DipEnvelope, render_body
 from market.messages.dip.signing import (
     CONTENT_HASH_HEADER,
     SIGNATURE_HEADER,
+    SIGNING_SCHEMES,
     KeyRing,
-    SigningKey,
+    PartyKey,
+    SigningScheme,
     content_hash,
+    generate_key,
     shared_key_ring,
 )
 from market.messages.dip.transport import DipRequest, channel_url
 from market.networks.dip_defences import DEFAULT_DEFENCES, DipDefences, RateLimit
 from market.networks.dip_gateway import Admission, DipGateway, GatewayRejection
 from market.networks.dip_routing import default_routes
-from tests.defences import MPAN, START, UNKNOWN_MPAN, broker, context, directory, notification
+from tests.defences import MPAN, START, UNKNOWN_MPAN, broker, directory, notification
+from tests.defences import context as market_context
+
+#: The signature scheme the module's tests run in (every test runs once per scheme).
+SCHEME: list[SigningScheme] = ["modelled"]
+
+
+@pytest.fixture(autouse=True, params=SIGNING_SCHEMES)
+def scheme(request: pytest.FixtureRequest) -> SigningScheme:
+    """Every gateway test runs in every signature scheme: the rejections must be the same."""
+    SCHEME[0] = request.param
+    return SCHEME[0]
+
+
+def context(_broker: object, pid: str) -> Context:
+    """``pid``'s context, signing its own requests in this test's scheme."""
+    ctx = market_context(broker(), pid)
+    ctx.signing_scheme = SCHEME[0]
+    return ctx
 
 
 def _gateway(
-    defences: DipDefences = DEFAULT_DEFENCES, dip_key: SigningKey | None = None
+    defences: DipDefences = DEFAULT_DEFENCES, dip_key: PartyKey | None = None
 ) -> DipGateway:
+    if defences.signing != "off":
+        defences = attrs.evolve(defences, signing=SCHEME[0])
     return DipGateway(
         directory=directory(),
         routes=default_routes(),
@@ -164,7 +188,7 @@ def test_a_body_changed_after_signing_is_refused() -> None:
 
 
 def test_a_body_and_hash_changed_together_still_fail_the_signature() -> None:
-    """Re-hashing a tampered body is not enough: the RSA signature covers the hash."""
+    """Re-hashing a tampered body is not enough: the signature covers the hash."""
     ctx = context(broker(), "REGS")
     request = ctx.send_dip_request([notification(ctx)])
     body = request.body.replace(b"LGSB", b"LGSC")
@@ -179,8 +203,10 @@ def test_a_body_and_hash_changed_together_still_fail_the_signature() -> None:
 def test_a_request_signed_with_someone_elses_key_is_refused() -> None:
     """Spoofing: REGS posting a request signed with MDS's key fails the certificate check."""
     ctx = context(broker(), "REGS")
-    ring = KeyRing()
-    ring.install(attrs.evolve(shared_key_ring().signing_key("1800000001"), name="2200000019"))
+    ring = KeyRing(SCHEME[0])
+    ring.install(
+        attrs.evolve(shared_key_ring(SCHEME[0]).signing_key("1800000001"), name="2200000019")
+    )
     request = ctx.send_dip_request([notification(ctx)], key_ring=ring)
     rejection = _rejection(_gateway().admit("REGS", request, at=START))
     assert rejection.code.code == "MSG1009"
@@ -200,7 +226,7 @@ def test_with_signing_off_an_unsigned_request_is_admitted() -> None:
     """Load runs switch signing off: headers are then not checked at all."""
     ctx = context(broker(), "REGS")
     request = DipRequest(url=channel_url("IF-003"), body=render_body([notification(ctx)]))
-    gateway = _gateway(DipDefences(signing=False))
+    gateway = _gateway(DipDefences(signing="off"))
     assert isinstance(gateway.admit("REGS", request, at=START), Admission)
     assert gateway.statistics().signed == 0
 
@@ -246,7 +272,7 @@ def test_a_publication_signed_by_the_dip_verifies_at_the_recipient() -> None:
 
 def test_a_publication_from_an_impostor_dip_fails_at_the_recipient() -> None:
     """A DIP key the recipients were never given does not verify (a spoofed publication)."""
-    gateway = _gateway(dip_key=SigningKey.generate("DIP"))
+    gateway = _gateway(dip_key=generate_key("DIP", SCHEME[0]))
     problem = gateway.publication_problem("2500000019", "PUB-003", b"[]", START)
     assert problem is not None
     assert "not the certificate registered for DIP" in problem

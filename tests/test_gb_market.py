@@ -39,7 +39,7 @@ def large_bau() -> GbPopulation:
 def test_each_profile_builds_and_a_short_run_completes(name: str) -> None:
     """Every preset builds a GB market whose small run completes with a clean verdict."""
     setup = build_gb_market(load_profile(name, mpans=80))
-    setup = attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing=False))
+    setup = attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing="off"))
     result = Simulation(setup).run_sync()
     assert len(result.outcomes) == 80
     assert result.all_completed
@@ -184,7 +184,7 @@ def test_the_same_seed_gives_the_same_gb_journal_digest() -> None:
 
     def digest(seed: int) -> str:
         setup = build_gb_market(load_profile("pre-crisis-peak", mpans=60, seed=seed))
-        setup = attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing=False))
+        setup = attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing="off"))
         return Simulation(setup).run_sync().journal.digest()
 
     assert digest(4) == digest(4)

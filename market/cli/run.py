@@ -16,7 +16,15 @@ from market.byo.loading import load_object
 from market.byo.replace import describe_replacements, parse_replacement, play_participants
 from market.checks import format_verdict
 from market.cli import run_load, run_teaching
-from market.cli.common import EXIT_FAILED, EXIT_OK, positive_int, time_scale, whole_number
+from market.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_signing_option,
+    positive_int,
+    time_scale,
+    whole_number,
+    with_signing,
+)
 from market.cli.footprint import add_size_options, check_size, scenario_size
 from market.faults import FaultPlan, WindowAnchor, load_fault_plan
 from market.kernel.exceptions import ParticipantCrashedError, ScenarioError, UsageError
@@ -116,11 +124,7 @@ def _market_options(group: argparse._ArgumentGroup) -> None:
             "[[fault]] tables (see README, Fault experiments)"
         ),
     )
-    group.add_argument(
-        "--no-signing",
-        action="store_true",
-        help="do not sign and verify DIP messages (raw-speed load runs; the journal is the same)",
-    )
+    add_signing_option(group)
 
 
 def _output_options(group: argparse._ArgumentGroup) -> None:
@@ -208,8 +212,7 @@ def run(args: argparse.Namespace) -> int:
     setup = with_own_participants(
         setup, {**spec.participants, **dict(parse_replacement(text) for text in args.participant)}
     )
-    if args.no_signing:
-        setup = attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing=False))
+    setup = with_signing(setup, args)
     simulation = Simulation(setup)
     logger = configure_logging(args.log_format)
     if not (args.quiet or args.step):

@@ -25,7 +25,7 @@ from rich.console import Console
 from market.byo.loading import load_object
 from market.byo.replace import parse_replacement
 from market.checks import format_verdict
-from market.cli.common import EXIT_FAILED, EXIT_OK, working_days
+from market.cli.common import EXIT_FAILED, EXIT_OK, with_signing, working_days
 from market.cli.footprint import check_size, load_size
 from market.cli.load_progress import LoadProgress, expected_deliveries
 from market.cli.load_tables import print_load_report
@@ -168,8 +168,7 @@ def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) 
         setup = attrs.evolve(
             setup, explore_schedule=args.explore_schedule, real_time_scale=args.real_time
         )
-    if args.no_signing:
-        setup = attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing=False))
+    setup = with_signing(setup, args)
     built = time.perf_counter()
     built_rss = peak_rss_mb()
     show = args.progress or sys.stderr.isatty()

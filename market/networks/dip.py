@@ -187,7 +187,7 @@ class Dip:
         publication_id = route.publication_id
         event_code = published.event_code
         mpan = published.mpan_core
-        body = render_body([published]) if self.gateway.defences.signing else None
+        body = render_body([published]) if self.gateway.defences.scheme is not None else None
         for dip_id in decision.recipients:
             recipient = wire.directory.by_dip_id(dip_id)
             if recipient is None:  # secondary/always ids come from the DIP's own tables

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from market.kernel.directory import Directory
+from market.kernel.exceptions import ScenarioError
 from market.messages.dip import (
     SCHEMA_FAILURE,
     DipEnvelope,
@@ -56,9 +57,10 @@ from market.messages.dip.codes import (
     UNKNOWN_SENDER,
 )
 from market.messages.dip.signing import (
+    DEFAULT_SCHEME,
     DIP_KEY_NAME,
     KeyRing,
-    SigningKey,
+    PartyKey,
     shared_key_ring,
     sign_request,
     verification_problem,
@@ -138,7 +140,7 @@ class DipGateway:
         key_ring: KeyRing | None = None,
         known_mpans: Container[str] | None = None,
         register_lags: Mapping[str, timedelta] | None = None,
-        dip_key: SigningKey | None = None,
+        dip_key: PartyKey | None = None,
     ) -> None:
         """``known_mpans``: the MPANs in the DIP's register (``None``: every MPAN).
 
@@ -149,7 +151,15 @@ class DipGateway:
         self.directory = directory
         self.routes = routes
         self.defences = defences
-        self.key_ring = key_ring if key_ring is not None else shared_key_ring()
+        scheme = defences.scheme
+        if key_ring is not None and scheme is not None and key_ring.scheme != scheme:
+            raise ScenarioError(
+                f"the DIP signs in the {scheme} scheme but was given a key ring of "
+                f"{key_ring.scheme} keys; make the ring with KeyRing({scheme!r})"
+            )
+        self.key_ring = (
+            key_ring if key_ring is not None else shared_key_ring(scheme or DEFAULT_SCHEME)
+        )
         self.known_mpans = known_mpans
         self.register_lags = dict(register_lags or {})
         self._register_learns_at: dict[str, datetime] = {}
@@ -191,7 +201,7 @@ class DipGateway:
         self, sender: str, dip_id: str, envelope: DipEnvelope, at: datetime
     ) -> Admission | GatewayRejection:
         envelopes = [envelope]
-        if self.defences.signing:
+        if self.defences.scheme is not None:
             # Only a signed envelope is rendered: with signing off a typed envelope never
             # becomes bytes, so there is nothing to measure against the size limit.
             body = render_body(envelopes)
@@ -209,7 +219,7 @@ class DipGateway:
         parsed = self._size_problem(body) or self._parse(body)
         if isinstance(parsed, GatewayRejection):
             return parsed
-        if self.defences.signing:
+        if self.defences.scheme is not None:
             problem = self._signed_round_trip(dip_id, body, parsed, at)
             if problem is not None:
                 return problem
@@ -221,7 +231,7 @@ class DipGateway:
         channel = self._channel_of(request)
         if isinstance(channel, GatewayRejection):
             return channel
-        if self.defences.signing:
+        if self.defences.scheme is not None:
             self._verified += 1
             problem = verification_problem(request, self.key_ring.verifying_key(dip_id))
             if problem is not None:

@@ -77,7 +77,7 @@ def simultaneous(setup: MarketSetup) -> MarketSetup:
         attrs.evolve(s, at=setup.start_at) if isinstance(s.payload, CustomerSigned) else s
         for s in setup.stimuli
     ]
-    return attrs.evolve(setup, stimuli=stimuli, dip_defences=DipDefences(signing=False))
+    return attrs.evolve(setup, stimuli=stimuli, dip_defences=DipDefences(signing="off"))
 
 
 @attrs.frozen(kw_only=True)

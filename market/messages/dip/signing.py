@@ -6,21 +6,37 @@
 ``X-DIP-Signature-Certificate = base64(PEM certificate)``;
 ``X-DIP-Signature-Date`` in UTC with milliseconds (``2026-02-27T18:05:12.345Z``).
 
-Every party has an RSA 2048 key and a self-signed certificate naming its DIP
-ID. Keys are random (RSA key generation always is), so nothing here may reach
-the journal: a signature differs from run to run while the journal must not.
-Generating a key costs about 0.1 s, so a :class:`KeyRing` makes each party's
-key once per process, when first needed, and keeps it; signing costs about
-0.3 ms and verifying about 0.02 ms.
+Two signature schemes share those headers and every rule of
+:func:`verification_problem`; only the primitive under ``X-DIP-Signature`` differs:
+
+* ``rsa``: every party has an RSA 2048 key and a self-signed certificate naming
+  its DIP ID; the signature is RSA PKCS#1 v1.5 over SHA-256, as on the real DIP
+  (and wherever a real system is on the other side). Generating a key costs about
+  0.1 s, signing about 0.3 ms, verifying about 0.03 ms.
+* ``modelled`` (the default for simulated participants): every party has a random
+  256-bit secret and a *modelled certificate* naming its DIP ID and the secret's
+  fingerprint; the signature is HMAC-SHA-256 of the same string to sign under
+  that secret. The verifier holds the registered secret, so it refuses exactly
+  what it refuses under RSA: a changed body, URL, method or date, a missing
+  header, another party's certificate, a signature made with any other key.
+  What it does not model is the asymmetry (a verifier could forge), which the
+  simulated DIP never exploits. Signing or verifying costs about 2 µs.
+
+Keys are random in both schemes, so nothing here may reach the journal: a
+signature differs from run to run while the journal must not. A
+:class:`KeyRing` makes each party's key once per process, when first needed,
+and keeps it.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Final
+from typing import ClassVar, Final, Literal, get_args
 
 import attrs
 from cryptography import x509
@@ -43,6 +59,13 @@ SIGNING_HEADERS: Final = (
     CONTENT_HASH_HEADER,
     CERTIFICATE_HEADER,
 )
+
+#: How signatures are made: RSA as on the real DIP, or the modelled scheme (module docstring).
+SigningScheme = Literal["modelled", "rsa"]
+#: Every scheme, the default first.
+SIGNING_SCHEMES: Final[tuple[SigningScheme, ...]] = get_args(SigningScheme)
+#: The scheme of simulated participants unless a run asks for RSA.
+DEFAULT_SCHEME: Final[SigningScheme] = "modelled"
 
 #: The name the DIP's own key is kept under in a :class:`KeyRing` (it has no DIP ID).
 DIP_KEY_NAME: Final = "DIP"
@@ -70,8 +93,9 @@ def string_to_sign(method: str, url: str, date: str, body_hash: str) -> str:
 
 @attrs.frozen(kw_only=True, eq=False)
 class SigningKey:
-    """A party's private key and the certificate header that goes with it."""
+    """A party's RSA private key and the certificate header that goes with it."""
 
+    scheme: ClassVar[SigningScheme] = "rsa"
     name: str
     private_key: rsa.RSAPrivateKey
     certificate_header: str
@@ -114,8 +138,9 @@ class SigningKey:
 
 @attrs.frozen(kw_only=True, eq=False)
 class VerifyingKey:
-    """A party's registered certificate: what others check its signatures against."""
+    """A party's registered RSA certificate: what others check its signatures against."""
 
+    scheme: ClassVar[SigningScheme] = "rsa"
     name: str
     public_key: rsa.RSAPublicKey
     certificate_header: str
@@ -130,48 +155,122 @@ class VerifyingKey:
         return True
 
 
+_MODELLED_PEM: Final = (
+    "-----BEGIN MODELLED CERTIFICATE-----\nCN={name}\nkey={fingerprint}\n"
+    "-----END MODELLED CERTIFICATE-----\n"
+)
+
+
+def _hmac_signature(secret: bytes, text: str) -> bytes:
+    return hmac.new(secret, text.encode("utf-8"), hashlib.sha256).digest()
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ModelledSigningKey:
+    """A party's modelled key: a random secret and a certificate naming its fingerprint."""
+
+    scheme: ClassVar[SigningScheme] = "modelled"
+    name: str
+    secret: bytes = attrs.field(repr=False)
+    certificate_header: str
+
+    @classmethod
+    def generate(cls, name: str) -> ModelledSigningKey:
+        """A fresh random 256-bit secret with a modelled certificate whose subject is ``name``."""
+        secret = os.urandom(32)
+        fingerprint = hashlib.sha256(secret).hexdigest()[:32]
+        pem = _MODELLED_PEM.format(name=name, fingerprint=fingerprint).encode("ascii")
+        return cls(
+            name=name, secret=secret, certificate_header=base64.b64encode(pem).decode("ascii")
+        )
+
+    def sign(self, text: str) -> str:
+        """``base64(HMAC-SHA-256(secret, text))``."""
+        return base64.b64encode(_hmac_signature(self.secret, text)).decode("ascii")
+
+    def verifying_key(self) -> ModelledVerifyingKey:
+        """What a party that registered this key's certificate checks signatures with."""
+        return ModelledVerifyingKey(
+            name=self.name, secret=self.secret, certificate_header=self.certificate_header
+        )
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ModelledVerifyingKey:
+    """A party's registered modelled certificate and the secret it was issued for."""
+
+    scheme: ClassVar[SigningScheme] = "modelled"
+    name: str
+    secret: bytes = attrs.field(repr=False)
+    certificate_header: str
+
+    def verifies(self, text: str, signature: str) -> bool:
+        """Whether ``signature`` (base64) is this key's signature of ``text``."""
+        try:
+            raw = base64.b64decode(signature, validate=True)
+        except ValueError:
+            return False
+        return hmac.compare_digest(raw, _hmac_signature(self.secret, text))
+
+
+#: A party's private key, in either scheme.
+PartyKey = SigningKey | ModelledSigningKey
+#: A party's registered certificate, in either scheme.
+PartyCertificate = VerifyingKey | ModelledVerifyingKey
+
+
+def generate_key(name: str, scheme: SigningScheme) -> PartyKey:
+    """A fresh key of ``scheme`` for the party ``name``."""
+    if scheme == "rsa":
+        return SigningKey.generate(name)
+    return ModelledSigningKey.generate(name)
+
+
 class KeyRing:
-    """Every party's key, generated once per process when first needed, then kept.
+    """Every party's key in one scheme, generated once per process when first needed, then kept.
 
     The ring stands for onboarding: the DIP and every participant hold each
     other's certificates. Tests that spoof a party :meth:`install` a different
     key under its name in a ring of their own.
     """
 
-    def __init__(self) -> None:
-        self._keys: dict[str, SigningKey] = {}
-        self._verifying: dict[str, VerifyingKey] = {}
+    def __init__(self, scheme: SigningScheme = DEFAULT_SCHEME) -> None:
+        if scheme not in SIGNING_SCHEMES:
+            raise ValueError(f"signing scheme {scheme!r}: use one of {', '.join(SIGNING_SCHEMES)}")
+        self.scheme: SigningScheme = scheme
+        self._keys: dict[str, PartyKey] = {}
+        self._verifying: dict[str, PartyCertificate] = {}
 
-    def signing_key(self, name: str) -> SigningKey:
+    def signing_key(self, name: str) -> PartyKey:
         """The private key of ``name`` (a DIP ID, or :data:`DIP_KEY_NAME`)."""
         key = self._keys.get(name)
         if key is None:
-            key = self._keys[name] = SigningKey.generate(name)
+            key = self._keys[name] = generate_key(name, self.scheme)
         return key
 
-    def verifying_key(self, name: str) -> VerifyingKey:
+    def verifying_key(self, name: str) -> PartyCertificate:
         """The registered certificate of ``name``."""
         verifying = self._verifying.get(name)
         if verifying is None:
             verifying = self._verifying[name] = self.signing_key(name).verifying_key()
         return verifying
 
-    def install(self, key: SigningKey) -> None:
-        """Register ``key`` as its name's key, replacing any made before."""
+    def install(self, key: PartyKey) -> None:
+        """Register ``key`` as its name's key, replacing any made before (a spoofing test's)."""
         self._keys[key.name] = key
         self._verifying.pop(key.name, None)
 
 
-_SHARED_RING = KeyRing()
+_SHARED_RINGS: Final = {scheme: KeyRing(scheme) for scheme in SIGNING_SCHEMES}
 
 
-def shared_key_ring() -> KeyRing:
-    """The process-wide key ring, so each party's key is generated at most once per process."""
-    return _SHARED_RING
+def shared_key_ring(scheme: SigningScheme = DEFAULT_SCHEME) -> KeyRing:
+    """The process-wide ring of ``scheme``, so each party's key is made at most once per process."""
+    return _SHARED_RINGS[scheme]
 
 
 def signing_headers(
-    *, method: str, url: str, body: bytes, at: datetime, key: SigningKey
+    *, method: str, url: str, body: bytes, at: datetime, key: PartyKey
 ) -> Mapping[str, str]:
     """The four ``X-DIP-*`` signing headers of one call."""
     body_hash = content_hash(body)
@@ -184,7 +283,7 @@ def signing_headers(
     }
 
 
-def sign_request(request: DipRequest, key: SigningKey, at: datetime) -> DipRequest:
+def sign_request(request: DipRequest, key: PartyKey, at: datetime) -> DipRequest:
     """``request`` with its signing headers set, signed by ``key`` at instant ``at``."""
     headers = signing_headers(
         method=request.method, url=request.url, body=request.body, at=at, key=key
@@ -192,7 +291,7 @@ def sign_request(request: DipRequest, key: SigningKey, at: datetime) -> DipReque
     return request.with_headers(headers)
 
 
-def verification_problem(request: DipRequest, key: VerifyingKey) -> str | None:
+def verification_problem(request: DipRequest, key: PartyCertificate) -> str | None:
     """The signing rule ``request`` breaks when checked against ``key``, or ``None``.
 
     The rule sentences never quote a hash or a signature: they reach the
