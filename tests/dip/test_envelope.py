@@ -304,3 +304,21 @@ def test_custom_blocks_table_lists_if003_events() -> None:
     assert CUSTOM_BLOCKS[("IF-003", "[ReverseMigNotification]")] is ReverseMigNotification
     assert CUSTOM_BLOCKS[("IF-003", "[MSDeAppRM]")] is MSDeAppRM
     assert CUSTOM_BLOCKS[("IF-003", "[DSDeAppRM]")] is DSDeAppRM
+
+
+@pytest.mark.parametrize(("custom", "primary"), IF003_SUBMISSIONS)
+def test_a_body_is_the_same_bytes_whether_its_custom_block_was_encoded_before_or_not(
+    custom: CustomBlock, primary: tuple[str, ...]
+) -> None:
+    """``render_body`` keeps each CustomBlock's encoding for its publications: same bytes."""
+    envelope = submitted(custom, primary)
+    published = envelope.published(d0(), (OUTGOING_SUPPLIER,), (MDS,))
+    for value in (envelope, published, envelope, published):  # first encoded, then kept
+        expected = msgspec.json.encode([{"payload": render_envelope(value)}])
+        assert render_body([value]) == expected
+    # A different CustomBlock with the same fields is encoded afresh, not taken for the first.
+    changed = attrs.evolve(envelope, custom=attrs.evolve(custom))
+    assert render_body([changed]) == render_body([envelope])
+    assert render_body([envelope, published]) == msgspec.json.encode(
+        [{"payload": render_envelope(envelope)}, {"payload": render_envelope(published)}]
+    )

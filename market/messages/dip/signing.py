@@ -31,6 +31,7 @@ and keeps it.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -80,8 +81,12 @@ def content_hash(body: bytes) -> str:
     return base64.b64encode(hashlib.sha256(body).digest()).decode("ascii")
 
 
+@functools.lru_cache(maxsize=1024)
 def signature_date(at: datetime) -> str:
-    """``X-DIP-Signature-Date`` for instant ``at``: UTC with milliseconds and a ``Z``."""
+    """``X-DIP-Signature-Date`` for instant ``at``: UTC with milliseconds and a ``Z``.
+
+    Kept for the last instants asked: a batch's messages share their instant.
+    """
     utc = at.astimezone(UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
@@ -162,7 +167,7 @@ _MODELLED_PEM: Final = (
 
 
 def _hmac_signature(secret: bytes, text: str) -> bytes:
-    return hmac.new(secret, text.encode("utf-8"), hashlib.sha256).digest()
+    return hmac.digest(secret, text.encode("utf-8"), "sha256")
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -288,6 +293,10 @@ def sign_request(request: DipRequest, key: PartyKey, at: datetime) -> DipRequest
     headers = signing_headers(
         method=request.method, url=request.url, body=request.body, at=at, key=key
     )
+    if not request.headers:
+        return DipRequest(
+            url=request.url, body=request.body, headers=headers, method=request.method
+        )
     return request.with_headers(headers)
 
 

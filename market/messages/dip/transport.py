@@ -59,6 +59,9 @@ class DipRequest:
 
     def header(self, name: str) -> str | None:
         """The value of header ``name`` (any case), or ``None`` when it is absent."""
+        exact = self.headers.get(name)
+        if exact is not None:
+            return exact
         wanted = name.lower()
         for key, value in self.headers.items():
             if key.lower() == wanted:
