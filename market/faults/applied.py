@@ -15,6 +15,7 @@ are dead-lettered) here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -165,6 +166,18 @@ class Faults:
     ) -> DipEnvelope | bytes | str | Refused | Garbled:
         """What of a DIP submission reaches the DIP."""
         return submission
+
+    def screen(self) -> Callable[[Delivery], bool] | None:
+        """What judges each delivery of the next batch (:meth:`available`); ``None``: all pass.
+
+        Without a plan a delivery is only ever held while its recipient is down,
+        so while nobody is down the broker need not ask about each one (nobody
+        goes down or comes back while a batch is handed out). A component with
+        its own :meth:`available` (a plan's) judges every delivery.
+        """
+        if self._down or type(self).available is not Faults.available:
+            return self.available
+        return None
 
     def available(self, delivery: Delivery) -> bool:
         """Whether ``delivery`` can be handed over now; if not, it was held or dead-lettered.

@@ -135,36 +135,31 @@ class Broker:
         journals each delivery (or timer firing) as it leaves the queue.
         """
         batches: dict[str, list[Delivery]] = {}
-        available = self.faults.available
+        screen = self.faults.screen()
+        cancelled = self._cancelled_timers
+        add = self.journal.add
         for delivery in self.queue.pop_due():
-            if not available(delivery):
+            if screen is not None and not screen(delivery):
                 continue
-            if delivery.timer_id is not None:
-                key = (delivery.recipient, delivery.timer_id)
-                if key in self._cancelled_timers:
-                    self._cancelled_timers.discard(key)
-                    continue
-                self._journal_delivery(delivery, kind=EventKind.TIMER_FIRED)
+            (at, _, _, recipient, sender, network, message, event_code, mpan, step,
+             correlation_id, payload, timer_id, sent_at) = delivery  # fmt: skip
+            if timer_id is None:
+                kind = EventKind.DELIVERED
             else:
-                self._journal_delivery(delivery, kind=EventKind.DELIVERED)
-            batches.setdefault(delivery.recipient, []).append(delivery)
+                key = (recipient, timer_id)
+                if key in cancelled:
+                    cancelled.discard(key)
+                    continue
+                kind = EventKind.TIMER_FIRED
+                payload = None  # a timer's firing is journalled without its payload
+            add(at, kind, network, message, event_code, sender, recipient, mpan, step,
+                correlation_id, None, payload, sent_at)  # fmt: skip
+            batch = batches.get(recipient)
+            if batch is None:
+                batches[recipient] = [delivery]
+            else:
+                batch.append(delivery)
         return batches
-
-    def _journal_delivery(self, delivery: Delivery, *, kind: EventKind) -> None:
-        self.journal.append(
-            at=delivery.deliver_at,
-            kind=kind,
-            network=delivery.network,
-            message=delivery.message,
-            event_code=delivery.event_code,
-            sender=delivery.sender,
-            recipient=delivery.recipient,
-            mpan=delivery.mpan,
-            step=delivery.step,
-            correlation_id=delivery.correlation_id,
-            payload=delivery.payload if kind == EventKind.DELIVERED else None,
-            sent_at=delivery.sent_at,
-        )
 
     # ----------------------------------------------- from outside and the runtime
 
@@ -185,40 +180,28 @@ class Broker:
 
     def accept_outbox(self, participant_id: str, entries: Iterable[OutboxEntry]) -> None:
         """Act on everything ``participant_id`` did in its last batch, in the order it did it."""
+        add = self.journal.add
+        clock = self.clock
         for entry in entries:
             if isinstance(entry, Send):
                 self._route(participant_id, entry.message)
+            elif isinstance(entry, Record):
+                detail = {"event": entry.event, **entry.data}
+                add(clock.now, EventKind.STATE_CHANGED, None, None, None, participant_id, None,
+                    entry.mpan, None, None, detail, None, None)  # fmt: skip
             elif isinstance(entry, SetTimer):
                 self._set_timer(participant_id, entry)
             elif isinstance(entry, CancelTimer):
                 self._cancelled_timers.add((participant_id, entry.timer_id))
-                self.journal.append(
-                    at=self.clock.now,
-                    kind=EventKind.TIMER_CANCELLED,
-                    sender=participant_id,
-                    recipient=participant_id,
-                    detail={"timer_id": entry.timer_id},
-                )
-            elif isinstance(entry, Record):
-                self.journal.append(
-                    at=self.clock.now,
-                    kind=EventKind.STATE_CHANGED,
-                    sender=participant_id,
-                    mpan=entry.mpan,
-                    detail={"event": entry.event, **entry.data},
-                )
+                detail = {"timer_id": entry.timer_id}
+                add(clock.now, EventKind.TIMER_CANCELLED, None, None, None, participant_id,
+                    participant_id, None, None, None, detail, None, None)  # fmt: skip
 
     def _set_timer(self, participant_id: str, entry: SetTimer) -> None:
         label = type(entry.payload).__name__
-        self.journal.append(
-            at=self.clock.now,
-            kind=EventKind.TIMER_SET,
-            message=label,
-            sender=participant_id,
-            recipient=participant_id,
-            mpan=entry.mpan,
-            detail={"timer_id": entry.timer_id, "fires_at": entry.at.isoformat()},
-        )
+        detail = {"timer_id": entry.timer_id, "fires_at": entry.at.isoformat()}
+        self.journal.add(self.clock.now, EventKind.TIMER_SET, None, label, None, participant_id,
+                         participant_id, entry.mpan, None, None, detail, None, None)  # fmt: skip
         parcel = Parcel(
             participant_id,
             participant_id,

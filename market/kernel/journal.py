@@ -200,6 +200,11 @@ def event_to_line(event: JournalEvent, render_payload: PayloadRenderer | None = 
     )
 
 
+#: Builds a :class:`JournalEvent` from its fields' tuple (``tuple.__new__``, without the
+#: named tuple's own ``__new__`` and its argument matching).
+_new_event: Final = tuple.__new__
+
+
 class Journal:
     """An append-only list of events with subscribers (narrators, statistics, writers).
 
@@ -250,8 +255,7 @@ class Journal:
         sent_at: datetime | None = None,
     ) -> JournalEvent:
         """Append an event with these fields (see :class:`JournalEvent`); the journal numbers it."""
-        event = JournalEvent(
-            self._count,
+        return self.add(
             at,
             kind,
             network,
@@ -266,7 +270,50 @@ class Journal:
             payload,
             sent_at,
         )
-        self._count += 1
+
+    def add(  # noqa: PLR0917  (every field by position: the per-message path)
+        self,
+        at: datetime,
+        kind: str,
+        network: str | None,
+        message: str | None,
+        event_code: str | None,
+        sender: str | None,
+        recipient: str | None,
+        mpan: str | None,
+        step: str | None,
+        correlation_id: str | None,
+        detail: Mapping[str, Any] | None,
+        payload: object,
+        sent_at: datetime | None,
+        /,
+    ) -> JournalEvent:
+        """:meth:`append` with every field given, by position in :class:`JournalEvent` order.
+
+        The kernel's path for what it journals once per message (a message sent,
+        delivered, a timer firing): no keywords to match, one tuple built.
+        """
+        seq = self._count
+        event = _new_event(
+            JournalEvent,
+            (
+                seq,
+                at,
+                kind,
+                network,
+                message,
+                event_code,
+                sender,
+                recipient,
+                mpan,
+                step,
+                correlation_id,
+                detail,
+                payload,
+                sent_at,
+            ),
+        )
+        self._count = seq + 1
         if self._keep_events:
             self._events.append(event)
         for callback in self._subscribers:

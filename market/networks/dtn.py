@@ -29,8 +29,9 @@ class Dtn:
         assert isinstance(message, DFlow)
         wire = self.wire
         flow = message
+        header = flow.header  # read once: the flow's parts (from_mpid, to_role...) are its header's
         identity = wire.directory.identity(sender)
-        if identity.mpid != flow.from_mpid or identity.role != flow.from_role:
+        if identity.mpid != header.from_mpid or identity.role != header.from_role:
             wire.dead_letter(
                 sender=sender,
                 network=DTN,
@@ -41,7 +42,7 @@ class Dtn:
                 payload=flow,
             )
             return
-        recipient = wire.directory.by_role_mpid(flow.to_role, flow.to_mpid)
+        recipient = wire.directory.by_role_mpid(header.to_role, header.to_mpid)
         if recipient is None:
             wire.dead_letter(
                 sender=sender,
@@ -57,7 +58,7 @@ class Dtn:
             label=flow.flow_id,
             sender=sender,
             recipient=recipient,
-            mpan=flow.mpan_core,
+            mpan=header.mpan_core,
             payload=flow,
             latency=wire.latencies.dtn,
         )

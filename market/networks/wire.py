@@ -105,27 +105,33 @@ class Wire:
         latency: timedelta,
     ) -> None:
         """A message whose recipient is known: name its step, journal it ``sent``, transmit it."""
-        step = self.step(
+        directory = self.directory
+        step = self.classify_step(  # as :meth:`step` does, without the call
             network=network,
             message=label,
             event_code=None,
-            sender=sender,
-            recipient=recipient,
+            sender_role=directory.role_of(sender),
+            recipient_role=directory.role_of(recipient),
             mpan=mpan,
-            payload=payload,
+            resolution=getattr(payload, "resolution", None),
         )
-        self.journal.append(
-            at=self.now,
-            kind=EventKind.SENT,
-            network=network,
-            message=label,
-            sender=sender,
-            recipient=recipient,
-            mpan=mpan,
-            step=step,
+        self.journal.add(
+            self.queue.clock.now,
+            EventKind.SENT,
+            network,
+            label,
+            None,
+            sender,
+            recipient,
+            mpan,
+            step,
+            None,
+            None,
+            None,
+            None,
         )
         parcel = Parcel(recipient, sender, network, label, None, mpan, step, None, payload)
-        self.transmit(parcel, latency)
+        self.faults.transmit(parcel, latency)
 
     def transmit(self, parcel: Parcel, latency: timedelta) -> None:
         """Put ``parcel`` on its way, through the fault component."""

@@ -61,3 +61,6 @@ class MarketSetup:
     #: D16: MPANs for which the DIP's role map still lists a former supplier (its DIP ID):
     #: that supplier gets copies of the MPAN's publications and refuses them (MSG1014).
     stale_supplier_dip_ids: Mapping[str, str] = attrs.field(factory=dict)
+    #: Build the built-in participants' messages without re-running their field rules
+    #: (:mod:`market.messages.trust`); ``False`` validates every message (the tests' check).
+    trust_built_in: bool = True

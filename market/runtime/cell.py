@@ -31,6 +31,8 @@ class Cell:
     inbox: DuplicateFilter
     resubmissions: ResubmissionBook
     is_async: bool
+    #: Built-in and synchronous: its messages are built without re-running their field rules.
+    trusted: bool = False
     #: The participant as it started, for a restart that loses its state.
     snapshot: Participant | None = None
     mailbox: trio.MemorySendChannel[list[Delivery]] | None = None
@@ -42,14 +44,18 @@ class Cell:
     restarts: list[datetime] = attrs.field(factory=list)
 
     @classmethod
-    def of(cls, participant: Participant, context: Context, *, keep_snapshot: bool) -> Cell:
+    def of(
+        cls, participant: Participant, context: Context, *, keep_snapshot: bool, trusted: bool
+    ) -> Cell:
         """A cell for ``participant`` (with a snapshot to restart from when asked)."""
+        is_async = inspect.iscoroutinefunction(participant.on_message)
         return cls(
             participant=participant,
             context=context,
             inbox=_inbox_of(participant),
             resubmissions=ResubmissionBook(resubmit_refused=participant.resubmit_refused),
-            is_async=inspect.iscoroutinefunction(participant.on_message),
+            is_async=is_async,
+            trusted=trusted and not is_async,
             snapshot=copy.deepcopy(participant) if keep_snapshot else None,
         )
 
@@ -59,6 +65,14 @@ class Cell:
         self.participant = copy.deepcopy(self.snapshot)
         self.inbox = _inbox_of(self.participant)
         self.resubmissions = ResubmissionBook(resubmit_refused=self.participant.resubmit_refused)
+
+
+def is_built_in(participant: Participant) -> bool:
+    """Whether ``participant`` is one of this project's own (``actors.*``), not a user's class.
+
+    A user's subclass of a built-in participant lives in the user's module, so it is not.
+    """
+    return type(participant).__module__.partition(".")[0] == "actors"
 
 
 def _inbox_of(participant: Participant) -> DuplicateFilter:

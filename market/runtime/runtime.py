@@ -19,8 +19,9 @@ the :class:`~market.runtime.supervisor.Supervisor`'s.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from typing import cast
 
 import attrs
 import trio
@@ -32,10 +33,12 @@ from market.kernel.queue import Delivery, VirtualClock
 from market.kernel.resources import fewer_gc_passes
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.messages.dip import DipResponse
+from market.messages.dip.signing import DEFAULT_SCHEME
 from market.messages.dip.status import DipStatusMessage
 from market.messages.system import PlannedCrash, RestartDue, Resubmit, WebhookRestored
+from market.messages.trust import trusted_construction
 from market.participant import Context, Participant
-from market.runtime.cell import Cell, participant_rng
+from market.runtime.cell import Cell, is_built_in, participant_rng
 from market.runtime.supervisor import Supervisor
 
 __all__ = ["RunStatistics", "Runtime", "participant_rng"]
@@ -66,8 +69,12 @@ class Runtime:
         plan: FaultPlan | None = None,
         on_batch: Callable[[int], None] | None = None,
         real_time_scale: float | None = None,
+        trust_built_in: bool = True,
     ) -> None:
+        """``trust_built_in``: build the built-in participants' messages without re-running
+        their field rules (:mod:`market.messages.trust`); ``False`` checks every message."""
         self.broker = broker
+        self.trust_built_in = trust_built_in
         self.calendar = calendar
         self.plan = plan or FaultPlan()
         if real_time_scale is not None and real_time_scale <= 0:
@@ -101,8 +108,14 @@ class Runtime:
                 calendar=self.calendar,
                 rng=participant_rng(seed, pid),
                 skew=broker.faults.skew_of(pid),
+                signing_scheme=broker.gateway.defences.scheme or DEFAULT_SCHEME,
             )
-            cells[pid] = Cell.of(participant, context, keep_snapshot=keep_snapshots)
+            cells[pid] = Cell.of(
+                participant,
+                context,
+                keep_snapshot=keep_snapshots,
+                trusted=self.trust_built_in and is_built_in(participant),
+            )
         return cells
 
     def _schedule_planned_events(self) -> None:
@@ -227,7 +240,8 @@ class Runtime:
             cell = cells[pid]
             entries = cell.context.take_outbox()
             cell.resubmissions.track(entries)
-            self.broker.accept_outbox(pid, entries)
+            with trusted_construction(cell.trusted):
+                self.broker.accept_outbox(pid, entries)
         supervisor = self.supervisor
         for pid in sorted(cells):
             cell = cells[pid]
@@ -251,7 +265,8 @@ class Runtime:
         send, receive = trio.open_memory_channel[list[Delivery]](math.inf)
         cell.mailbox = send
         try:
-            cell.participant.on_start(cell.context)
+            with trusted_construction(cell.trusted):
+                cell.participant.on_start(cell.context)
         except Exception as error:  # journalled and re-raised by _collect
             cell.crash = error
         task_status.started()
@@ -259,48 +274,105 @@ class Runtime:
             async for batch in receive:
                 self._wakeups += 1
                 if cell.crash is None:
-                    await self._handle_batch(cell, batch)
+                    # A trusted cell is synchronous: nothing else runs until this returns.
+                    with trusted_construction(cell.trusted):
+                        await self._handle_batch(cell, batch)
                 self._outstanding -= 1
                 if self._outstanding == 0:
                     self._all_done.set()
 
-    async def _handle_batch(self, cell: Cell, batch: Iterable[Delivery]) -> None:
-        deliveries = list(batch)
-        for index, delivery in enumerate(deliveries):
+    async def _handle_batch(self, cell: Cell, batch: list[Delivery]) -> None:
+        handle = self._handle
+        for index, delivery in enumerate(batch):
             try:
-                if not await self._handle(cell, delivery):
-                    cell.leftover = deliveries[index + 1 :]
+                handled = handle(cell, delivery)
+                if handled is True:
+                    continue
+                if handled is False:
+                    cell.leftover = batch[index + 1 :]
                     return
+                await handled
             except Exception as error:  # journalled and re-raised (or supervised) by _collect
                 cell.crash = error
                 cell.crashed_on = delivery
-                cell.leftover = deliveries[index + 1 :]
+                cell.leftover = batch[index + 1 :]
                 return
 
-    async def _handle(self, cell: Cell, delivery: Delivery) -> bool:
-        """Hand one delivery to the participant (or act on it); ``False``: a planned crash."""
+    def _handle(self, cell: Cell, delivery: Delivery) -> bool | Awaitable[object]:
+        """Hand one delivery to the participant (or act on it).
+
+        ``True`` when done, ``False`` for a planned crash (the rest of the batch
+        waits), or what an async participant's ``on_message`` returned, to await.
+        """
         payload = delivery.payload
+        kind = _KINDS.get(type(payload))
+        if kind is None:
+            kind = _KINDS[type(payload)] = _kind_of(type(payload))
         context = cell.context
-        if isinstance(payload, PlannedCrash):
+        if kind is _MESSAGE:
+            if cell.inbox.is_duplicate(payload):
+                context.record("duplicate_ignored", mpan=delivery.mpan, message=delivery.message)
+                return True
+        elif kind is _RESPONSE:
+            assert isinstance(payload, DipResponse)
+            cell.resubmissions.on_response(context, payload)
+        elif kind is _STATUS:
+            assert isinstance(payload, DipStatusMessage)
+            if cell.inbox.is_duplicate(payload):
+                context.record("duplicate_ignored", mpan=delivery.mpan, message=delivery.message)
+                return True
+            cell.resubmissions.on_status(context, payload)
+        else:
+            return self._handle_system(cell, delivery, kind)
+        result = cell.participant.on_message(context, payload)
+        if cell.is_async:
+            return cast(Awaitable[object], result)
+        return True
+
+    def _handle_system(self, cell: Cell, delivery: Delivery, kind: int) -> bool:
+        """Act on a runtime message, a timer of the runtime's or the DIP's webhook news."""
+        payload = delivery.payload
+        if kind is _PLANNED_CRASH:
+            assert isinstance(payload, PlannedCrash)
             cell.planned_crash = self.broker.faults.crashes()[payload.index]
             return False
-        if isinstance(payload, RestartDue):
+        if kind is _RESTART_DUE:
+            assert isinstance(payload, RestartDue)
             self.supervisor.restart(delivery.recipient, cell, payload)
-        elif isinstance(payload, WebhookRestored):
-            cell.participant.on_webhook_restored(context, payload)
-        elif isinstance(payload, Resubmit):
-            cell.resubmissions.resubmit(context, payload)
-        elif not isinstance(payload, DipResponse) and cell.inbox.is_duplicate(payload):
-            context.record("duplicate_ignored", mpan=delivery.mpan, message=delivery.message)
+        elif kind is _WEBHOOK_RESTORED:
+            assert isinstance(payload, WebhookRestored)
+            cell.participant.on_webhook_restored(cell.context, payload)
         else:
-            if isinstance(payload, DipResponse):
-                cell.resubmissions.on_response(context, payload)
-            elif isinstance(payload, DipStatusMessage):
-                cell.resubmissions.on_status(context, payload)
-            result = cell.participant.on_message(context, payload)
-            if cell.is_async:
-                await result
+            assert isinstance(payload, Resubmit)
+            cell.resubmissions.resubmit(cell.context, payload)
         return True
+
+
+#: What the runtime does with a payload, by its class (see :func:`_kind_of`).
+_MESSAGE, _RESPONSE, _STATUS, _PLANNED_CRASH, _RESTART_DUE, _WEBHOOK_RESTORED, _RESUBMIT = range(7)
+#: Each payload class met so far, with its kind: one look-up per delivery instead of a
+#: chain of ``isinstance`` tests.
+_KINDS: dict[type, int] = {}
+
+
+def _kind_of(payload_type: type) -> int:
+    """What :meth:`Runtime._handle` does with a payload of ``payload_type``.
+
+    In the order it asks: the runtime's own messages first; a DIP response goes
+    to the resubmission book (and is never a duplicate); anything else is
+    checked for a duplicate, a status message also given to the book.
+    """
+    for kind, base in (
+        (_PLANNED_CRASH, PlannedCrash),
+        (_RESTART_DUE, RestartDue),
+        (_WEBHOOK_RESTORED, WebhookRestored),
+        (_RESUBMIT, Resubmit),
+        (_RESPONSE, DipResponse),
+        (_STATUS, DipStatusMessage),
+    ):
+        if issubclass(payload_type, base):
+            return kind
+    return _MESSAGE
 
 
 def _no_phase(_phase: str) -> None:

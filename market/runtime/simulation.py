@@ -119,6 +119,7 @@ class Simulation:
             plan=setup.faults,
             real_time_scale=setup.real_time_scale,
             on_batch=on_batch,
+            trust_built_in=setup.trust_built_in,
         )
 
     def _variant_of(self, mpan: str) -> str | None:

@@ -24,6 +24,7 @@ import attrs
 
 from market.kernel.exceptions import EnvelopeError
 from market.messages.dip.field_rules import FieldRuleError, WireRule, count_rule, json_type
+from market.messages.trust import validated
 
 Wire = TypeVar("Wire", bound=attrs.AttrsInstance)
 
@@ -217,7 +218,8 @@ def from_wire(cls: type[Wire], data: object, path: str = "$") -> Wire:
         elif not rule.omittable:
             raise EnvelopeError(f"{path}.{rule.key}", rule.missing_rule())
     try:
-        return cast(Wire, spec.construct(**values))
+        with validated():  # parsed data is checked even when trusted code parses it
+            return cast(Wire, spec.construct(**values))
     except FieldRuleError as error:
         if error.owner is not cls:
             raise

@@ -19,6 +19,7 @@ import attrs
 from market.kernel.ids import Role
 from market.messages.dtn._checks import FlowError
 from market.messages.dtn._header import Address, FlowHeader, check_header
+from market.messages.trust import validated
 
 #: Turns a field value into its JSON-ready form.
 Encoder = Callable[[Any], object]
@@ -277,4 +278,5 @@ def parse_flow(data: Mapping[str, object]) -> DFlow:
             values[name] = decode(items[name], f"{flow_id}.{name}")
         elif name in cls._required_items:
             raise FlowError(f"{flow_id}.{name}", "missing data item")
-    return cls(FlowHeader(**header), **values)
+    with validated():  # parsed data is checked even when trusted code parses it
+        return cls(FlowHeader(**header), **values)
