@@ -32,7 +32,12 @@ def test_journal_lines_carry_the_contract_keys(
     path = tmp_path / "run.jsonl"
     assert main(["run", "--quiet", "--mpans", "2", "--journal", str(path)]) == 0
     *lines, closing = [json.loads(line) for line in path.read_text().splitlines()]
-    assert closing == {"kind": CLOSING_KIND, "events": len(lines), "digest": closing["digest"]}
+    assert closing == {
+        "kind": CLOSING_KIND,
+        "events": len(lines),
+        "digest": closing["digest"],
+        "signing": "modelled",
+    }
     assert [line["seq"] for line in lines] == list(range(len(lines)))
     assert all(set(JOURNAL_KEYS) <= set(line) for line in lines)
     publications = [e for e in lines if e["kind"] == "delivered" and e["message"] == "PUB-003"]

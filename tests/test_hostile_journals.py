@@ -378,3 +378,28 @@ def test_the_console_script_prints_no_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr == f"market check: {path}:1: $: nested deeper than 32 levels\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "rule"),
+    [
+        ({"signing": "hmac"}, "$.signing: the signing mode is one of modelled, rsa, off"),
+        ({"signing": 1}, "$.signing: the signing mode is one of modelled, rsa, off"),
+        ({"who": "me"}, "$: a closing record has the keys kind, events, digest, perhaps signing"),
+    ],
+)
+def test_a_closing_record_with_a_bad_signing_mode_or_key_is_refused(
+    events: list[dict[str, Any]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: dict[str, Any],
+    rule: str,
+) -> None:
+    """The closing record may say how the run signed, in a known mode; nothing else."""
+    lines = [json.dumps(event) for event in events]
+    path = tmp_path / "signing.jsonl"
+    closing = json.loads(closing_line(len(lines), "0" * 64)) | extra
+    path.write_text("\n".join([*lines, json.dumps(closing)]) + "\n")
+    assert _refusal(capsys, "check", str(path)).startswith(
+        f"market check: {path}:{len(lines) + 1}: {rule}"
+    )

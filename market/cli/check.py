@@ -34,7 +34,7 @@ from market.cli.common import (
 )
 from market.kernel.exceptions import InvalidIdentifierError, UsageError
 from market.kernel.ids import check_mpan_core
-from market.kernel.journal import closing_problem, is_closing_record
+from market.kernel.journal import SIGNING_KEY, closing_problem, is_closing_record
 
 
 def add_parser(commands: Any) -> None:
@@ -86,6 +86,8 @@ class JournalFile:
 
     events: list[dict[str, Any]]
     digest: str
+    #: The signing mode the run used, as its closing record says (``None``: not recorded).
+    signing: str | None = None
 
 
 def read_journal(path: Path) -> list[dict[str, Any]]:
@@ -152,7 +154,7 @@ def _read(path: Path, stream: BinaryIO) -> JournalFile:
         raise UsageError(f"{path}:{closing[0]}: {problem[0]}: {problem[1]}")
     if not events:
         raise UsageError(f"{path}:{closing[0]}: the journal closes without any event")
-    return JournalFile(events=events, digest=digest)
+    return JournalFile(events=events, digest=digest, signing=closing[1].get(SIGNING_KEY))
 
 
 def _decode(content: bytes, where: str, start: int) -> dict[str, Any]:

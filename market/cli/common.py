@@ -10,10 +10,12 @@ import attrs
 
 from market.boundary import SCENARIO_FILE
 from market.kernel.exceptions import UsageError
+from market.kernel.journal import write_journal_file
 from market.networks.dip_defences import SIGNING_MODES, SigningMode
 from market.process.options import ProcessOptions
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import MAX_SWITCH_DAYS, load_scenario
+from market.runtime.simulation import RunResult
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
@@ -133,3 +135,13 @@ def with_signing(setup: MarketSetup, args: argparse.Namespace) -> MarketSetup:
     if mode is None:
         return setup
     return attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing=mode))
+
+
+def write_journal(result: RunResult, path: Path, *, signing: str) -> None:
+    """Write the run's journal to ``path``: JSON lines, then the closing record (with the
+    signing mode the run used)."""
+    try:
+        with path.open("w", encoding="utf-8") as stream:
+            write_journal_file(result.journal.lines(), stream, signing=signing)
+    except OSError as error:
+        raise UsageError(f"--journal {path}: cannot write ({error.strerror})") from error

@@ -59,7 +59,11 @@ def report(args: argparse.Namespace) -> int:
         verdict=verdict,
         title=f"Market run report: {args.journal.name}",
         # The digest of the event lines, as the run printed it (the closing record vouches).
-        facts={"journal": str(args.journal), "journal digest": journal.digest[:16]},
+        facts={
+            "journal": str(args.journal),
+            "journal digest": journal.digest[:16],
+            "signing": journal.signing or "not recorded",
+        },
         max_diagrams=args.max_diagrams,
     )
     write_text(args.html, html, "--html")

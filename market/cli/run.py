@@ -24,11 +24,11 @@ from market.cli.common import (
     time_scale,
     whole_number,
     with_signing,
+    write_journal,
 )
 from market.cli.footprint import add_size_options, check_size, scenario_size
 from market.faults import FaultPlan, WindowAnchor, load_fault_plan
 from market.kernel.exceptions import ParticipantCrashedError, ScenarioError, UsageError
-from market.kernel.journal import write_journal_file
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import VARIANT_MIXES, ScenarioSpec, load_scenario
 from market.runtime.simulation import RunResult, Simulation, partial_result
@@ -225,22 +225,13 @@ def run(args: argparse.Namespace) -> int:
     except ParticipantCrashedError as crash:
         result = partial_result(crash)  # a finding: journal and verdict as for any run
     if args.journal is not None:
-        write_journal(result, args.journal)
+        write_journal(result, args.journal, signing=setup.dip_defences.signing)
     run_teaching.write_run_report(result, spec, args)
     if args.log_format == "json":
         _report_json(result, logger)
     else:
         _report_console(result, spec, args.journal)
     return EXIT_OK if result.verdict.ok else EXIT_FAILED
-
-
-def write_journal(result: RunResult, path: Path) -> None:
-    """Write the run's journal to ``path``: JSON lines, then the closing record."""
-    try:
-        with path.open("w", encoding="utf-8") as stream:
-            write_journal_file(result.journal.lines(), stream)
-    except OSError as error:
-        raise UsageError(f"--journal {path}: cannot write ({error.strerror})") from error
 
 
 def _report_json(result: RunResult, logger: Any) -> None:

@@ -25,13 +25,12 @@ from rich.console import Console
 from market.byo.loading import load_object
 from market.byo.replace import parse_replacement
 from market.checks import format_verdict
-from market.cli.common import EXIT_FAILED, EXIT_OK, with_signing, working_days
+from market.cli.common import EXIT_FAILED, EXIT_OK, with_signing, working_days, write_journal
 from market.cli.footprint import check_size, load_size
 from market.cli.load_progress import LoadProgress, expected_deliveries
 from market.cli.load_tables import print_load_report
 from market.faults import WindowAnchor, load_fault_plan
 from market.kernel.exceptions import ParticipantCrashedError, ScenarioError, UsageError
-from market.kernel.journal import write_journal_file
 from market.kernel.local_time import settlement_date_of
 from market.kernel.resources import peak_rss_mb
 from market.kernel.settlement_calendar import SettlementCalendar
@@ -206,7 +205,7 @@ def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) 
     if args.report is not None:
         _write(args.report, json.dumps(document, indent=2) + "\n", "--report")
     if args.journal is not None:
-        _write_journal(result, args.journal)
+        write_journal(result, args.journal, signing=setup.dip_defences.signing)
     if args.log_format == "json":
         print(json.dumps(document))
     else:
@@ -254,11 +253,3 @@ def _write(path: Path, text: str, option: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"{option} {path}: cannot write ({error.strerror})") from error
-
-
-def _write_journal(result: RunResult, path: Path) -> None:
-    try:
-        with path.open("w", encoding="utf-8") as stream:
-            write_journal_file(result.journal.lines(), stream)
-    except OSError as error:
-        raise UsageError(f"--journal {path}: cannot write ({error.strerror})") from error

@@ -21,6 +21,7 @@ from typing import IO, Any, Final, NamedTuple
 
 from market.kernel.event_kinds import EventKind
 from market.kernel.local_time import format_journal_instant
+from market.networks.dip_defences import SIGNING_MODES
 
 #: Keys every journal line carries, in this order; absent values are written as null.
 JOURNAL_KEYS: Final = (
@@ -349,21 +350,27 @@ def digest_lines(lines: Iterable[str]) -> str:
 #: :class:`EventKind`): the record lives in the file only, so a reader can tell a finished
 #: file from one cut short, and the in-memory journal and its digest stay as they are.
 CLOSING_KIND: Final = "journal_closed"
-#: The keys of a closing record, in the order it is written.
+#: The keys every closing record has, in the order it is written.
 CLOSING_KEYS: Final = ("kind", "events", "digest")
+#: The key a closing record adds when the writer knows how the run signed DIP calls.
+SIGNING_KEY: Final = "signing"
 
 
-def closing_line(events: int, digest: str) -> str:
+def closing_line(events: int, digest: str, *, signing: str | None = None) -> str:
     """The record that ends a journal file of ``events`` event lines with ``digest`` (hex).
 
-    ``{"kind":"journal_closed","events":480,"digest":"fe53…"}``: the digest is
-    :func:`digest_lines` over the event lines, so it equals the run's :meth:`Journal.digest`.
+    ``{"kind":"journal_closed","events":480,"digest":"fe53…","signing":"modelled"}``:
+    the digest is :func:`digest_lines` over the event lines, so it equals the run's
+    :meth:`Journal.digest`; ``signing`` says which signing mode ran (the events are the
+    same in every mode, so only this record can tell).
     """
-    record = {"kind": CLOSING_KIND, "events": events, "digest": digest}
+    record: dict[str, object] = {"kind": CLOSING_KIND, "events": events, "digest": digest}
+    if signing is not None:
+        record[SIGNING_KEY] = signing
     return json.dumps(record, separators=(",", ":"))
 
 
-def closed_lines(lines: Iterable[str]) -> Iterator[str]:
+def closed_lines(lines: Iterable[str], *, signing: str | None = None) -> Iterator[str]:
     """``lines`` (event lines, without newlines) then the closing record over them.
 
     How a journal file is written, by ``market run --journal`` and by tests that
@@ -376,12 +383,14 @@ def closed_lines(lines: Iterable[str]) -> Iterator[str]:
         sha.update(b"\n")
         count += 1
         yield line
-    yield closing_line(count, sha.hexdigest())
+    yield closing_line(count, sha.hexdigest(), signing=signing)
 
 
-def write_journal_file(lines: Iterable[str], stream: IO[str]) -> None:
+def write_journal_file(
+    lines: Iterable[str], stream: IO[str], *, signing: str | None = None
+) -> None:
     """Write event ``lines`` to ``stream`` as a journal file: one a line, then the closing line."""
-    for line in closed_lines(lines):
+    for line in closed_lines(lines, signing=signing):
         stream.write(line)
         stream.write("\n")
 
@@ -397,13 +406,10 @@ def closing_problem(record: Mapping[str, Any], events: int, digest: str) -> tupl
     ``None`` when it does. A record of the wrong shape, a count or a digest that
     differs all mean the lines before it are not the ones the run wrote.
     """
-    if set(record) != set(CLOSING_KEYS):
-        return "$", f"a closing record has the keys {', '.join(CLOSING_KEYS)} and no others"
+    problem = _closing_shape_problem(record)
+    if problem is not None:
+        return problem
     stated_events, stated_digest = record["events"], record["digest"]
-    if type(stated_events) is not int or stated_events < 0:
-        return "$.events", "the event count is a whole number"
-    if not isinstance(stated_digest, str) or not _HEX_DIGEST.fullmatch(stated_digest):
-        return "$.digest", "the digest is 64 lowercase hex digits (SHA-256)"
     if stated_events != events:
         return "$.events", (
             f"altered or truncated: the closing record counts {stated_events} events, "
@@ -414,6 +420,23 @@ def closing_problem(record: Mapping[str, Any], events: int, digest: str) -> tupl
             f"altered or truncated: the {events} events digest to {digest[:16]}, "
             f"the closing record says {stated_digest[:16]}"
         )
+    return None
+
+
+def _closing_shape_problem(record: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(JSON path, rule)`` when ``record`` has the wrong keys or a field of the wrong type."""
+    if not set(CLOSING_KEYS) <= set(record) <= {*CLOSING_KEYS, SIGNING_KEY}:
+        return "$", (
+            f"a closing record has the keys {', '.join(CLOSING_KEYS)}, perhaps {SIGNING_KEY}, "
+            "and no others"
+        )
+    if SIGNING_KEY in record and record[SIGNING_KEY] not in SIGNING_MODES:
+        return f"$.{SIGNING_KEY}", f"the signing mode is one of {', '.join(SIGNING_MODES)}"
+    if type(record["events"]) is not int or record["events"] < 0:
+        return "$.events", "the event count is a whole number"
+    stated_digest = record["digest"]
+    if not isinstance(stated_digest, str) or not _HEX_DIGEST.fullmatch(stated_digest):
+        return "$.digest", "the digest is 64 lowercase hex digits (SHA-256)"
     return None
 
 
