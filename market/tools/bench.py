@@ -35,16 +35,16 @@ import attrs
 import trio
 
 from market.kernel.event_kinds import EventKind
-from market.kernel.resources import fewer_gc_passes, peak_rss_mb
+from market.kernel.resources import fewer_gc_passes
 from market.networks.dip_defences import DipDefences
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import ScenarioSpec
 from market.process.stimuli import CustomerSigned
 from market.runtime.simulation import Simulation
-from market.tools.bench_kernel import KernelLevel, run_kernel_level
+from market.tools.bench_kernel import run_kernel_level
 from market.tools.bench_pattern import RM_PATTERN
 from market.tools.bench_signing import SigningFigures
-from market.tools.bench_timing import needs_another_run
+from market.tools.bench_timing import Level, level_of, needs_another_run
 from market.tools.peers import PeerRunner, peers
 
 #: Concurrency levels the issue asks for.
@@ -90,40 +90,6 @@ def simultaneous(setup: MarketSetup) -> MarketSetup:
 
 
 @attrs.frozen(kw_only=True)
-class Level:
-    """One concurrency level's figures."""
-
-    concurrent: int
-    #: Runs added up (more than one only for levels too small to time in one run).
-    runs: int
-    deliveries: int
-    completed: int
-    #: Wall-clock seconds of delivery, from every task started to the last batch, over all runs.
-    seconds: float
-    #: Mean wall-clock milliseconds per run to start and to stop the participants' tasks.
-    fixed_ms: float
-    msgs_per_s: float
-    rms_per_s: float
-    ratio: float
-    peak_rss_mb: float
-
-    def as_json(self) -> dict[str, Any]:
-        """The level's documented keys (``concurrent``, ``msgs_per_s``, ``ratio`` ...)."""
-        return {
-            "concurrent": self.concurrent,
-            "msgs_per_s": round(self.msgs_per_s),
-            "rms_per_s": round(self.rms_per_s, 1),
-            "ratio": round(self.ratio, 3),
-            "peak_rss_mb": round(self.peak_rss_mb, 1),
-            "runs": self.runs,
-            "deliveries": self.deliveries,
-            "completed": self.completed,
-            "seconds": round(self.seconds, 3),
-            "fixed_ms": round(self.fixed_ms, 2),
-        }
-
-
-@attrs.frozen(kw_only=True)
 class PeerLevel:
     """A peer framework's figures at one level (the same delivery pattern, trivial work)."""
 
@@ -160,7 +126,7 @@ class Stage:
     raw_before: float
     raw_after: float
     market: Level
-    kernel: KernelLevel | None
+    kernel: Level | None
     peers: tuple[PeerLevel, ...]
 
     @property
@@ -251,18 +217,14 @@ def run_level(
             if e.kind == EventKind.DELIVERED and e.step in TERMINAL_STEPS
         )
         runs += 1
-    msgs = deliveries / seconds
-    return Level(
-        concurrent=concurrent,
+    return level_of(
+        concurrent,
         runs=runs,
         deliveries=deliveries,
         completed=completed,
         seconds=seconds,
-        fixed_ms=fixed / runs * 1000,
-        msgs_per_s=msgs,
-        rms_per_s=completed / seconds,
-        ratio=msgs / raw if raw else math.nan,
-        peak_rss_mb=peak_rss_mb(),
+        fixed=fixed,
+        raw=raw,
     )
 
 

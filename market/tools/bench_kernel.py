@@ -19,7 +19,6 @@ queue), each with its hop's delay as latency.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -36,7 +35,6 @@ from market.kernel.event_kinds import EventKind
 from market.kernel.ids import Role, mpan_check_digit
 from market.kernel.journal import Journal
 from market.kernel.queue import VirtualClock
-from market.kernel.resources import peak_rss_mb
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.kernel.vocabulary import CSS, no_steps
 from market.messages.css import CssMessage
@@ -46,7 +44,7 @@ from market.networks.wire import Wire
 from market.participant import Context, Participant
 from market.runtime.runtime import RunStatistics, Runtime
 from market.tools.bench_pattern import RM_PATTERN, Pattern
-from market.tools.bench_timing import needs_another_run
+from market.tools.bench_timing import Level, level_of, needs_another_run
 
 #: When every reverse migration starts (virtual time).
 START_AT: Final = datetime(2026, 2, 26, 9, 0, tzinfo=UTC)
@@ -194,25 +192,6 @@ def kernel_market(
 
 
 @attrs.frozen(kw_only=True)
-class KernelLevel:
-    """One concurrency level of the kernel with trivial messages (fields as ``bench.Level``)."""
-
-    concurrent: int
-    #: Runs added up (more than one only for levels too small to time in one run).
-    runs: int
-    deliveries: int
-    completed: int
-    #: Wall-clock seconds of delivery, from every task started to the last batch, over all runs.
-    seconds: float
-    #: Mean wall-clock milliseconds per run to start and to stop the participants' tasks.
-    fixed_ms: float
-    msgs_per_s: float
-    rms_per_s: float
-    ratio: float
-    peak_rss_mb: float
-
-
-@attrs.frozen(kw_only=True)
 class KernelRun:
     """One timed run: its market (journal included), statistics and phase marks."""
 
@@ -244,7 +223,7 @@ def run_kernel_once(
     )
 
 
-def run_kernel_level(concurrent: int, raw: float, *, pattern: Pattern = RM_PATTERN) -> KernelLevel:
+def run_kernel_level(concurrent: int, raw: float, *, pattern: Pattern = RM_PATTERN) -> Level:
     """Run ``concurrent`` simultaneous reverse migrations of trivial messages; time delivery.
 
     As :func:`market.tools.bench.run_level`: the clock runs between the
@@ -262,16 +241,12 @@ def run_kernel_level(concurrent: int, raw: float, *, pattern: Pattern = RM_PATTE
         deliveries += run.statistics.deliveries
         completed += run.market.completed()
         runs += 1
-    msgs = deliveries / seconds
-    return KernelLevel(
-        concurrent=concurrent,
+    return level_of(
+        concurrent,
         runs=runs,
         deliveries=deliveries,
         completed=completed,
         seconds=seconds,
-        fixed_ms=fixed / runs * 1000,
-        msgs_per_s=msgs,
-        rms_per_s=completed / seconds,
-        ratio=msgs / raw if raw else math.nan,
-        peak_rss_mb=peak_rss_mb(),
+        fixed=fixed,
+        raw=raw,
     )
