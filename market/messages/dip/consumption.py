@@ -16,6 +16,7 @@ than omitted.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Final
@@ -140,6 +141,13 @@ class B047:
 _PERIOD_VALUE_FIELD: Final = attrs.fields(B047).v
 
 
+@functools.lru_cache(maxsize=256)
+def _period_starts(day: datetime, count: int) -> tuple[datetime, ...]:
+    """The ``sp`` of periods 1 … ``count`` of the day starting at ``day``: every reverse
+    migration settled on a day shares them, so they are worked out once per day."""
+    return tuple(day + SETTLEMENT_PERIOD * number for number in range(1, count + 1))
+
+
 def _day_periods(
     day: datetime, values: Sequence[str], quality: str, reason: str | None
 ) -> tuple[B047, ...]:
@@ -152,11 +160,13 @@ def _day_periods(
     periods after the day start).
     """
 
-    def period(number: int, value: str) -> B047:
-        return B047(sp=day + SETTLEMENT_PERIOD * number, v=value, q=quality, e=reason, arc=None)
-
     if not values:
         return ()
+    starts = _period_starts(day, len(values))
+
+    def period(number: int, value: str) -> B047:
+        return B047(sp=starts[number - 1], v=value, q=quality, e=reason, arc=None)
+
     first = period(1, values[0])
     check_value = _PERIOD_VALUE_FIELD.validator
     assert check_value is not None  # B047.v carries its wire rule
