@@ -128,3 +128,11 @@ def test_a_participant_that_cannot_be_loaded_is_a_usage_error(
     """An unknown module exits 2 and names it."""
     assert main(["bench", "--levels", "1", "--participant", "SUP-MHSA=no_such_module:X"]) == 2
     assert "no_such_module" in capsys.readouterr().err
+
+
+def test_a_signing_comparison_too_large_for_the_machine_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--signing-mpans`` is sized like any run: over the memory available, exit 2, unrun."""
+    assert main(["bench", "--signing-mpans", "999999999999", "--levels", "1"]) == 2
+    assert "estimated to need" in capsys.readouterr().err

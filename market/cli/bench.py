@@ -14,16 +14,28 @@ from rich.table import Table
 from market.byo.loading import load_object, load_participant_class
 from market.byo.replace import describe_replacements, parse_replacement, replace_participants
 from market.cli.common import EXIT_OK, MAX_DIGITS, positive_int
-from market.cli.footprint import KIB_PER_LOAD_SWITCH, RunSize, add_size_options, check_size
+from market.cli.footprint import (
+    KIB_PER_LOAD_SWITCH,
+    RunSize,
+    add_size_options,
+    check_size,
+    load_size,
+)
 from market.cli.run import MARKET_BUILDER
 from market.cli.run_load import GB_MARKET_BUILDER
 from market.kernel.exceptions import ScenarioError, UsageError
+from market.load.profiles import load_profile
 from market.load.spec import LoadSpec
 from market.participant import Participant
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import ScenarioSpec
 from market.tools.bench import DEFAULT_LEVELS, BenchResult, Stage, bench
-from market.tools.bench_signing import DEFAULT_SIGNING_MPANS, SigningFigures, compare_signing
+from market.tools.bench_signing import (
+    DEFAULT_SIGNING_MPANS,
+    SIGNING_PROFILE,
+    SigningFigures,
+    compare_signing,
+)
 
 Spec = TypeVar("Spec")
 
@@ -158,6 +170,8 @@ def run_bench(args: argparse.Namespace) -> int:
     """Run the benchmark and print its figures."""
     largest = max(args.levels)  # the levels run one after another, each on a fresh market
     check_size(RunSize(mpans=largest, switches=largest, kib_per_switch=KIB_PER_LOAD_SWITCH), args)
+    if "signing" not in args.skip:
+        check_size(load_size(load_profile(SIGNING_PROFILE, mpans=args.signing_mpans)), args)
     scenario_builder: Callable[[ScenarioSpec], MarketSetup] = load_object(MARKET_BUILDER)
     classes = _own_classes(scenario_builder, args.participant)
     builder = _replacing(scenario_builder, classes)
