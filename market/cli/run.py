@@ -226,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
         result = partial_result(crash)  # a finding: journal and verdict as for any run
     if args.journal is not None:
         write_journal(result, args.journal, signing=setup.dip_defences.signing)
-    run_teaching.write_run_report(result, spec, args)
+    run_teaching.write_run_report(result, spec, args, signing=setup.dip_defences.signing)
     if args.log_format == "json":
         _report_json(result, logger)
     else:

@@ -65,7 +65,9 @@ def stopped(request: QuitRequestedError) -> int:
     return EXIT_OK
 
 
-def write_run_report(result: RunResult, spec: ScenarioSpec, args: argparse.Namespace) -> None:
+def write_run_report(
+    result: RunResult, spec: ScenarioSpec, args: argparse.Namespace, *, signing: str
+) -> None:
     """With ``--html PATH``, write the run's report there (console mode also says where)."""
     if args.html is None:
         return
@@ -73,6 +75,7 @@ def write_run_report(result: RunResult, spec: ScenarioSpec, args: argparse.Names
         "seed": str(spec.seed),
         "deliveries": f"{result.statistics.deliveries} in {result.statistics.batches} batches",
         "journal digest": result.journal.digest()[:16],
+        "signing": signing,
     }
     html = render_report(
         journal_dicts(result.journal),

@@ -68,4 +68,5 @@ def test_report_and_run_html_write_the_same_kind_of_report(
     for report in (from_journal, from_run):
         html = report.read_text()
         assert f'id="mpan-{mpan}"' in html and "Conformance verdict" in html
+        assert "<tr><td>signing</td><td>modelled</td></tr>" in html  # the mode that ran
     assert main(["report", str(path), "--html", str(tmp_path / "no" / "r.html")]) == 2
