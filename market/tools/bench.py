@@ -282,7 +282,7 @@ def run_stage(
         raw_before=raw_before,
         raw_after=raw_after,
         market=_against(market, raw),
-        kernel=None if kernel is None else attrs.evolve(kernel, ratio=kernel.msgs_per_s / raw),
+        kernel=None if kernel is None else _against(kernel, raw),
         peers=tuple(attrs.evolve(peer, ratio=peer.msgs_per_s / raw) for peer in peer_levels),
     )
 
