@@ -28,7 +28,11 @@ from market.kernel.journal import Journal
 from market.kernel.queue import Delivery, DeliveryQueue, Parcel, unqueued
 from market.kernel.vocabulary import DIP, Latencies
 from market.messages.dip import DIP_UNAVAILABLE, DipEnvelope, render_body
+from market.messages.dip.transport import DipRequest, channel_of
 from market.messages.system import ReplayRequest
+
+#: What a participant may submit to the DIP (typed, as JSON, or as a signed HTTP request).
+DipSubmission = DipEnvelope | DipRequest | bytes | str
 
 
 @attrs.frozen(slots=True)
@@ -162,8 +166,8 @@ class Faults:
         self.queue.push(parcel, now + latency, sent_at=now)
 
     def on_submission(
-        self, sender: str, submission: DipEnvelope | bytes | str
-    ) -> DipEnvelope | bytes | str | Refused | Garbled:
+        self, sender: str, submission: DipSubmission
+    ) -> DipSubmission | Refused | Garbled:
         """What of a DIP submission reaches the DIP."""
         return submission
 
@@ -286,12 +290,17 @@ class InjectedFaults(Faults):
                 )
 
     def on_submission(
-        self, sender: str, submission: DipEnvelope | bytes | str
-    ) -> DipEnvelope | bytes | str | Refused | Garbled:
+        self, sender: str, submission: DipSubmission
+    ) -> DipSubmission | Refused | Garbled:
         """A DIP outage refuses the submission; corruption garbles it on the wire."""
         now = self.queue.clock.now
         envelope = submission if isinstance(submission, DipEnvelope) else None
-        message = envelope.interface_id if envelope is not None else "IF-???"
+        if envelope is not None:
+            message = envelope.interface_id
+        elif isinstance(submission, DipRequest):
+            message = channel_of(submission.url) or "IF-???"
+        else:
+            message = "IF-???"
         mpan = envelope.mpan_core if envelope is not None else None
         event_code = envelope.event_code if envelope is not None else None
         parcel = Parcel("DIP", sender, DIP, message, event_code, mpan, None, None, None)

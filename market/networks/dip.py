@@ -88,29 +88,27 @@ class Dip:
             self._submit(sender, message)
 
     def _submit(self, sender: str, submission: DipSubmission) -> None:
-        if not isinstance(submission, DipRequest):
-            on_wire = self.wire.faults.on_submission(sender, submission)
-            if isinstance(on_wire, Refused):
-                self.answers.respond(
-                    sender, on_wire.envelope, DIP_UNAVAILABLE.message, None, help_text="DIP outage"
+        on_wire = self.wire.faults.on_submission(sender, submission)
+        if isinstance(on_wire, Refused):
+            self.answers.respond(
+                sender, on_wire.envelope, DIP_UNAVAILABLE.message, None, help_text="DIP outage"
+            )
+            return
+        if isinstance(on_wire, Garbled):  # only a typed envelope is garbled on the wire
+            try:
+                parse_body(on_wire.text)
+            except EnvelopeError as error:
+                # The sender knows which of its requests the 400 answers: echo its reference.
+                rejection = GatewayRejection(
+                    code=SCHEMA_FAILURE,
+                    rule=error.rule,
+                    path=error.path,
+                    envelope=on_wire.original,
                 )
+                self.answers.reject(sender, rejection)
                 return
-            if isinstance(on_wire, Garbled):
-                try:
-                    parse_body(on_wire.text)
-                except EnvelopeError as error:
-                    # The sender knows which of its requests the 400 answers: echo its reference.
-                    rejection = GatewayRejection(
-                        code=SCHEMA_FAILURE,
-                        rule=error.rule,
-                        path=error.path,
-                        envelope=on_wire.original,
-                    )
-                    self.answers.reject(sender, rejection)
-                    return
-                on_wire = on_wire.text
-            submission = on_wire
-        admission = self.gateway.admit(sender, submission, at=self.wire.now)
+            on_wire = on_wire.text
+        admission = self.gateway.admit(sender, on_wire, at=self.wire.now)
         if isinstance(admission, GatewayRejection):
             self.answers.reject(sender, admission)
             return

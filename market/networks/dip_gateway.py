@@ -60,6 +60,7 @@ from market.messages.dip.signing import (
     DEFAULT_SCHEME,
     DIP_KEY_NAME,
     KeyRing,
+    PartyCertificate,
     PartyKey,
     shared_key_ring,
     sign_request,
@@ -168,6 +169,9 @@ class DipGateway:
         self._buckets: dict[str, _Bucket] = {}
         self._signed = 0
         self._verified = 0
+        #: Certificates registered by real systems joining over HTTP (``market serve``), by
+        #: DIP ID: their requests are verified against these, in RSA, whatever the run's scheme.
+        self.certificates: dict[str, PartyCertificate] = {}
 
     def statistics(self) -> GatewayStatistics:
         """A frozen snapshot of the signing counters."""
@@ -231,9 +235,11 @@ class DipGateway:
         channel = self._channel_of(request)
         if isinstance(channel, GatewayRejection):
             return channel
-        if self.defences.scheme is not None:
+        registered = self.certificates.get(dip_id)
+        if registered is not None or self.defences.scheme is not None:
             self._verified += 1
-            problem = verification_problem(request, self.key_ring.verifying_key(dip_id))
+            key = registered if registered is not None else self.key_ring.verifying_key(dip_id)
+            problem = verification_problem(request, key)
             if problem is not None:
                 return GatewayRejection(code=SIGNATURE_INVALID, rule=problem)
         parsed = self._parse(request.body)

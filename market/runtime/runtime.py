@@ -39,6 +39,7 @@ from market.messages.system import PlannedCrash, RestartDue, Resubmit, WebhookRe
 from market.messages.trust import trusted_construction
 from market.participant import Context, Participant
 from market.runtime.cell import Cell, is_built_in, participant_rng
+from market.runtime.pacing import Pacer
 from market.runtime.supervisor import Supervisor
 
 __all__ = ["RunStatistics", "Runtime", "participant_rng"]
@@ -70,10 +71,16 @@ class Runtime:
         on_batch: Callable[[int], None] | None = None,
         real_time_scale: float | None = None,
         trust_built_in: bool = True,
+        pacer: Pacer | None = None,
     ) -> None:
         """``trust_built_in``: build the built-in participants' messages without re-running
-        their field rules (:mod:`market.messages.trust`); ``False`` checks every message."""
+        their field rules (:mod:`market.messages.trust`); ``False`` checks every message.
+
+        ``pacer``: asked before every batch whether (and when) the run goes on; it holds
+        virtual time still while systems outside the market are busy (``market serve``).
+        """
         self.broker = broker
+        self.pacer = pacer
         self.trust_built_in = trust_built_in
         self.calendar = calendar
         self.plan = plan or FaultPlan()
@@ -197,7 +204,10 @@ class Runtime:
     async def _deliver_until(self, until: datetime | None) -> None:
         broker = self.broker
         origin = (trio.current_time(), broker.clock.now)
+        pacer = self.pacer
         while True:
+            if pacer is not None and not await pacer.before_batch(self._batches):
+                return
             due_at = broker.next_due_at()
             if due_at is None or (until is not None and due_at > until):
                 return

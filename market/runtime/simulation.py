@@ -30,6 +30,7 @@ from market.messages.rendering import render_payload, render_payload_lazily
 from market.networks.dip_routing import MpanRoleMap, default_routes
 from market.process.model import step_classifier
 from market.process.scenario import MarketSetup
+from market.runtime.pacing import Pacer
 from market.runtime.runtime import RunStatistics, Runtime
 
 
@@ -76,8 +77,10 @@ class Simulation:
         *,
         calendar: SettlementCalendar | None = None,
         on_batch: Callable[[int], None] | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
-        """``on_batch`` is called after every batch with the deliveries so far (progress bars)."""
+        """``on_batch`` is called after every batch with the deliveries so far (progress bars);
+        ``pacer`` paces the run around systems outside it (:mod:`market.runtime.pacing`)."""
         refuse_unmatched(setup.faults, (p.participant_id for p in setup.participants))
         self.setup = setup
         self._variants = {p.mpan_core: p.variant for p in setup.population if p.migrated}
@@ -120,6 +123,7 @@ class Simulation:
             real_time_scale=setup.real_time_scale,
             on_batch=on_batch,
             trust_built_in=setup.trust_built_in,
+            pacer=pacer,
         )
 
     def _variant_of(self, mpan: str) -> str | None:

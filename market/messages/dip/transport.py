@@ -23,6 +23,10 @@ import attrs
 DIP_BASE_URL: Final = "https://dip.mhhs-market.example"
 
 _CHANNEL = re.compile(r"^https://dip\.mhhs-market\.example/dip-channel/(IF-\d{3}[A-B]?)$")
+#: The same channels served over HTTP on loopback by ``market serve``.
+_SERVED_CHANNEL = re.compile(
+    r"^http://(?:127\.0\.0\.1|localhost|\[::1\]):\d{1,5}/dip-channel/(IF-\d{3}[A-B]?)$"
+)
 
 
 def channel_url(interface_id: str) -> str:
@@ -32,7 +36,7 @@ def channel_url(interface_id: str) -> str:
 
 def channel_of(url: str) -> str | None:
     """The interface a send URL posts to, or ``None`` when it is not a DIP channel URL."""
-    match = _CHANNEL.fullmatch(url)
+    match = _CHANNEL.fullmatch(url) or _SERVED_CHANNEL.fullmatch(url)
     return match.group(1) if match is not None else None
 
 
