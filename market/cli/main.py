@@ -19,6 +19,7 @@ from market.cli import (
     grade,
     report,
     run,
+    serve,
     sweep,
     validate,
 )
@@ -35,6 +36,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": validate.validate,
     "bench": bench.run_bench,
     "sweep": sweep.sweep_command,
+    "serve": serve.serve_command,
 }
 
 
@@ -58,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_parser(commands)
     bench.add_parser(commands)
     sweep.add_parser(commands)
+    serve.add_parser(commands)
     return parser
 
 

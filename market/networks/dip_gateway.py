@@ -67,7 +67,7 @@ from market.messages.dip.signing import (
     verification_problem,
 )
 from market.messages.dip.transport import DipRequest, callback_url, channel_of, channel_url
-from market.networks.dip_defences import DEFAULT_DEFENCES, DipDefences
+from market.networks.dip_defences import DEFAULT_DEFENCES, DipDefences, RateLimit
 from market.networks.dip_routing import Route
 
 #: What a participant may hand the broker for the DIP.
@@ -172,6 +172,8 @@ class DipGateway:
         #: Certificates registered by real systems joining over HTTP (``market serve``), by
         #: DIP ID: their requests are verified against these, in RSA, whatever the run's scheme.
         self.certificates: dict[str, PartyCertificate] = {}
+        #: Rate limits of particular senders (participant ids), in place of the defences' own.
+        self.rate_limits: dict[str, RateLimit] = {}
 
     def statistics(self) -> GatewayStatistics:
         """A frozen snapshot of the signing counters."""
@@ -275,6 +277,8 @@ class DipGateway:
         self, sender: str, at: datetime, typed: DipEnvelope | None
     ) -> GatewayRejection | None:
         limit = self.defences.rate_limit
+        if self.rate_limits:
+            limit = self.rate_limits.get(sender, limit)
         if limit is None:
             return None
         bucket = self._buckets.get(sender)
