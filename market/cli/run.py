@@ -65,6 +65,13 @@ def add_parser(commands: Any) -> None:
     _output_options(run.add_argument_group("what it prints and writes"))
     run_teaching.add_options(run.add_argument_group("teaching"))
     run_load.add_options(run.add_argument_group("load testing (--profile)"))
+    run.add_argument_group("replaying a served market").add_argument(
+        "--replay",
+        type=Path,
+        metavar="JOURNAL",
+        help="re-run the market a 'market serve --journal' run recorded, with the real "
+        "systems' recorded inputs standing in for them (same digest on every replay)",
+    )
 
 
 def _market_options(group: argparse._ArgumentGroup) -> None:
@@ -195,6 +202,10 @@ def with_own_participants(setup: MarketSetup, references: Mapping[str, str]) -> 
 
 def run(args: argparse.Namespace) -> int:
     """Run the market the arguments describe; the exit status says whether it passed."""
+    if args.replay is not None:
+        from market.cli.serve import replay_command  # noqa: PLC0415 - only replays need HTTP code
+
+        return replay_command(args)
     if run_load.wants_profile(args):
         return run_load.run_profile(args, own_participants=with_own_participants)
     if args.journal is not None and not args.journal.parent.is_dir():

@@ -14,6 +14,7 @@ import trio
 
 from market.byo.loading import load_object
 from market.checks import format_verdict
+from market.cli.check import read_journal_file
 from market.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -33,6 +34,7 @@ from market.process.scenario_spec import VARIANT_MIXES, ScenarioSpec
 from market.runtime.simulation import Simulation, journal_dicts
 from market.serve.onboarding import parse_external
 from market.serve.pacing import CLOCK_MODES, ServePacer
+from market.serve.replay import read_recording, replay
 from market.serve.session import ServeOptions, ServeResult, serve_market
 from market.serve.traffic import Traffic
 from market.teaching.html_report import render_report
@@ -333,3 +335,46 @@ def traffic_facts(load: Mapping[str, Any]) -> dict[str, str]:
     lockstep = load["lockstep"]
     facts["lockstep"] = f"{lockstep['waits']} waits, {lockstep['seconds']} s in all"
     return facts
+
+
+def replay_command(args: argparse.Namespace) -> int:
+    """``market run --replay JOURNAL``: the recorded served market, without its real systems."""
+    recorded = read_journal_file(args.replay)
+    recording = read_recording(recorded.events, str(args.replay))
+    market = recording.market
+    replay_args = argparse.Namespace(
+        scenario=Path(market["scenario"]) if market.get("scenario") else None,
+        seed=market.get("seed"),
+        mpans=market.get("mpans"),
+        variant=market.get("variant"),
+        faults=Path(market["faults"]) if market.get("faults") else None,
+        signing=market.get("signing"),
+        no_signing=False,
+    )
+    spec, setup = build_setup(replay_args)
+    replayed = replay(setup, recording)
+    result = replayed.result
+    if args.journal is not None:
+        write_journal(result, args.journal, signing=setup.dip_defences.signing)
+    completed = sum(o.completed for o in result.outcomes)
+    print(f"Replayed {args.replay}: {replayed.inputs} recorded inputs from outside")
+    print(f"Outcome: {completed} of {len(result.outcomes)} MPANs completed")
+    for outcome in result.outcomes:
+        if not outcome.completed:
+            print(
+                f"  {outcome.mpan} stuck after {outcome.last_step or '-'}, "
+                f"waiting for {outcome.waiting_for}"
+            )
+    print("Conformance:")
+    for line in format_verdict(result.verdict):
+        print(f"  {line}")
+    digest = result.journal.digest()
+    same = "the same as" if digest == recorded.digest else "not the same as"
+    print(
+        f"Seed {spec.seed}; {len(result.journal)} journal events; journal digest {digest[:16]}, "
+        f"{same} the recording's ({recorded.digest[:16]})"
+    )
+    if replayed.diverged is not None:
+        print(f"The replay diverged: {replayed.diverged}")
+        return EXIT_FAILED
+    return EXIT_OK if result.verdict.ok else EXIT_FAILED

@@ -218,9 +218,8 @@ class DipApp:
         pid = incoming.external.participant_id
         if incoming.endpoint in ("pubconfig", "statusmessage-config"):
             return self._configure(pid, incoming, body)
-        if incoming.endpoint == "replay":
-            return self._replay(pid, incoming.segments[1], body)
-        return self._requeue(pid)
+        replaying = incoming.endpoint == "replay"
+        return self._replay(pid, incoming.segments[1], body) if replaying else self._requeue(pid)
 
     def _status(self, incoming: Incoming) -> HttpAnswer:
         pid = incoming.external.participant_id
@@ -408,7 +407,7 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
 
 
 def _refusal(incoming: Incoming) -> HttpAnswer | None:
-    """Why a management call may not go on (a bad signature, another's deliveries), if it may not."""
+    """Why a management call may not go on (a bad signature, another's deliveries), or None."""
     external = incoming.external
     request = DipRequest(
         url=incoming.url,

@@ -62,7 +62,7 @@ class ServePacer(Turn):
         #: Why the run stopped: ``"done"``, ``"timeout"`` or ``None`` while it runs.
         self.stopped: str | None = None
         self.inbound = 0
-        self._batches = 0
+        self._point = 0
         self._parked = False
         self._changed = trio.Event()
         self._last_activity = 0.0
@@ -74,9 +74,9 @@ class ServePacer(Turn):
     # ------------------------------------------------------------- the turn
 
     @property
-    def batches(self) -> int:
-        """How many batches have been handed out: the point an input taken now is applied at."""
-        return self._batches
+    def point(self) -> int:
+        """How many times the runtime has asked before a batch: where an input taken now goes."""
+        return self._point
 
     async def wait(self) -> None:
         """Return once the market stands still between batches (an input may be applied)."""
@@ -123,7 +123,7 @@ class ServePacer(Turn):
 
     async def before_batch(self, batches: int) -> bool:
         """Let inputs in and hold virtual time as the module docstring says; ``False`` to stop."""
-        self._batches = batches
+        self._point += 1
         broker = self.broker
         if self._origin is None:
             self._origin = (trio.current_time(), broker.clock.now)

@@ -5,8 +5,9 @@ hands it here; so does the outlet with each webhook answer. Each input is
 applied between batches, when the pacer lets it in (so never while a
 participant is handling a batch), as the external participant's own outbox:
 a ``state_changed`` record ``external_input`` carrying everything the input
-was (the batch it came after, the request's URL, headers and body, or the
-webhook's answer), then what it does to the market. A replay
+was (the *point* it was taken at: how many times the runtime had asked the
+pacer before a batch; the request's URL, headers and body, or the webhook's
+answer), then what it does to the market. A replay
 (:mod:`market.serve.replay`) feeds the same records through the same
 functions at the same points, so it reproduces the run.
 
@@ -77,8 +78,8 @@ class Turn:
     """Waits for the pacer to let an input in; the replay's is always open."""
 
     @property
-    def batches(self) -> int:
-        """How many batches had been handed out when the input is taken."""
+    def point(self) -> int:
+        """How many times the runtime has asked before a batch: where an input taken now goes."""
         return 0
 
     async def wait(self) -> None:
@@ -218,7 +219,7 @@ class Port:
         request = DipRequest(url=url, body=body, headers=dict(headers))
         refused = verification_problem(request, self.externals[pid].certificate)
         await self.turn.wait()
-        data = {"input": kind, "batch": self.turn.batches, "url": url, **_text_of(body)}
+        data = {"input": kind, "point": self.turn.point, "url": url, **_text_of(body)}
         if refused is not None:
             data["refused"] = refused
         return self.apply_checked(pid, data)
@@ -250,7 +251,7 @@ class Port:
         d0 = publication.common.d0 if publication is not None else None
         data = {
             "input": "webhook",
-            "batch": self.turn.batches,
+            "point": self.turn.point,
             "endpoint": call.endpoint,
             "url": call.url,
             "transaction_id": d0.transaction_id if d0 is not None else None,
@@ -285,7 +286,7 @@ class Port:
         headers = {name: request.header(name) or "" for name in SIGNING_HEADERS}
         return {
             "input": "dip",
-            "batch": self.turn.batches,
+            "point": self.turn.point,
             "url": request.url,
             "method": request.method,
             "headers": headers,
