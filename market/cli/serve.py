@@ -34,7 +34,7 @@ from market.process.scenario_spec import VARIANT_MIXES, ScenarioSpec
 from market.runtime.simulation import Simulation, journal_dicts
 from market.serve.onboarding import parse_external
 from market.serve.pacing import CLOCK_MODES, ServePacer
-from market.serve.replay import read_recording, replay
+from market.serve.replay import rate_limit_args, read_recording, replay
 from market.serve.session import ServeOptions, ServeResult, serve_market
 from market.serve.traffic import Traffic
 from market.teaching.html_report import render_report
@@ -176,6 +176,7 @@ def market_args(args: argparse.Namespace) -> dict[str, Any]:
         "variant": args.variant,
         "faults": str(args.faults) if args.faults is not None else None,
         "signing": "off" if args.no_signing else args.signing,
+        "rate_limit": rate_limit_args(args.rate_limit),
     }
 
 

@@ -18,6 +18,7 @@ URL) to ``DIR/market.json``.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -220,3 +221,19 @@ def write_directory(
         entries.append(entry)
     directory = {"dip_url": dip_url, "participants": entries}
     path.write_text(json.dumps(directory, indent=2) + "\n", encoding="utf-8")
+
+
+def market_fingerprint(
+    participants: Sequence[Participant], population: Sequence[MeteringPoint]
+) -> str:
+    """A short digest of who is in the market and which MPANs it holds.
+
+    Journalled at onboarding, so a replay can tell that the market it rebuilt
+    from the recorded arguments is the market that was recorded.
+    """
+    sha = hashlib.sha256()
+    for pid in sorted(p.participant_id for p in participants):
+        sha.update(pid.encode() + b"\n")
+    for mpan in sorted(point.mpan_core for point in population):
+        sha.update(mpan.encode() + b"\n")
+    return sha.hexdigest()[:16]

@@ -90,7 +90,11 @@ class Turn:
         return None
 
 
-def _text_of(body: bytes) -> dict[str, str]:
+def _text_of(body: bytes, limit: int) -> dict[str, Any]:
+    """How the journal records a body: as text, as base64, or (over the DIP's size limit,
+    which refuses it unread) only its length."""
+    if len(body) > limit:
+        return {"body_omitted": len(body)}
     try:
         return {"body": body.decode("utf-8")}
     except UnicodeDecodeError:
@@ -98,7 +102,10 @@ def _text_of(body: bytes) -> dict[str, str]:
 
 
 def body_of(data: Mapping[str, Any]) -> bytes:
-    """The body bytes a recorded input carried (:func:`_text_of` inverted)."""
+    """The body bytes a recorded input carried (:func:`_text_of` inverted; an omitted body,
+    refused for its size alone, comes back as that many zero bytes)."""
+    if "body_omitted" in data:
+        return bytes(int(data["body_omitted"]))
     if "body_b64" in data:
         return base64.b64decode(str(data["body_b64"]))
     return str(data.get("body", "")).encode("utf-8")
@@ -123,6 +130,7 @@ class Port:
         self._by_certificate = {e.certificate.certificate_header: e for e in externals}
         self.outlet = outlet
         self.turn = turn
+        self._limit = broker.gateway.defences.max_payload_bytes
         #: What the DIP knows of each real system's submissions, by senderUniqueReference.
         self.delivery_status: dict[str, dict[str, list[dict[str, Any]]]] = {
             pid: {} for pid in self.externals
@@ -219,7 +227,7 @@ class Port:
         request = DipRequest(url=url, body=body, headers=dict(headers))
         refused = verification_problem(request, self.externals[pid].certificate)
         await self.turn.wait()
-        data = {"input": kind, "point": self.turn.point, "url": url, **_text_of(body)}
+        data = {"input": kind, "point": self.turn.point, "url": url, **_text_of(body, self._limit)}
         if refused is not None:
             data["refused"] = refused
         return self.apply_checked(pid, data)
@@ -290,7 +298,7 @@ class Port:
             "url": request.url,
             "method": request.method,
             "headers": headers,
-            **_text_of(request.body),
+            **_text_of(request.body, self._limit),
         }
 
     def _set_clock(self, data: dict[str, Any]) -> None:

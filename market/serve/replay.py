@@ -14,17 +14,23 @@ and the digest of the run it recorded when that run was complete.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
 
 from market.kernel.broker import Broker
-from market.kernel.exceptions import UsageError
+from market.kernel.exceptions import ScenarioError, UsageError
 from market.messages.dip.transport import DipRequest
+from market.networks.dip_defences import RateLimit
 from market.process.scenario import MarketSetup
 from market.runtime.simulation import RunResult, Simulation
-from market.serve.onboarding import External, certificate_of_header, check_playable
+from market.serve.onboarding import (
+    External,
+    certificate_of_header,
+    check_playable,
+    market_fingerprint,
+)
 from market.serve.outlet import Outlet
 from market.serve.port import INPUT_EVENT, ONBOARDED_EVENT, Port, Turn, body_of
 from market.serve.session import Relay, with_stand_ins
@@ -197,6 +203,26 @@ def externals_of(recording: Recording, setup: MarketSetup) -> tuple[External, ..
     return tuple(externals)
 
 
+def rate_limit_args(limit: RateLimit | None) -> dict[str, float] | None:
+    """How the journal records the external participants' rate limit."""
+    if limit is None:
+        return None
+    return {"requests": limit.requests, "seconds": limit.per.total_seconds()}
+
+
+def rate_limit_of(recorded: object) -> RateLimit | None:
+    """The rate limit :func:`rate_limit_args` recorded; exit 2 if it is not one."""
+    if recorded is None:
+        return None
+    try:
+        assert isinstance(recorded, Mapping)
+        return RateLimit(
+            requests=int(recorded["requests"]), per=timedelta(seconds=float(recorded["seconds"]))
+        )
+    except (AssertionError, KeyError, TypeError, ValueError, ScenarioError) as error:
+        raise UsageError(f"the recorded rate limit {recorded!r} is not one ({error})") from error
+
+
 @attrs.frozen(kw_only=True)
 class ReplayResult:
     """A replayed run, and whether it kept to its recording."""
@@ -208,7 +234,17 @@ class ReplayResult:
 
 def replay(setup: MarketSetup, recording: Recording) -> ReplayResult:
     """Re-run ``setup`` (the recorded market) with the recorded inputs; see the module."""
+    recorded = recording.market.get("fingerprint")
+    rebuilt = market_fingerprint(setup.participants, setup.population)
+    if recorded != rebuilt:
+        raise UsageError(
+            f"the market rebuilt from the recorded arguments ({dict(recording.market)}) is not "
+            f"the one recorded: its participants and MPANs digest to {rebuilt}, the recording's "
+            f"to {recorded}; replay with the scenario and fault files the run was served with, "
+            "at the paths it recorded"
+        )
     externals = externals_of(recording, setup)
+    limit = rate_limit_of(recording.market.get("rate_limit"))
     relay = Relay()
     simulation = Simulation(
         with_stand_ins(setup, {e.participant_id: e.callback_url for e in externals}, relay)
@@ -218,6 +254,9 @@ def replay(setup: MarketSetup, recording: Recording) -> ReplayResult:
     relay.port = port
     turn.port = port
     simulation.runtime.pacer = turn
+    if limit is not None:
+        for external in externals:
+            simulation.broker.gateway.rate_limits[external.participant_id] = limit
     port.onboard(recording.market)
     result = simulation.run_sync()
     return ReplayResult(result=result, diverged=turn.diverged, inputs=len(recording.inputs))

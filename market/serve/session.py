@@ -19,7 +19,13 @@ from market.participant import Context
 from market.process.scenario import MarketSetup
 from market.runtime.simulation import RunResult, Simulation
 from market.serve.http_app import DipApp
-from market.serve.onboarding import External, mpans_of, onboard, write_directory
+from market.serve.onboarding import (
+    External,
+    market_fingerprint,
+    mpans_of,
+    onboard,
+    write_directory,
+)
 from market.serve.outlet import DEFAULT_RETRIES, HttpOutlet
 from market.serve.pacing import ClockMode, ServePacer
 from market.serve.port import Port
@@ -186,7 +192,9 @@ async def serve_market(
         nursery.start_soon(outlet.run, port.webhook_answered)
         if on_progress is not None:
             nursery.start_soon(_progress, on_progress, simulation, traffic, pacer)
-        port.onboard(market_args)
+        port.onboard(
+            {**market_args, "fingerprint": market_fingerprint(setup.participants, setup.population)}
+        )
         try:
             result = await simulation.run()
         finally:

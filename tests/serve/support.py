@@ -116,6 +116,7 @@ async def served(
     receivers: Mapping[str, Receiver],
     keys: Path,
     options: ServeOptions | None = None,
+    market_args: Mapping[str, Any] | None = None,
 ) -> ServeResult:
     """Run ``setup`` with each receiver playing its participant id, until done."""
     options = options or ServeOptions(until_done=True, timeout=120)
@@ -131,14 +132,7 @@ async def served(
             playing=urls,
             keys_dir=keys,
             options=options,
-            market_args={
-                "scenario": None,
-                "seed": setup.seed,
-                "mpans": None,
-                "variant": None,
-                "faults": None,
-                "signing": None,
-            },
+            market_args=market_args or {"seed": setup.seed},
             on_listening=listening,
         )
         nursery.cancel_scope.cancel()

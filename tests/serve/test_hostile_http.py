@@ -17,6 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
+from market.cli.check import read_journal_file
+from market.cli.common import write_journal
+from market.cli.main import main
 from market.kernel.queue import VirtualClock
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.messages.dip import M0, render_body
@@ -128,7 +131,16 @@ def hostile_run(
         timeout=120,
         rate_limit=RateLimit(requests=4, per=timedelta(hours=1)),
     )
-    result = trio.run(served, setup, receivers, keys, options)
+    market_args = {
+        "scenario": None,
+        "seed": 3,
+        "mpans": 6,
+        "variant": None,
+        "faults": None,
+        "signing": None,
+        "rate_limit": {"requests": 4, "seconds": 3600.0},
+    }
+    result = trio.run(served, setup, receivers, keys, options, market_args)
     return result, hostile, receivers
 
 
@@ -208,3 +220,26 @@ def test_the_market_completes_every_other_mpan_after_all_that(hostile_run: Any) 
     assert not result.verdict.ok
     failing = {c.mpan for c in result.verdict.conformance if not c.completed}
     assert failing == {NOT_IN_THE_MARKET}
+
+
+def test_a_replay_of_the_recorded_run_gives_its_digest_every_time(
+    hostile_run: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorded = tmp_path / "served.jsonl"
+    write_journal(hostile_run[0].result, recorded, signing="modelled")
+    digests = []
+    for attempt in range(2):
+        replayed = tmp_path / f"replayed-{attempt}.jsonl"
+        status = main(["run", "--replay", str(recorded), "--journal", str(replayed)])
+        captured = capsys.readouterr()
+        said = captured.out
+        assert "the same as the recording's" in said, (status, said, captured.err)
+        assert status == 1  # the recorded run's verdict (one MPAN refused) replays too
+        digests.append(read_journal_file(replayed).digest)
+    assert digests[0] == digests[1] == hostile_run[0].result.journal.digest()
+    inputs = [
+        e
+        for e in hostile_run[0].result.journal
+        if e.kind == "state_changed" and e.detail["event"] == "external_input"
+    ]
+    assert {e.detail["input"] for e in inputs} >= {"dip"} and len(inputs) >= 10
