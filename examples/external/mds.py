@@ -466,10 +466,10 @@ def post(url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int | None,
 class Submitter:
     """The background worker: sends each refusal as an IF-014, one at a time, in order."""
 
-    def __init__(self, keys: KeysFolder, *, skip_one_day: bool) -> None:
+    def __init__(self, keys: KeysFolder, *, skip_one: bool) -> None:
         self.keys = keys
-        self.skip_one_day = skip_one_day
-        self.skipped_day: tuple[str, date] | None = None
+        self.skip_one = skip_one
+        self.skipped = False
         self.refusals: queue.Queue[Refusal] = queue.Queue()
         self.sent = 0
         # The start time keeps references unique if the MDS is restarted during a run.
@@ -479,7 +479,7 @@ class Submitter:
         """Send refusals as they come, forever (a daemon thread)."""
         while True:
             refusal = self.refusals.get()
-            if self.skips(refusal):
+            if self.skips():
                 log(
                     f"defect skip-one-rejection: not sending the IF-014 for MPAN "
                     f"{refusal.consumption.mpan} day {refusal.day}"
@@ -487,19 +487,12 @@ class Submitter:
                 continue
             self.submit(refusal)
 
-    def skips(self, refusal: Refusal) -> bool:
-        """The planted defect: the first day it would refuse is never refused.
-
-        Every IF-014 of that MPAN and day is held back (active and reactive alike),
-        so the market's conformance check, which counts a day as refused once any
-        IF-014 refuses it, sees the day go unrefused.
-        """
-        if not self.skip_one_day:
+    def skips(self) -> bool:
+        """The planted defect: the first IF-014 it owes is never sent."""
+        if not self.skip_one or self.skipped:
             return False
-        day = (refusal.consumption.mpan, refusal.day)
-        if self.skipped_day is None:
-            self.skipped_day = day
-        return day == self.skipped_day
+        self.skipped = True
+        return True
 
     def submit(self, refusal: Refusal) -> None:
         """Build, sign and post one IF-014; retry while the DIP is unavailable."""
@@ -723,7 +716,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--defect",
         choices=["skip-one-rejection"],
-        help="plant a defect: never send the IF-014 of the first day it refuses",
+        help="plant a defect: never send the first IF-014 it owes",
     )
     parser.add_argument(
         "--unavailable-calls",
@@ -744,7 +737,7 @@ def main(argv: list[str] | None = None) -> int:
     """Serve webhooks and submit refusals until killed."""
     args = parse_args(argv)
     keys = KeysFolder(args.keys, args.participant, args.dip)
-    submitter = Submitter(keys, skip_one_day=args.defect == "skip-one-rejection")
+    submitter = Submitter(keys, skip_one=args.defect == "skip-one-rejection")
     app = WebhookApp(
         keys, MarketwideDataService(), submitter, unavailable_calls=args.unavailable_calls
     )

@@ -256,9 +256,10 @@ def check_regime_end(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
     ``dataServiceEffectiveToDate`` and B008 ``meteringServiceEffectiveToDate``
     must not be after it; no IF-036 ``[DSAppActive]``/``[MSAppActive]`` may make
     a service active (B015/B014 ``incoming…ServiceEffectiveFromDate``) after it;
-    and every B046 ``settlementDayDate`` after it in an IF-021 must have drawn
-    an IF-014 whose ``R0`` carries ECS1001, for the same correlation id or that
-    settlement day. Envelopes are read from delivered publications, once each.
+    and every day block (B046 ``settlementDayDate`` and B045 quantity) after it
+    in an IF-021 must have drawn an IF-014 whose ``R0`` carries ECS1001 for that
+    same day and quantity. Envelopes are read from delivered publications, once
+    each.
     """
     violations: list[InvariantViolation] = []
     for mpan, mpan_events in sorted(events_by_mpan(events).items()):
@@ -285,15 +286,20 @@ def check_regime_end(events: Iterable[Event]) -> tuple[InvariantViolation, ...]:
 
 
 def _after_regime_end(publications: Sequence[_Publication], end: date) -> list[str]:
-    """What one MPAN's publications appoint or settle after its MHHSRegimeEndDate ``end``."""
-    rejected_days: set[date] = set()
-    rejected_correlations: set[object] = set()
-    for message, _, correlation, envelope in publications:
+    """What one MPAN's publications appoint or settle after its MHHSRegimeEndDate ``end``.
+
+    Consumption is judged per day block (settlement day and measurement
+    quantity): each block of an IF-021 after ``end`` needs an IF-014 with
+    ECS1001 refusing that very block, so a refused active-power day does not
+    excuse the same day's reactive power, nor one refused day another.
+    """
+    refused: set[tuple[date, object]] = set()
+    for message, _, _, envelope in publications:
         if message == "PUB-014" and contains_text(envelope, "ECS1001"):
-            rejected_days.update(_days(envelope, "settlementDayDate"))
-            rejected_correlations.add(correlation)
+            refused.update(_day_blocks(envelope))
     problems: list[str] = []
-    for message, code, correlation, envelope in publications:
+    unrefused: set[tuple[date, object]] = set()
+    for message, code, _, envelope in publications:
         if code in _DEAPPOINTMENT_ENDS:
             field = _DEAPPOINTMENT_ENDS[code]
             problems.extend(
@@ -307,14 +313,36 @@ def _after_regime_end(publications: Sequence[_Publication], end: date) -> list[s
                 for day in _days(envelope, _APPOINTMENT_STARTS[code])
                 if day > end
             )
-        elif message == "PUB-021" and correlation not in rejected_correlations:
-            problems.extend(
-                f"IF-021 for settlement day {day} (after MHHSRegimeEndDate {end}) "
-                "was not rejected with ECS1001"
-                for day in sorted(set(_days(envelope, "settlementDayDate")))
-                if day > end and day not in rejected_days
+        elif message == "PUB-021":
+            unrefused.update(
+                block for block in _day_blocks(envelope) if block[0] > end and block not in refused
             )
+    problems.extend(
+        f"IF-021 for settlement day {day} (after MHHSRegimeEndDate {end}) was not rejected "
+        "with ECS1001" + (f" for quantity {quantity}" if quantity is not None else "")
+        for day, quantity in sorted(unrefused, key=lambda block: (block[0], str(block[1])))
+    )
     return problems
+
+
+def _day_blocks(value: object) -> list[tuple[date, object]]:
+    """Every consumption day block (a mapping holding B046) as (settlement day, quantity)."""
+    blocks: list[tuple[date, object]] = []
+    if isinstance(value, Mapping):
+        if any(isinstance(key, str) and key.upper() == "B046" for key in value):
+            day = next(
+                (d for v in find_fields(value, "settlementDayDate") if (d := day_of(v))), None
+            )
+            quantity = next(iter(find_fields(value, "measurementQuantityID")), None)
+            if day is not None:
+                blocks.append((day, quantity))
+            return blocks
+        for inner in value.values():
+            blocks.extend(_day_blocks(inner))
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            blocks.extend(_day_blocks(inner))
+    return blocks
 
 
 #: The appointment and registration flows whose ``effective_from_date`` must be the SSD.

@@ -294,10 +294,17 @@ def report(
                 f"waiting for {outcome.waiting_for}"
             )
     for pid, summary in load["externals"].items():
+        failing = summary["failing"]
+        verdict = (
+            f"{len(failing)} failing the checks ({', '.join(failing[:5])}"
+            + (", ...)" if len(failing) > 5 else ")")
+            if failing
+            else "none failing the checks"
+        )
         print(
             f"{pid} (external): {summary['completed']} of {summary['mpans']} of its MPANs "
-            f"completed; {summary['publications_delivered']} publications delivered, "
-            f"{summary['publications_per_second']} per second"
+            f"completed, {verdict}; {summary['publications_delivered']} publications "
+            f"delivered, {summary['publications_per_second']} per second"
         )
     for row in load["traffic"]:
         print(

@@ -26,6 +26,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import attrs
 import httpx
@@ -79,8 +80,10 @@ class Callbacks:
     status_url: str | None = None
 
     def publication_url(self, interface_id: str) -> str:
-        """Where a publication of ``interface_id`` goes."""
-        return self.channels.get(interface_id, self.base)
+        """Where a publication of ``interface_id`` goes (a base without a path: its ``/``,
+        the path the call is made to and so the URL its signature covers)."""
+        url = self.channels.get(interface_id, self.base)
+        return url if urlsplit(url).path else f"{url}/"
 
     def statusmessage_url(self) -> str:
         """Where status messages go."""

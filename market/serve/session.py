@@ -13,6 +13,7 @@ import hypercorn.config
 import hypercorn.trio
 import trio
 
+from market.checks import Verdict
 from market.messages.dip.signing import SigningKey
 from market.networks.dip_defences import RateLimit
 from market.participant import Context
@@ -65,6 +66,7 @@ class ServeResult:
     def report(self) -> dict[str, Any]:
         """The load report (``--report`` JSON): traffic, throughput, lockstep, verdicts."""
         outcomes = {o.mpan: o for o in self.result.outcomes}
+        failing = failing_mpans(self.result.verdict)
         delivered = self.traffic.publications_delivered
         inbound = sum(
             row["requests"] for row in self.traffic.summary() if row["direction"] == "inbound"
@@ -82,6 +84,7 @@ class ServeResult:
                     for o in own
                     if not o.completed
                 ],
+                "failing": sorted(failing & set(self.mpans[pid])),
                 "publications_delivered": delivered.get(pid, 0),
                 "publications_per_second": round(delivered.get(pid, 0) / self.wall_seconds, 1)
                 if self.wall_seconds > 0
@@ -103,6 +106,20 @@ class ServeResult:
                 "calls": calls,
             },
         }
+
+
+def failing_mpans(verdict: Verdict) -> set[str]:
+    """The MPANs that make ``verdict`` fail: not conforming, or named by a broken rule."""
+    failing = {c.mpan for c in verdict.conformance if not c.conforms}
+    for problems in (
+        verdict.liveness,
+        verdict.invariants,
+        verdict.conservation,
+        verdict.crashes,
+        verdict.deliveries,
+    ):
+        failing.update(m for p in problems if isinstance(m := getattr(p, "mpan", None), str))
+    return failing
 
 
 class Relay:

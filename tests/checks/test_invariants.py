@@ -126,6 +126,60 @@ def test_consumption_after_the_regime_end_must_be_rejected_with_ecs1001() -> Non
     assert check_regime_end(builder.events) == ()
 
 
+def _quantities(day: str, *quantities: str) -> dict[str, object]:
+    return {
+        "B900List": [
+            {
+                "B045": {"measurementQuantityID": quantity},
+                "B046": {"settlementDayDate": f"{day}T00:00:00+00:00"},
+            }
+            for quantity in quantities
+        ]
+    }
+
+
+def _refuse(builder: JournalBuilder, day: str, quantity: str) -> None:
+    block = {
+        "B045": {"measurementQuantityID": quantity},
+        "B046": {"settlementDayDate": f"{day}T00:00:00+00:00"},
+    }
+    builder.dip("IF-014", "[ActivePowerRejected]", "MDS", [SDS], step="D11", blocks={"B900": block})
+    builder.events[-1]["envelope"]["CommonBlock"]["R0"] = {
+        "responseCode": "R",
+        "responseMessages": ["ECS1001 - Data Service Not Appointed for Date of SP Submission"],
+    }
+
+
+def test_a_refused_active_day_does_not_excuse_the_same_days_reactive_power() -> None:
+    """Mutant: the MDS refuses a late day's active power and forgets its reactive power."""
+    builder = _migration()
+    builder.dip("IF-021", "[ActivePower]", SDS, ["MDS"], step="T1", blocks=_quantities(SSD, "AI"))
+    builder.dip("IF-021", "[ReactivePower]", SDS, ["MDS"], step="T1", blocks=_quantities(SSD, "RI"))
+    _refuse(builder, SSD, "AI")
+    assert _describe(check_regime_end(builder.events)) == [
+        f'{MPAN} breaks "no MHHS service after MHHSRegimeEndDate": IF-021 for settlement day '
+        "2026-03-02 (after MHHSRegimeEndDate 2026-03-01) was not rejected with ECS1001 for "
+        "quantity RI"
+    ]
+    _refuse(builder, SSD, "RI")
+    assert check_regime_end(builder.events) == ()
+
+
+def test_one_refused_day_does_not_excuse_another_day_of_the_same_submission() -> None:
+    """Mutant: two late days in one IF-021 (one correlation id), only the first refused."""
+    builder = _migration()
+    days = {
+        "B900List": [
+            *_quantities(SSD, "AI")["B900List"],  # type: ignore[misc]
+            *_quantities("2026-03-03", "AI")["B900List"],
+        ]
+    }  # type: ignore[misc]
+    builder.dip("IF-021", "[ActivePower]", SDS, ["MDS"], step="T1", blocks=days)
+    _refuse(builder, SSD, "AI")
+    described = _describe(check_regime_end(builder.events))
+    assert len(described) == 1 and "settlement day 2026-03-03" in described[0]
+
+
 def test_legacy_agents_must_be_appointed_from_the_ssd() -> None:
     """A D0155 to the MOP effective the day after the SSD breaks the rule; the others hold."""
     builder = _migration("C9")
