@@ -202,6 +202,9 @@ class HttpOutlet(Outlet):
         self.retries = retries
         self.first_backoff = first_backoff
         self._pending = 0
+        self._busy_since = 0.0
+        #: Wall-clock seconds during which calls were queued or in flight.
+        self.busy_seconds = 0.0
         self._channels: dict[str, tuple[Any, Any]] = {
             pid: trio.open_memory_channel[Call](float("inf")) for pid in self.externals
         }
@@ -221,6 +224,8 @@ class HttpOutlet(Outlet):
 
     def take(self, call: Call) -> None:
         """Queue ``call`` for its recipient's workers."""
+        if self._pending == 0:
+            self._busy_since = trio.current_time()
         self._pending += 1
         self._channels[call.participant][0].send_nowait(call)
 
@@ -245,6 +250,8 @@ class HttpOutlet(Outlet):
                 await self._on_answer(call, answer)
             finally:
                 self._pending -= 1
+                if self._pending == 0:
+                    self.busy_seconds += trio.current_time() - self._busy_since
                 self._wake()
 
     async def _deliver(self, client: httpx.AsyncClient, call: Call) -> Answer:

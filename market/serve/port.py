@@ -388,12 +388,13 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 
 
 def _first_problem(text: str) -> str:
-    """The first ``message`` or ``help`` of a StandardResponse body, else its start."""
+    """The first ``help`` (else ``message``) of a StandardResponse body's ``messageArray``
+    (or of a bare message object), else the body's start."""
     try:
         value = decode_json(text, DIP_BODY)
     except InputError:
         return text[:200] or "(no body)"
-    items = value.get("items") if isinstance(value, dict) else value
+    items = value.get("messageArray") if isinstance(value, dict) else value
     for item in items if isinstance(items, list) else [value]:
         if isinstance(item, dict):
             said = item.get("help") or item.get("message")

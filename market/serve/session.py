@@ -61,6 +61,7 @@ class ServeResult:
     wall_seconds: float
     lockstep_waits: int
     lockstep_seconds: float
+    webhook_busy_seconds: float
     mpans: Mapping[str, tuple[str, ...]]
 
     def report(self) -> dict[str, Any]:
@@ -99,6 +100,7 @@ class ServeResult:
             "journal_digest": self.result.journal.digest(),
             "externals": externals,
             "traffic": self.traffic.summary(),
+            "webhooks_busy_seconds": round(self.webhook_busy_seconds, 3),
             "lockstep": {
                 "waits": self.lockstep_waits,
                 "seconds": round(self.lockstep_seconds, 3),
@@ -225,6 +227,7 @@ async def serve_market(
         wall_seconds=trio.current_time() - started,
         lockstep_waits=pacer.lockstep_waits,
         lockstep_seconds=pacer.lockstep_seconds,
+        webhook_busy_seconds=outlet.busy_seconds,
         mpans={e.participant_id: tuple(mpans_of(e.identity, setup.population)) for e in externals},
     )
 
