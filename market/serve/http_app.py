@@ -52,7 +52,7 @@ from market.messages.dip.codes import (
 from market.messages.dip.signing import verification_problem
 from market.messages.dip.transport import DipRequest
 from market.serve.onboarding import External
-from market.serve.outlet import HttpOutlet
+from market.serve.outlet import Call, HttpOutlet
 from market.serve.pacing import ServePacer
 from market.serve.port import HttpAnswer, Port
 from market.serve.traffic import Traffic
@@ -102,6 +102,8 @@ class DipApp:
         self.traffic = traffic
         self.limit = port.broker.gateway.defences.max_payload_bytes
         self._requeues: dict[str, dict[str, Any]] = {}
+        #: The calls each participant's last requeue pushed again (what its status is about).
+        self._requeued: dict[str, list[Call]] = {}
         self._requeue_count = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -303,13 +305,17 @@ class DipApp:
         self._requeue_count += 1
         requeue_id = f"RQ-{self._requeue_count:06d}"
         self._requeues[pid] = {"requeueId": requeue_id, "calls": len(calls)}
+        self._requeued[pid] = calls
         for call in calls:
             self.outlet.take(call)
         return HttpAnswer(status=202, body={"requeueId": requeue_id, "calls": len(calls)})
 
     def _requeue_status(self, pid: str, requeue: dict[str, Any]) -> dict[str, Any]:
-        failed_again = len(self.outlet.failed[pid])
-        if self.outlet.busy:
+        """How the requeue's own calls went (not other calls, to this system or another)."""
+        calls = self._requeued.get(pid, [])
+        failed = {id(call) for call in self.outlet.failed[pid]}
+        failed_again = sum(id(call) in failed for call in calls)
+        if any(self.outlet.outstanding(call) for call in calls):
             status = "Processing"
         elif failed_again == 0:
             status = "Completed"

@@ -202,6 +202,8 @@ class HttpOutlet(Outlet):
         self.retries = retries
         self.first_backoff = first_backoff
         self._pending = 0
+        #: The calls queued or in flight, by ``id``: how many times each (``outstanding``).
+        self._outstanding: dict[int, int] = {}
         self._busy_since = 0.0
         #: Wall-clock seconds during which calls were queued or in flight.
         self.busy_seconds = 0.0
@@ -222,11 +224,16 @@ class HttpOutlet(Outlet):
         """Calls queued or in flight."""
         return self._pending
 
+    def outstanding(self, call: Call) -> bool:
+        """Whether ``call`` (this very call, as taken) is queued or in flight."""
+        return id(call) in self._outstanding
+
     def take(self, call: Call) -> None:
         """Queue ``call`` for its recipient's workers."""
         if self._pending == 0:
             self._busy_since = trio.current_time()
         self._pending += 1
+        self._outstanding[id(call)] = self._outstanding.get(id(call), 0) + 1
         self._channels[call.participant][0].send_nowait(call)
 
     async def run(self, on_answer: AnswerHandler) -> None:
@@ -250,6 +257,9 @@ class HttpOutlet(Outlet):
                 await self._on_answer(call, answer)
             finally:
                 self._pending -= 1
+                left = self._outstanding.pop(id(call), 1) - 1
+                if left:
+                    self._outstanding[id(call)] = left
                 if self._pending == 0:
                     self.busy_seconds += trio.current_time() - self._busy_since
                 self._wake()
