@@ -20,11 +20,11 @@ from typing import Any
 import attrs
 
 from market.kernel.broker import Broker
-from market.kernel.exceptions import ScenarioError, UsageError
+from market.kernel.exceptions import ParticipantCrashedError, ScenarioError, UsageError
 from market.messages.dip.transport import DipRequest
 from market.networks.dip_defences import RateLimit
 from market.process.scenario import MarketSetup
-from market.runtime.simulation import RunResult, Simulation
+from market.runtime.simulation import RunResult, Simulation, partial_result
 from market.serve.onboarding import (
     External,
     certificate_of_header,
@@ -258,5 +258,8 @@ def replay(setup: MarketSetup, recording: Recording) -> ReplayResult:
         for external in externals:
             simulation.broker.gateway.rate_limits[external.participant_id] = limit
     port.onboard(recording.market)
-    result = simulation.run_sync()
+    try:
+        result = simulation.run_sync()
+    except ParticipantCrashedError as crash:
+        result = partial_result(crash)
     return ReplayResult(result=result, diverged=turn.diverged, inputs=len(recording.inputs))

@@ -14,11 +14,12 @@ import hypercorn.trio
 import trio
 
 from market.checks import Verdict
+from market.kernel.exceptions import ParticipantCrashedError
 from market.messages.dip.signing import SigningKey
 from market.networks.dip_defences import RateLimit
 from market.participant import Context
 from market.process.scenario import MarketSetup
-from market.runtime.simulation import RunResult, Simulation
+from market.runtime.simulation import RunResult, Simulation, partial_result
 from market.serve.http_app import DipApp
 from market.serve.onboarding import (
     External,
@@ -216,6 +217,8 @@ async def serve_market(
         )
         try:
             result = await simulation.run()
+        except ParticipantCrashedError as crash:
+            result = partial_result(crash)  # a finding: judged like any run
         finally:
             shutdown.set()
             nursery.cancel_scope.cancel()

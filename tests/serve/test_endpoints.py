@@ -264,19 +264,10 @@ class Supplier(System):
         answers["get_signed_as_post"] = await _call(
             client, "GET", unknown, me, signed_method="POST"
         )
-        answers["unsigned_get"] = await _call(
-            client,
-            "GET",
-            unknown,
-            None,
-            signed_url=None,
-        )
-        answers["certificate_only_get"] = (
-            await client.get(
-                unknown,
-                headers={"X-DIP-Signature-Certificate": me.certificate_header},
-            )
-        ).status_code, None
+        answers["unsigned_get"] = await _call(client, "GET", unknown, None)
+        certificate_only = {"X-DIP-Signature-Certificate": me.certificate_header}
+        response = await client.get(unknown, headers=certificate_only)
+        answers["certificate_only_get"] = response.status_code, response.json()
         others_status = f"{base}/dip-channel/IF-025/deliveryStatus/{MDS_DIP_ID}/S-X"
         answers["others_status"] = await _call(client, "GET", others_status, me)
         body, self.reference = _if025_for(
@@ -539,9 +530,7 @@ def test_pubconfig_for_another_participant_is_403(run: Run) -> None:
     assert status == 403 and body["message"].startswith("MSG1004")
     assert MDS_DIP_ID in body["help"] and SUP_DIP_ID in body["help"]
     # ...and it moved nothing: the MDS still gets its IF-003 publications at its base URL.
-    assert all(
-        c.path == "/" for c in run.receiver("MDS").calls if _publication(c) is not None
-    )
+    assert all(c.path == "/" for c in run.receiver("MDS").calls if _publication(c) is not None)
 
 
 def test_pubconfig_without_a_callback_url_is_400(run: Run) -> None:
@@ -649,9 +638,7 @@ def test_replay_pages_past_a_hundred_with_a_continuation_token(run: Run) -> None
     assert status == 200 and "x-continuation-token" not in headers
     pages = [item["payload"] for item in first + rest]
     ees_if003 = [
-        e
-        for c in run.receiver("EES").calls
-        if (e := _publication(c)) and _interface(e) == "IF-003"
+        e for c in run.receiver("EES").calls if (e := _publication(c)) and _interface(e) == "IF-003"
     ]
     assert len(pages) == len(ees_if003) == 3 * MPANS
     assert len({_transaction(p) for p in pages}) == len(pages)
@@ -782,7 +769,9 @@ def test_a_d_flow_from_another_party_is_403(run: Run) -> None:
     forged = [
         e
         for e in run.served.result.journal
-        if e.kind == "sent" and e.network == "DTN" and e.sender == "NHHDC-NDCE"
+        if e.kind == "sent"
+        and e.network == "DTN"
+        and e.sender == "NHHDC-NDCE"
         and e.message == "D0300"
     ]
     assert forged == []
@@ -795,7 +784,9 @@ def test_a_d_flow_from_the_system_itself_is_sent_and_answered(run: Run) -> None:
     (sent,) = [
         e
         for e in run.served.result.journal
-        if e.kind == "sent" and e.network == "DTN" and e.message == "D0300"
+        if e.kind == "sent"
+        and e.network == "DTN"
+        and e.message == "D0300"
         and e.sender == "SUP-MHSA"
     ]
     assert sent.recipient == "SUP-LGSB" and sent.mpan == mpan
@@ -820,8 +811,10 @@ def test_management_calls_are_signed_over_exactly_what_is_called(run: Run) -> No
         assert status == 401 and body["message"].startswith("MSG1009"), key
         assert "does not verify" in body["help"]
     status, body, _ = answers["unsigned_get"]
-    assert status == 401 and body["message"].startswith("MSG1007")
-    assert answers["certificate_only_get"][0] == 401
+    assert status == 401 and body["message"].startswith("MSG1007")  # no certificate: unknown
+    status, body = answers["certificate_only_get"]
+    assert status == 401 and body["message"].startswith("MSG1009")
+    assert body["help"].startswith("missing header")
 
 
 # -------------------------------------------------------------- 9. a DIP outage
@@ -870,7 +863,5 @@ def test_a_submission_during_a_dip_outage_is_503(outage_run: Any) -> None:
         for e in served_run.result.journal
         if e.kind == "refused" and e.detail is not None and e.detail.get("fault") == "dip_outage"
     ]
-    assert [(e.sender, e.recipient, e.message) for e in refused] == [
-        ("SUP-MHSA", "DIP", "IF-025")
-    ]
+    assert [(e.sender, e.recipient, e.message) for e in refused] == [("SUP-MHSA", "DIP", "IF-025")]
     assert served_run.stopped == "done"
