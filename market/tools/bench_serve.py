@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +36,21 @@ import hypercorn.config
 import hypercorn.trio
 import trio
 
-from actors.markets.default import build_market
-from market.process.scenario_spec import load_scenario
+from market.byo.loading import load_object
+from market.process.scenario import MarketSetup
+from market.process.scenario_spec import ScenarioSpec, load_scenario
 from market.runtime.simulation import Simulation
 from market.serve.session import ServeOptions, serve_market
 
 SCENARIO = Path(__file__).resolve().parents[2] / "examples" / "external" / "late-consumption.toml"
+#: The built-in market builder, loaded by name: ``market`` never imports ``actors``.
+MARKET_BUILDER = "actors.markets.default:build_market"
 _OK = b'{"messageArray":[{"message":"MSG0000 - Success"}]}'
+
+
+def _build(spec: ScenarioSpec) -> MarketSetup:
+    builder: Callable[[ScenarioSpec], MarketSetup] = load_object(MARKET_BUILDER)
+    return builder(spec)
 
 
 async def _acknowledge(scope: Any, receive: Any, send: Any) -> None:
@@ -79,7 +88,7 @@ async def _served(
 ) -> dict[str, Any]:
     spec = attrs.evolve(load_scenario(SCENARIO), mpans=mpans)
     served = await serve_market(
-        build_market(spec),
+        _build(spec),
         playing={"MDS": url},
         keys_dir=keys,
         options=ServeOptions(
@@ -95,7 +104,7 @@ def measure(mpans: int, concurrency: int = 8, quiet_ms: int = 20) -> dict[str, A
     """Both runs and the figures the module docstring lists."""
     spec = attrs.evolve(load_scenario(SCENARIO), mpans=mpans)
     started = time.perf_counter()
-    Simulation(build_market(spec)).run_sync()
+    Simulation(_build(spec)).run_sync()
     simulated = time.perf_counter() - started
     receiver = subprocess.Popen(
         [sys.executable, "-m", "market.tools.bench_serve", "--acknowledge"],

@@ -39,6 +39,9 @@ import httpx
 import pytest
 import trio
 
+from market.cli.check import read_journal_file
+from market.cli.common import write_journal
+from market.cli.main import main
 from market.faults.plan import DipOutage, FaultPlan, Window
 from market.kernel.queue import VirtualClock
 from market.kernel.settlement_calendar import SettlementCalendar
@@ -83,7 +86,7 @@ class Answering(Receiver):
         self.calls.append(received)
         said: Said = None
         if self.behaviour is not None:
-            said = await self.behaviour(self, received)  # type: ignore[arg-type]
+            said = await self.behaviour(self, received)
         status, body = said if isinstance(said, tuple) else (said or 201, b"")
         body = body or b'{"messageArray":[{"message":"MSG0000 - Success"}]}'
         await send(
@@ -722,7 +725,8 @@ def test_a_webhook_answering_503_is_retried_then_given_up_and_recorded(run: Run)
     (webhook,) = _inputs(run, "LDSO-19", "webhook")
     assert webhook["status"] == 503 and webhook["transaction_id"] == failing
     assert webhook["endpoint"] == "publication" and "maintenance" in webhook["text"]
-    assert not _rejections(run, 3) or all(e.sender != "LDSO-19" for e in _rejections(run, 3))
+    # Unanswered is not refused: no rejection from LDSO-19, the call is kept for a requeue.
+    assert all(e.sender != "LDSO-19" for e in run.served.result.journal if e.kind == "rejected")
 
 
 def test_requeue_pushes_the_given_up_call_again(run: Run) -> None:
@@ -815,6 +819,31 @@ def test_management_calls_are_signed_over_exactly_what_is_called(run: Run) -> No
     status, body = answers["certificate_only_get"]
     assert status == 401 and body["message"].startswith("MSG1009")
     assert body["help"].startswith("missing header")
+
+
+# -------------------------------------------------------------------- replay
+
+
+def test_the_run_with_every_kind_of_input_replays_to_its_digest(
+    run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Webhook refusals and failures, status messages, D-flows, CSS and refused calls are
+    all recorded inputs; management calls (pubconfig, replay, requeue) change nothing."""
+    kinds = {
+        e.detail["input"]
+        for e in run.served.result.journal
+        if e.kind == "state_changed"
+        and e.detail is not None
+        and e.detail.get("event") == "external_input"
+    }
+    assert kinds == {"dip", "dtn", "css", "statusmessage", "webhook"}
+    recorded = tmp_path / "served.jsonl"
+    write_journal(run.served.result, recorded, signing="modelled")
+    replayed = tmp_path / "replayed.jsonl"
+    main(["run", "--replay", str(recorded), "--journal", str(replayed)])
+    said = capsys.readouterr().out
+    assert "the same as the recording's" in said, said
+    assert read_journal_file(replayed).digest == run.served.result.journal.digest()
 
 
 # -------------------------------------------------------------- 9. a DIP outage
