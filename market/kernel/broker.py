@@ -109,6 +109,8 @@ class Broker:
             classify_step=classify_step,
             dead_letters=self.dead_letters,
         )
+        #: The networks' shared means (its ``answer_taps`` serve real systems over HTTP).
+        self.wire = wire
         self.networks: tuple[Network, ...] = (
             Dip(wire, gateway=self.gateway, routes=routes, mpan_roles=mpan_roles),
             Dtn(wire),

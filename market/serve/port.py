@@ -53,6 +53,7 @@ from market.messages.dtn import FlowError, parse_flow
 from market.participant import Context, OutboxEntry, Record, Send
 from market.serve.onboarding import External
 from market.serve.outlet import Answer, Call, Outlet
+from market.serve.traffic import Traffic
 
 #: The journal record every input from outside is, and the one each real system starts with.
 INPUT_EVENT: Final = "external_input"
@@ -124,8 +125,11 @@ class Port:
         externals: Sequence[External],
         outlet: Outlet,
         turn: Turn,
+        traffic: Traffic | None = None,
     ) -> None:
+        """``traffic``: where publications the real systems accepted are counted (a live run's)."""
         self.broker = broker
+        self.traffic = traffic
         self.externals = {e.participant_id: e for e in externals}
         self._by_certificate = {e.certificate.certificate_header: e for e in externals}
         self.outlet = outlet
@@ -184,7 +188,7 @@ class Port:
 
     def apply_dip(self, pid: str, request: DipRequest, data: dict[str, Any]) -> HttpAnswer:
         """Record and submit ``request`` now; its answers become the HTTP response."""
-        taps = self.broker.networks[0].wire.answer_taps  # type: ignore[attr-defined]
+        taps = self.broker.wire.answer_taps
         taken: list[Parcel] = []
         taps[pid] = taken
         try:
@@ -248,9 +252,8 @@ class Port:
         """The outlet's news of a call: a refused or undeliverable one changes the market."""
         publication = call.publication
         if publication is not None and answer.status == 201:
-            traffic = getattr(self.outlet, "traffic", None)
-            if traffic is not None:
-                delivered = traffic.publications_delivered
+            if self.traffic is not None:
+                delivered = self.traffic.publications_delivered
                 delivered[call.participant] = delivered.get(call.participant, 0) + 1
             return
         if answer.status is not None and answer.status < 300:
@@ -466,26 +469,30 @@ def parse_css(value: object) -> CssMessage:
     except ValueError:
         raise ValueError(f"$.to.role: {to.get('role')!r} is not a role") from None
     fields = {f.name: f for f in attrs.fields(cls)}
-    unknown = set(items) - set(fields) - {"mpan_core", "to_role", "to_mpid"}
-    if unknown:
-        raise ValueError(f"$.items.{sorted(unknown)[0]}: {cls.__name__} has no such item")
-    arguments = {k: _css_value(fields[k].type, v) for k, v in items.items()}
+    arguments = {}
+    for name, raw in items.items():
+        where = f"$.items.{name}"
+        if name not in fields or name in ("mpan_core", "to_role", "to_mpid"):
+            raise ValueError(f"{where}: {cls.__name__} has no such item")
+        if not isinstance(raw, str):
+            raise ValueError(f"{where}: must be a string, got {type(raw).__name__}")
+        arguments[name] = _css_value(str(fields[name].type), raw, where)
     try:
         return cls(mpan_core=mpan, to_role=role, to_mpid=to.get("mpid"), **arguments)
     except (TypeError, ValueError) as error:
         raise ValueError(f"$: {cls.__name__}: {error}") from None
 
 
-def _css_value(annotation: object, value: object) -> object:
-    """A JSON value as the CSS message field wants it (dates and roles from strings)."""
-    text = str(annotation)
-    if isinstance(value, str) and ("date" in text or "datetime" in text):
-        try:
-            return (
-                datetime.fromisoformat(value) if "datetime" in text else date.fromisoformat(value)
-            )
-        except ValueError:
-            raise ValueError(f"{value!r} is not an ISO date") from None
-    if isinstance(value, str) and "Role" in text:
-        return Role(value)
+def _css_value(annotation: str, value: str, where: str) -> object:
+    """A CSS item's text as its field holds it: a date, an instant, or the text itself."""
+    try:
+        if annotation == "datetime":
+            instant = datetime.fromisoformat(value)
+            if instant.tzinfo is None:
+                raise ValueError("no UTC offset")
+            return instant
+        if annotation == "date":
+            return date.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError(f"{where}: {value!r} is not an ISO {annotation} ({error})") from None
     return value

@@ -177,7 +177,7 @@ async def serve_market(
         quiet_seconds=options.quiet_seconds,
         until_done=options.until_done,
     )
-    port = Port(simulation.broker, externals, outlet, pacer)
+    port = Port(simulation.broker, externals, outlet, pacer, traffic)
     relay.port = port
     if options.rate_limit is not None:
         for external in externals:
