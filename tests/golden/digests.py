@@ -101,7 +101,9 @@ def targets() -> dict[str, list[str]]:
             args += ["--scenario", str(scenario.relative_to(ROOT))]
         runs[f"market run --faults {rel}"] = args
     for script in sorted(ROOT.glob("examples/**/*.py")):
-        modules = ("byo", "learner", "own_participant")  # participants to import, not scripts
+        # Participants to import, and the external system market serve is run against
+        # (a server, digested through its tests), are not scripts.
+        modules = ("byo", "learner", "own_participant", "external")
         if script.name.startswith("_") or script.parent.name in modules:
             continue
         rel = str(script.relative_to(ROOT))

@@ -8,6 +8,7 @@ webhook down for a window.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -70,12 +71,24 @@ def _serve_with_mds(
 
 
 def test_the_example_mds_completes_200_reverse_migrations(tmp_path: Path) -> None:
-    served, _ = _serve_with_mds(tmp_path)
+    html = tmp_path / "report.html"
+    served, _ = _serve_with_mds(tmp_path, serve_args=("--html", str(html)))
     assert served.returncode == 0, served.stdout + served.stderr
     assert served.stdout.startswith("DIP listening on http://127.0.0.1:")
     assert "Outcome: 200 of 200 MPANs completed" in served.stdout
     assert "verdict: OK" in served.stdout
     assert re.search(r"MDS inbound dip-channel: \d+ calls, 0 errors", served.stdout)
+    load = json.loads((tmp_path / "load.json").read_text())
+    mds = load["externals"]["MDS"]
+    assert mds["mpans"] == 200 and mds["completed"] == 200 and mds["failing"] == []
+    assert mds["publications_delivered"] > 400 and load["verdict_ok"] is True
+    rows = {(r["direction"], r["endpoint"]): r for r in load["traffic"]}
+    assert rows[("inbound", "dip-channel")]["requests"] > 50
+    assert (
+        rows[("outbound", "publication")]["p99_ms"] >= rows[("outbound", "publication")]["p50_ms"]
+    )
+    page = html.read_text()
+    assert "MDS (external)" in page and "MDS outbound publication" in page and "p95" in page
 
 
 def test_the_planted_defect_fails_the_verdict_naming_the_mpan(tmp_path: Path) -> None:
