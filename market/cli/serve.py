@@ -72,7 +72,10 @@ def add_parser(commands: Any) -> None:
     http = serve.add_argument_group("the DIP on HTTP")
     http.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
     http.add_argument(
-        "--port", type=_port, default=0, help="port to listen on (default 0: a free port)"
+        "--port",
+        type=int_in(0, _MAX_PORT, "a port"),
+        default=0,
+        help="port to listen on (default 0: a free port)",
     )
     http.add_argument(
         "--external",
@@ -99,13 +102,13 @@ def add_parser(commands: Any) -> None:
     )
     http.add_argument(
         "--concurrency",
-        type=positive_int,
+        type=int_in(1, 256, "the webhook concurrency"),
         default=8,
         help="webhook calls in flight per external participant (default 8)",
     )
     http.add_argument(
         "--retries",
-        type=whole_number,
+        type=int_in(0, 20, "the number of webhook retries"),
         default=4,
         help="webhook retries before a call is given up and kept for requeue (default 4)",
     )
@@ -125,7 +128,7 @@ def add_parser(commands: Any) -> None:
     )
     pace.add_argument(
         "--quiet-ms",
-        type=whole_number,
+        type=int_in(0, 60_000, "the quiet interval in milliseconds"),
         default=20,
         help="lockstep: how long the real systems must be quiet before time moves (default 20)",
     )
@@ -136,7 +139,10 @@ def add_parser(commands: Any) -> None:
         "(without it the DIP stays up until --timeout or Ctrl-C)",
     )
     pace.add_argument(
-        "--timeout", type=positive_int, metavar="SECONDS", help="stop after SECONDS of wall clock"
+        "--timeout",
+        type=int_in(1, 30 * 86_400, "the timeout in seconds (30 days at most)"),
+        metavar="SECONDS",
+        help="stop after SECONDS of wall clock",
     )
     out = serve.add_argument_group("what it writes")
     out.add_argument("--journal", type=Path, metavar="PATH", help="write the journal (JSON lines)")
@@ -147,11 +153,16 @@ def add_parser(commands: Any) -> None:
     )
 
 
-def _port(text: str) -> int:
-    value = whole_number(text)
-    if value > _MAX_PORT:
-        raise argparse.ArgumentTypeError(f"{text}: a port is 0 to {_MAX_PORT}")
-    return value
+def int_in(low: int, high: int, what: str) -> Callable[[str], int]:
+    """argparse type: a whole number from ``low`` to ``high`` (``what`` names it in errors)."""
+
+    def parse(text: str) -> int:
+        value = whole_number(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} is {low:,} to {high:,}, got {text}")
+        return value
+
+    return parse
 
 
 def _rate(text: str) -> RateLimit:

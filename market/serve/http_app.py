@@ -38,7 +38,7 @@ import trio
 
 from market.boundary import DIP_BODY
 from market.boundary.reading import InputError, decode_json
-from market.messages.dip import render_envelope
+from market.messages.dip import DipEnvelope, render_envelope
 from market.messages.dip.codes import (
     METHOD_NOT_ALLOWED,
     PAYLOAD_TOO_LARGE,
@@ -61,6 +61,9 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
+#: The message of a 404 about a submission or requeue the DIP has no record of (no MSG code:
+#: none is registered for it).
+NOT_FOUND: Final = "Not Found"
 #: Publications per page of a replay answer (the rest follows an ``X-Continuation-Token``).
 REPLAY_PAGE: Final = 100
 
@@ -221,7 +224,8 @@ class DipApp:
         if incoming.endpoint in ("pubconfig", "statusmessage-config"):
             return self._configure(pid, incoming, body)
         replaying = incoming.endpoint == "replay"
-        return self._replay(pid, incoming.segments[1], body) if replaying else self._requeue(pid)
+        channel = incoming.segments[1]
+        return self._replay(pid, channel, body) if replaying else self._requeue(pid, channel)
 
     def _status(self, incoming: Incoming) -> HttpAnswer:
         pid = incoming.external.participant_id
@@ -229,15 +233,13 @@ class DipApp:
             reference = incoming.segments[4]
             statuses = self.port.delivery_status[pid].get(reference)
             if statuses is None:
-                return _problem(
-                    404, SCHEMA_FAILURE.message, f"no submission {reference} from {pid}"
-                )
+                return _problem(404, NOT_FOUND, f"no submission {reference} from {pid}")
             return HttpAnswer(
                 status=200, body={"senderUniqueReference": reference, "statuses": statuses}
             )
         requeue = self._requeues.get(pid)
         if requeue is None:
-            return _problem(404, SCHEMA_FAILURE.message, f"{pid} has asked for no requeue")
+            return _problem(404, NOT_FOUND, f"{pid} has asked for no requeue")
         return HttpAnswer(status=200, body=self._requeue_status(pid, requeue))
 
     def _configure(self, pid: str, incoming: Incoming, request: dict[str, Any]) -> HttpAnswer:
@@ -267,25 +269,16 @@ class DipApp:
         token = request.get("continuationToken", 0)
         if not isinstance(token, int) or token < 0:
             return _problem(400, SCHEMA_FAILURE.message, "$.continuationToken: a whole number")
-        found = []
-        for transaction, envelope in self.outlet.published[pid].items():
-            d0 = envelope.common.d0
-            stamp = d0.transaction_timestamp.isoformat() if d0 is not None else ""
-            if (
-                envelope.interface_id != channel
-                or (wanted_ids is not None and transaction not in wanted_ids)
-                or (mpan is not None and envelope.mpan_core != mpan)
-                or (event_code is not None and envelope.event_code != event_code)
-                or (isinstance(start, str) and stamp < start)
-                or (isinstance(end, str) and stamp > end)
-            ):
-                continue
-            rendered = render_envelope(envelope)
-            common = rendered["CommonBlock"]
-            if isinstance(common, dict) and isinstance(common.get("D0"), dict):
-                common["D0"]["replayIndicator"] = True
-            found.append({"payload": rendered})
-        page = found[token : token + REPLAY_PAGE]
+        found = [
+            envelope
+            for transaction, envelope in self.outlet.published[pid].items()
+            if envelope.interface_id == channel
+            and (wanted_ids is None or transaction in wanted_ids)
+            and (mpan is None or envelope.mpan_core == mpan)
+            and (event_code is None or envelope.event_code == event_code)
+            and _within(envelope, start, end)
+        ]
+        page = [_replayed(envelope) for envelope in found[token : token + REPLAY_PAGE]]
         if token + REPLAY_PAGE < len(found):
             return HttpAnswer(
                 status=206,
@@ -294,14 +287,19 @@ class DipApp:
             )
         return HttpAnswer(status=200, body=page)
 
-    def _requeue(self, pid: str) -> HttpAnswer:
+    def _requeue(self, pid: str, channel: str) -> HttpAnswer:
+        """Push again the channel's publications (and any status message or flow) that no
+        webhook call ever delivered."""
         current = self._requeues.get(pid)
         if current is not None and self._requeue_status(pid, current)["status"] == "Processing":
             return _problem(
                 429, TOO_MANY_REQUESTS.message, "a requeue is already outstanding; wait for it"
             )
-        calls = self.outlet.failed[pid]
-        self.outlet.failed[pid] = []
+        failed = self.outlet.failed[pid]
+        calls = [
+            c for c in failed if c.publication is None or c.publication.interface_id == channel
+        ]
+        self.outlet.failed[pid] = [c for c in failed if c not in calls]
         self._requeue_count += 1
         requeue_id = f"RQ-{self._requeue_count:06d}"
         self._requeues[pid] = {"requeueId": requeue_id, "calls": len(calls)}
@@ -410,6 +408,24 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
             return b"".join(chunks)[: limit + 1]
         if not message.get("more_body", False):
             return b"".join(chunks)
+
+
+def _within(envelope: DipEnvelope, start: object, end: object) -> bool:
+    """Whether a publication's transaction time is within a replay's datetimeFrom/To."""
+    d0 = envelope.common.d0
+    stamp = d0.transaction_timestamp.isoformat() if d0 is not None else ""
+    return not (isinstance(start, str) and stamp < start) and not (
+        isinstance(end, str) and stamp > end
+    )
+
+
+def _replayed(envelope: DipEnvelope) -> dict[str, object]:
+    """A publication as a replay returns it: ``replayIndicator`` true."""
+    rendered = render_envelope(envelope)
+    common = rendered["CommonBlock"]
+    if isinstance(common, dict) and isinstance(common.get("D0"), dict):
+        common["D0"]["replayIndicator"] = True
+    return {"payload": rendered}
 
 
 def _refusal(incoming: Incoming) -> HttpAnswer | None:

@@ -316,8 +316,11 @@ class Port:
     def _judge_flow(self, pid: str, body: bytes) -> tuple[list[OutboxEntry], HttpAnswer]:
         try:
             flow = parse_flow(decode_json(body, DIP_BODY))
-        except (InputError, FlowError) as error:
+        except InputError as error:
             return [], _problem(_BAD_REQUEST, SCHEMA_FAILURE.message, str(error))
+        except FlowError as error:
+            where = flow_path(error.field)
+            return [], _problem(_BAD_REQUEST, SCHEMA_FAILURE.message, f"{where}: {error.rule}")
         identity = self.externals[pid].identity
         if flow.from_mpid != identity.mpid or flow.from_role != identity.role:
             return [], _problem(
@@ -388,6 +391,28 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
         if key.lower() == wanted:
             return value
     return None
+
+
+#: The keys of a rendered D-flow's envelope (everything else is a data item).
+_FLOW_KEYS: Final = ("flow", "mpan", "from", "to", "items")
+
+
+def flow_path(field: str) -> str:
+    """The JSON path of a rendered D-flow that a :class:`FlowError` field names.
+
+    ``flow`` → ``$.flow``; ``D0300.from`` → ``$.from``; ``D0300.from_role`` →
+    ``$.from.role``; ``D0300.items`` → ``$.items``; ``D0300.supply_start_date`` →
+    ``$.items.supply_start_date``.
+    """
+    head, _, rest = field.partition(".")
+    if not rest:
+        return "$.flow" if head == "flow" else "$"
+    top, _, _ = rest.partition(".")
+    for side in ("from", "to"):
+        for part in ("role", "mpid"):
+            if top == f"{side}_{part}":
+                return f"$.{side}.{part}"
+    return f"$.{rest}" if top in _FLOW_KEYS else f"$.items.{rest}"
 
 
 def _first_problem(text: str) -> str:

@@ -105,8 +105,9 @@ def read_recording(events: Sequence[Mapping[str, Any]], where: str) -> Recording
         inputs.append(RecordedInput(participant=pid, at=at, data=data))
     if not onboarded:
         raise UsageError(
-            f"{where}: no {ONBOARDED_EVENT} record: this journal is not of a served market "
-            "(market serve --journal PATH writes one)"
+            f"{where}: no {ONBOARDED_EVENT} record: no real system took part in this run "
+            "(market serve --external ID=URL --journal PATH records one); a run without one "
+            "replays as market run does, from its seed"
         )
     first = next(iter(onboarded.values()))
     return Recording(market=first["market"], onboarded=onboarded, inputs=tuple(inputs))

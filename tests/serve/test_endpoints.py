@@ -761,7 +761,7 @@ def test_a_malformed_dtn_or_css_body_is_400_naming_where(run: Run) -> None:
         status, body, _ = answers[key]
         assert status == 400 and body["help"].startswith("$: not valid JSON"), key
     status, body, _ = answers["dtn_shape"]
-    assert status == 400 and body["help"].startswith("D0300.from: missing key")
+    assert status == 400 and body["help"].startswith("$.from: missing key")
     status, body, _ = answers["css_unknown"]
     assert status == 400 and body["help"].startswith("$.message:")
 
