@@ -299,11 +299,33 @@ class RegistrationService(Participant):
     # --------------------------------------------------------------- D10
 
     def _on_supplier_data_update(self, ctx: Context, envelope: DipEnvelope) -> None:
-        """IF-025 answered by IF-026: rejected with REG9002 while the MPAN is reverse-migrating."""
+        """IF-025 answered by IF-026: rejected with REG9002 while the MPAN is reverse-migrating.
+
+        A request from a supplier that is not the MPAN's registrant is refused as a
+        recipient refuses a publication not meant for it (MSG1014, level 3): the DIP
+        routes by interface and MPAN, it does not know who may change what.
+        """
         custom = envelope.custom
         assert isinstance(custom, SSCandProfileClassRequest)
         registration = self.registrations[envelope.mpan_core]
         change = registration.change
+        suppliers = {registration.supplier_mpid}  # the registrant, and while a change of
+        if change is not None:  # supply is in flight the supplier losing the MPAN too
+            suppliers.add(change.outgoing_supplier_mpid)
+        allowed = {self.qualified_suppliers.get(mpid) for mpid in suppliers}
+        if envelope.sender_dip_id not in allowed:
+            ctx.record(
+                "supplier_data_update_refused",
+                mpan=envelope.mpan_core,
+                supplier=envelope.sender_dip_id,
+            )
+            ctx.reject(
+                envelope,
+                rule=f"DIP ID {envelope.sender_dip_id} is not the registered supplier of MPAN "
+                f"{envelope.mpan_core} ({registration.supplier_mpid}); only the registrant may "
+                "change its supplier data items",
+            )
+            return
         migrating = change is not None and change.path == REVERSE_MIGRATION
         outcome = R0.rejected(SUPPLIER_DATA_ITEMS_UNMIGRATED) if migrating else R0.accepted()
         ctx.record(

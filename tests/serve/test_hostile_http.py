@@ -1,6 +1,6 @@
 """Hostile calls to the served DIP: each is refused with its status and code, the market goes on.
 
-One served market, three real systems (MDS, LDSO-19, SUP-MHSA, all in-process
+One served market, four real systems (MDS, LDSO-19, SUP-MHSA, SUP-MHSB, all in-process
 receivers). On its first publication the MDS's system makes every hostile call
 while the market stands still (lockstep), then the run goes on; every MPAN must
 still complete.
@@ -58,9 +58,12 @@ def _supplier_update(supplier: Context, mpan: str) -> bytes:
 class Hostile:
     """The MDS's system: on its first publication, every hostile call; the answers kept."""
 
-    def __init__(self, keys: Path, supplier: ParticipantIdentity) -> None:
+    def __init__(
+        self, keys: Path, supplier: ParticipantIdentity, rival: ParticipantIdentity
+    ) -> None:
         self.keys = keys
         self.supplier = supplier
+        self.rival = rival
         self.answers: dict[str, Any] = {}
 
     async def __call__(self, receiver: Receiver, received: Received) -> int | None:
@@ -106,6 +109,20 @@ class Hostile:
             answers["not_appointed"] = await _post(
                 client, if025, body, supplier.headers(if025, body)
             )
+            # SUP-MHSB asks to change the supplier data of an MPAN SUP-MHSA supplies.
+            rival_ctx = Context(
+                self.rival,
+                clock=VirtualClock(at),
+                calendar=SettlementCalendar(),
+                rng=random.Random(1),
+            )
+            theirs = publication["CommonBlock"]["M0"]["MPANCore"]
+            self.answers["theirs"] = theirs
+            rival_body = _supplier_update(rival_ctx, theirs)
+            rival = Signer.of(self.keys, "SUP-MHSB")
+            answers["not_its_own"] = await _post(
+                client, if025, rival_body, rival.headers(if025, rival_body)
+            )
             answers["wrong_channel"] = await _post(
                 client, channel, body, supplier.headers(channel, body)
             )
@@ -122,9 +139,9 @@ def hostile_run(
 
     keys = tmp_path_factory.mktemp("keys")
     setup = default_setup(mpans=6, seed=3)
-    receivers = {pid: Receiver() for pid in ("MDS", "LDSO-19", "SUP-MHSA")}
-    supplier = next(p.identity for p in setup.participants if p.participant_id == "SUP-MHSA")
-    hostile = Hostile(keys, supplier)
+    receivers = {pid: Receiver() for pid in ("MDS", "LDSO-19", "SUP-MHSA", "SUP-MHSB")}
+    identities = {p.participant_id: p.identity for p in setup.participants}
+    hostile = Hostile(keys, identities["SUP-MHSA"], identities["SUP-MHSB"])
     receivers["MDS"].behaviour = hostile
     options = ServeOptions(
         until_done=True,
@@ -195,6 +212,28 @@ def test_a_submission_for_an_mpan_not_its_own_is_refused_later(hostile_run: Any)
         for item in call.json()
     ]
     assert any(s["message"].startswith("MSG1006") for s in statuses), statuses  # ...level 2 does
+
+
+def test_a_supplier_data_update_for_another_suppliers_mpan_is_refused_by_regs(
+    hostile_run: Any,
+) -> None:
+    status, _ = hostile_run[1].answers["not_its_own"]
+    assert status == 201  # the DIP knows the MPAN; it does not know who may change what...
+    statuses = [
+        item
+        for call in hostile_run[2]["SUP-MHSB"].calls
+        if call.path == "/statusmessage"
+        for item in call.json()
+    ]
+    assert [s["message"][:7] for s in statuses] == ["MSG1014"], statuses  # ...REGS does
+    assert "is not the registered supplier" in statuses[0]["help"]
+    theirs = hostile_run[1].answers["theirs"]
+    refused = [
+        e
+        for e in hostile_run[0].result.journal
+        if e.kind == "state_changed" and e.detail.get("event") == "supplier_data_update_refused"
+    ]
+    assert [e.mpan for e in refused] == [theirs]
 
 
 def test_an_interface_posted_to_another_channel_is_refused(hostile_run: Any) -> None:
