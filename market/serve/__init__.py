@@ -7,5 +7,6 @@
 * :mod:`~market.serve.pacing`: lockstep and real-clock pacing of virtual time;
 * :mod:`~market.serve.http_app`: the ASGI application the DIP listens with;
 * :mod:`~market.serve.traffic`: per-endpoint request counts, errors and latencies;
-* :mod:`~market.serve.replay`: a recorded run re-run without the real systems.
+* :mod:`~market.serve.replay`: a recorded run re-run without the real systems;
+* :mod:`~market.serve.session`: all of it run together; :mod:`~market.serve.errors`.
 """

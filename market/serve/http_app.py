@@ -40,6 +40,7 @@ from market.boundary import DIP_BODY
 from market.boundary.reading import InputError, decode_json
 from market.messages.dip import DipEnvelope, render_envelope
 from market.messages.dip.codes import (
+    DIP_UNAVAILABLE,
     METHOD_NOT_ALLOWED,
     PAYLOAD_TOO_LARGE,
     SCHEMA_FAILURE,
@@ -54,6 +55,7 @@ from market.messages.dip.transport import DipRequest
 from market.serve.onboarding import External
 from market.serve.outlet import Call, HttpOutlet
 from market.serve.pacing import ServePacer
+from market.serve.errors import MarketClosedError
 from market.serve.port import HttpAnswer, Port
 from market.serve.traffic import Traffic
 
@@ -125,6 +127,12 @@ class DipApp:
                 who, endpoint, answer = await self._handle(scope, receive)
             except ClientGoneError:
                 return
+            except MarketClosedError as closed:
+                answer = _problem(
+                    503,
+                    DIP_UNAVAILABLE.message,
+                    f"the market has stopped ({closed}); nothing more can be submitted",
+                )
             except Exception as error:  # the simulator's own fault: answer it, keep serving
                 answer = _problem(
                     500, "MSG5000 - Internal Server Error", f"{type(error).__name__}: {error}"

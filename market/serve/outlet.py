@@ -40,6 +40,7 @@ from market.messages.dip.wire import to_wire
 from market.messages.dtn import DFlow, render_flow
 from market.messages.rendering import render_payload
 from market.participant import Context
+from market.serve.errors import MarketClosedError
 from market.serve.onboarding import External
 from market.serve.traffic import Traffic
 
@@ -255,6 +256,8 @@ class HttpOutlet(Outlet):
                 answer = await self._deliver(client, call)
                 assert self._on_answer is not None
                 await self._on_answer(call, answer)
+            except MarketClosedError:
+                pass  # the run ended while the call was out: its answer changes nothing now
             finally:
                 self._pending -= 1
                 left = self._outstanding.pop(id(call), 1) - 1

@@ -28,6 +28,7 @@ import trio
 
 from market.kernel.broker import Broker
 from market.serve.outlet import HttpOutlet
+from market.serve.errors import MarketClosedError
 from market.serve.port import Turn
 
 ClockMode = Literal["lockstep", "real"]
@@ -79,8 +80,13 @@ class ServePacer(Turn):
         return self._point
 
     async def wait(self) -> None:
-        """Return once the market stands still between batches (an input may be applied)."""
+        """Return once the market stands still between batches (an input may be applied).
+
+        Raises :class:`MarketClosedError` once the run is over: nothing can be applied.
+        """
         while not self._parked:
+            if self.stopped is not None:
+                raise MarketClosedError(self.stopped)
             await self._next_change()
 
     def input_instant(self) -> datetime | None:
