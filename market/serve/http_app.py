@@ -52,10 +52,10 @@ from market.messages.dip.codes import (
 )
 from market.messages.dip.signing import verification_problem
 from market.messages.dip.transport import DipRequest
+from market.serve.errors import MarketClosedError
 from market.serve.onboarding import External
 from market.serve.outlet import Call, HttpOutlet
 from market.serve.pacing import ServePacer
-from market.serve.errors import MarketClosedError
 from market.serve.port import HttpAnswer, Port
 from market.serve.traffic import Traffic
 

@@ -27,8 +27,8 @@ from typing import Final, Literal
 import trio
 
 from market.kernel.broker import Broker
-from market.serve.outlet import HttpOutlet
 from market.serve.errors import MarketClosedError
+from market.serve.outlet import HttpOutlet
 from market.serve.port import Turn
 
 ClockMode = Literal["lockstep", "real"]

@@ -51,7 +51,6 @@ from market.messages.dip.transport import DipRequest
 from market.messages.dip.wire import to_wire
 from market.messages.dtn import FlowError, parse_flow
 from market.participant import Context, OutboxEntry, Record, Send
-from market.serve.errors import MarketClosedError
 from market.serve.onboarding import External
 from market.serve.outlet import Answer, Call, Outlet
 from market.serve.traffic import Traffic
