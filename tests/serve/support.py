@@ -12,6 +12,7 @@ import base64
 import functools
 import hashlib
 import json
+import random
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from actors.markets.default import build_market
+from market.kernel.queue import VirtualClock
+from market.kernel.settlement_calendar import SettlementCalendar
+from market.messages.dip import M0, render_body
+from market.messages.dip.if025 import B032, SSCandProfileClassRequest
+from market.participant import Context, ParticipantIdentity
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import ScenarioSpec
 from market.serve.session import ServeOptions, ServeResult, serve_market
@@ -43,7 +49,11 @@ class Received:
         return json.loads(self.body)
 
 
-Behaviour = Callable[["Receiver", Received], Awaitable[int | None]]
+#: A webhook answer: a status, or a status and a body (otherwise 201 and a success body).
+Said = int | tuple[int, bytes] | None
+Behaviour = Callable[["Receiver", Received], Awaitable[Said]]
+#: The body a real system answers a webhook with when it has nothing else to say.
+OK_BODY = b'{"messageArray":[{"message":"MSG0000 - Success"}]}'
 
 
 @attrs.define
@@ -71,10 +81,11 @@ class Receiver:
         headers = {k.decode(): v.decode() for k, v in scope["headers"]}
         received = Received(path=scope["path"], headers=headers, body=b"".join(chunks))
         self.calls.append(received)
-        status = 201
+        said: Said = None
         if self.behaviour is not None:
-            status = await self.behaviour(self, received) or 201
-        body = b'{"messageArray":[{"message":"MSG0000 - Success"}]}'
+            said = await self.behaviour(self, received)
+        status, body = said if isinstance(said, tuple) else (said or 201, b"")
+        body = body or OK_BODY
         await send(
             {
                 "type": "http.response.start",
@@ -137,6 +148,27 @@ async def served(
         )
         nursery.cancel_scope.cancel()
     return result
+
+
+def supplier_update(identity: ParticipantIdentity, at: datetime, mpan: str) -> tuple[bytes, str]:
+    """An IF-025 body from the supplier ``identity`` about ``mpan`` at virtual ``at``, and its
+    senderUniqueReference."""
+    supplier = Context(
+        identity, clock=VirtualClock(at), calendar=SettlementCalendar(), rng=random.Random(0)
+    )
+    envelope = supplier.submit(
+        SSCandProfileClassRequest(
+            b032=B032(
+                profile_class="1",
+                profile_class_effective_from_date=supplier.now,
+                ssc="0393",
+                ssc_effective_from_date=supplier.now,
+            )
+        ),
+        primary_recipients=("2200000019",),
+        m0=M0(mpan_core=mpan, distributor_dip_id="2500000019", gsp_group_id="_J"),
+    )
+    return render_body([envelope]), envelope.common.s1.sender_unique_reference
 
 
 @attrs.frozen

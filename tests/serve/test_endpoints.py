@@ -28,7 +28,6 @@ submission is refused with 503.
 from __future__ import annotations
 
 import json
-import random
 import traceback
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,14 +42,18 @@ from market.cli.check import read_journal_file
 from market.cli.common import write_journal
 from market.cli.main import main
 from market.faults.plan import DipOutage, FaultPlan, Window
-from market.kernel.queue import VirtualClock
-from market.kernel.settlement_calendar import SettlementCalendar
-from market.messages.dip import M0, render_body
-from market.messages.dip.if025 import B032, SSCandProfileClassRequest
 from market.messages.dip.status import DipStatusMessage
-from market.participant import Context, ParticipantIdentity
+from market.participant import ParticipantIdentity
 from market.serve.session import ServeOptions, ServeResult
-from tests.serve.support import Received, Receiver, Signer, default_setup, served
+from tests.serve.support import (
+    Received,
+    Receiver,
+    Said,
+    Signer,
+    default_setup,
+    served,
+    supplier_update,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -61,42 +64,6 @@ SUP_DIP_ID = "2300000101"
 MDS_DIP_ID = "1800000001"
 LDSO_DIP_ID = "2500000019"
 EES_DIP_ID = "2700000001"
-
-#: A webhook answer: a status, or a status and a body (otherwise 201 and a success body).
-Said = int | tuple[int, bytes] | None
-
-
-@attrs.define
-class Answering(Receiver):
-    """A receiver whose behaviour may also choose the body it answers with."""
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        """ASGI entry point (the support receiver's, with the body chosen)."""
-        if scope["type"] == "lifespan":
-            await super().__call__(scope, receive, send)
-            return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
-        received = Received(path=scope["path"], headers=headers, body=b"".join(chunks))
-        self.calls.append(received)
-        said: Said = None
-        if self.behaviour is not None:
-            said = await self.behaviour(self, received)
-        status, body = said if isinstance(said, tuple) else (said or 201, b"")
-        body = body or b'{"messageArray":[{"message":"MSG0000 - Success"}]}'
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-length", str(len(body)).encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
 
 
 async def _call(
@@ -141,26 +108,6 @@ def _transaction(envelope: dict[str, Any]) -> str:
 
 def _interface(envelope: dict[str, Any]) -> str:
     return str(envelope["CommonBlock"]["S0"]["interfaceID"])
-
-
-def _if025_for(identity: ParticipantIdentity, at: datetime, mpan: str) -> tuple[bytes, str]:
-    """An IF-025 from the supplier about ``mpan``, and its senderUniqueReference."""
-    supplier = Context(
-        identity, clock=VirtualClock(at), calendar=SettlementCalendar(), rng=random.Random(0)
-    )
-    envelope = supplier.submit(
-        SSCandProfileClassRequest(
-            b032=B032(
-                profile_class="1",
-                profile_class_effective_from_date=supplier.now,
-                ssc="0393",
-                ssc_effective_from_date=supplier.now,
-            )
-        ),
-        primary_recipients=("2200000019",),
-        m0=M0(mpan_core=mpan, distributor_dip_id=LDSO_DIP_ID, gsp_group_id="_J"),
-    )
-    return render_body([envelope]), envelope.common.s1.sender_unique_reference
 
 
 async def _virtual_now(client: httpx.AsyncClient, base: str) -> datetime:
@@ -273,7 +220,7 @@ class Supplier(System):
         answers["certificate_only_get"] = response.status_code, response.json()
         others_status = f"{base}/dip-channel/IF-025/deliveryStatus/{MDS_DIP_ID}/S-X"
         answers["others_status"] = await _call(client, "GET", others_status, me)
-        body, self.reference = _if025_for(
+        body, self.reference = supplier_update(
             self.identity, await _virtual_now(client, base), NOT_IN_THE_MARKET
         )
         answers["if025"] = await _call(client, "POST", f"{base}/dip-channel/IF-025", me, body)
@@ -477,10 +424,10 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     identity = next(p.identity for p in setup.participants if p.participant_id == "SUP-MHSA")
     supplier, mds, ldso = Supplier(keys, identity), Mds(keys), Ldso(keys)
     receivers: dict[str, Receiver] = {
-        "SUP-MHSA": Answering(behaviour=supplier),  # type: ignore[arg-type]
-        "MDS": Answering(behaviour=mds),  # type: ignore[arg-type]
-        "LDSO-19": Answering(behaviour=ldso),  # type: ignore[arg-type]
-        "EES": Answering(),
+        "SUP-MHSA": Receiver(behaviour=supplier),
+        "MDS": Receiver(behaviour=mds),
+        "LDSO-19": Receiver(behaviour=ldso),
+        "EES": Receiver(),
     }
     options = ServeOptions(until_done=True, timeout=60, retries=RETRIES)
     result = _run_served(setup, receivers, keys, options, (supplier, mds, ldso))
@@ -861,7 +808,7 @@ class DuringOutage(System):
             at = await _virtual_now(client, base)
             self.answers["at"] = at
             mpan = received.json()["mpan"]
-            body, _ = _if025_for(self.identity, at, mpan)
+            body, _ = supplier_update(self.identity, at, mpan)
             url = f"{base}/dip-channel/IF-025"
             self.answers["submitted"] = await _call(client, "POST", url, self.signer(), body)
         return None
@@ -875,7 +822,7 @@ def outage_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[ServeResult, D
     setup = attrs.evolve(setup, faults=FaultPlan(faults=(DipOutage(window=window),)))
     identity = next(p.identity for p in setup.participants if p.participant_id == "SUP-MHSA")
     system = DuringOutage(keys, identity)
-    receivers: dict[str, Receiver] = {"SUP-MHSA": Answering(behaviour=system)}  # type: ignore[arg-type]
+    receivers: dict[str, Receiver] = {"SUP-MHSA": Receiver(behaviour=system)}
     options = ServeOptions(until_done=True, timeout=30, retries=RETRIES)
     return _run_served(setup, receivers, keys, options, (system,)), system, window
 

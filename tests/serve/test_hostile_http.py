@@ -9,7 +9,6 @@ still complete.
 from __future__ import annotations
 
 import json
-import random
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,14 +19,17 @@ import pytest
 from market.cli.check import read_journal_file
 from market.cli.common import write_journal
 from market.cli.main import main
-from market.kernel.queue import VirtualClock
-from market.kernel.settlement_calendar import SettlementCalendar
-from market.messages.dip import M0, render_body
-from market.messages.dip.if025 import B032, SSCandProfileClassRequest
 from market.networks.dip_defences import RateLimit
-from market.participant import Context, ParticipantIdentity
+from market.participant import ParticipantIdentity
 from market.serve.session import ServeOptions, ServeResult
-from tests.serve.support import Received, Receiver, Signer, default_setup, served
+from tests.serve.support import (
+    Received,
+    Receiver,
+    Signer,
+    default_setup,
+    served,
+    supplier_update,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -37,22 +39,6 @@ NOT_IN_THE_MARKET = "1900000000013"  # a valid MPAN core the DIP's register does
 async def _post(client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]) -> Any:
     response = await client.post(url, content=body, headers=headers)
     return response.status_code, response.json()
-
-
-def _supplier_update(supplier: Context, mpan: str) -> bytes:
-    envelope = supplier.submit(
-        SSCandProfileClassRequest(
-            b032=B032(
-                profile_class="1",
-                profile_class_effective_from_date=supplier.now,
-                ssc="0393",
-                ssc_effective_from_date=supplier.now,
-            )
-        ),
-        primary_recipients=("2200000019",),
-        m0=M0(mpan_core=mpan, distributor_dip_id="2500000019", gsp_group_id="_J"),
-    )
-    return render_body([envelope])
 
 
 class Hostile:
@@ -98,27 +84,15 @@ class Hostile:
             ]
             health = (await client.get(f"{base}/health")).json()
             at = datetime.fromisoformat(health["virtual_time"])
-            supplier_ctx = Context(
-                self.supplier,
-                clock=VirtualClock(at),
-                calendar=SettlementCalendar(),
-                rng=random.Random(0),
-            )
             if025 = f"{base}/dip-channel/IF-025"
-            body = _supplier_update(supplier_ctx, NOT_IN_THE_MARKET)
+            body, _ = supplier_update(self.supplier, at, NOT_IN_THE_MARKET)
             answers["not_appointed"] = await _post(
                 client, if025, body, supplier.headers(if025, body)
             )
             # SUP-MHSB asks to change the supplier data of an MPAN SUP-MHSA supplies.
-            rival_ctx = Context(
-                self.rival,
-                clock=VirtualClock(at),
-                calendar=SettlementCalendar(),
-                rng=random.Random(1),
-            )
             theirs = publication["CommonBlock"]["M0"]["MPANCore"]
             self.answers["theirs"] = theirs
-            rival_body = _supplier_update(rival_ctx, theirs)
+            rival_body, _ = supplier_update(self.rival, at, theirs)
             rival = Signer.of(self.keys, "SUP-MHSB")
             answers["not_its_own"] = await _post(
                 client, if025, rival_body, rival.headers(if025, rival_body)
