@@ -30,6 +30,7 @@ from market.participant import Participant
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import ScenarioSpec
 from market.tools.bench import DEFAULT_LEVELS, BenchResult, Stage, bench
+from market.tools.bench_shards import DEFAULT_SHARD_MPANS, compare_shards
 from market.tools.bench_signing import (
     DEFAULT_SIGNING_MPANS,
     SIGNING_PROFILE,
@@ -134,7 +135,57 @@ def add_parser(commands: Any) -> None:
             f"(default {DEFAULT_SIGNING_MPANS:,}: about 83,000 deliveries)"
         ),
     )
+    parser.add_argument(
+        "--shards",
+        type=positive_int,
+        metavar="N",
+        help="instead of the rest: the speed-up of N shards over one, on local Dask clusters, "
+        "for a bau-2024 load run (JSON key speedup; see README, Scale out)",
+    )
+    parser.add_argument(
+        "--shard-mpans",
+        type=positive_int,
+        default=DEFAULT_SHARD_MPANS,
+        metavar="M",
+        help=f"with --shards: MPANs of the bau-2024 market (default {DEFAULT_SHARD_MPANS:,})",
+    )
     add_size_options(parser)
+
+
+def _run_shard_bench(args: argparse.Namespace) -> int:
+    """``market bench --shards N``: one shard against N, one bau-2024 load."""
+    check_size(load_size(load_profile(SIGNING_PROFILE, mpans=args.shard_mpans)), args)
+    if args.shards < 2 or args.shards > args.shard_mpans:
+        raise UsageError(
+            f"--shards {args.shards}: compare at least 2 shards, and no more than --shard-mpans"
+        )
+    figures = compare_shards(args.shards, mpans=args.shard_mpans)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return EXIT_OK
+    out = Console(highlight=False)
+    table = Table(
+        title=f"{figures['profile']}, {figures['mpans']:,} MPANs: one shard against {args.shards}"
+    )
+    for column in ("shards", "deliveries", "makespan s", "deliveries/s", "peak MB per shard"):
+        table.add_column(column, justify="right")
+    for side in (figures["one"], figures["many"]):
+        table.add_row(
+            str(side["shards"]),
+            f"{side['deliveries']:,}",
+            f"{side['makespan_seconds']:.1f}",
+            f"{side['deliveries_per_second']:,.0f}",
+            ", ".join(f"{s['peak_rss_mb']:,.0f}" for s in side["per_shard"]),
+        )
+    out.print(table)
+    target = figures["target"]
+    verdict = (
+        ""
+        if target is None
+        else f" (target >= {target}: " + ("met)" if figures["speedup"] >= target else "missed)")
+    )
+    out.print(f"speedup {figures['speedup']:.2f}{verdict}")
+    return EXIT_OK
 
 
 def _own_classes(
@@ -168,6 +219,8 @@ def _replacing(
 
 def run_bench(args: argparse.Namespace) -> int:
     """Run the benchmark and print its figures."""
+    if args.shards is not None:
+        return _run_shard_bench(args)
     largest = max(args.levels)  # the levels run one after another, each on a fresh market
     check_size(RunSize(mpans=largest, switches=largest, kib_per_switch=KIB_PER_LOAD_SWITCH), args)
     if "signing" not in args.skip:

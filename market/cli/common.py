@@ -127,11 +127,17 @@ def add_signing_option(group: argparse._ArgumentGroup) -> None:
     )
 
 
-def with_signing(setup: MarketSetup, args: argparse.Namespace) -> MarketSetup:
-    """``setup`` with the signing mode ``--signing`` / ``--no-signing`` asked for."""
+def signing_mode(args: argparse.Namespace) -> SigningMode | None:
+    """The signing mode ``--signing`` / ``--no-signing`` ask for (``None``: the market's own)."""
     if args.no_signing and args.signing not in (None, "off"):
         raise UsageError(f"--no-signing contradicts --signing {args.signing}; give one of them")
     mode: SigningMode | None = "off" if args.no_signing else args.signing
+    return mode
+
+
+def with_signing(setup: MarketSetup, args: argparse.Namespace) -> MarketSetup:
+    """``setup`` with the signing mode ``--signing`` / ``--no-signing`` asked for."""
+    mode = signing_mode(args)
     if mode is None:
         return setup
     return attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing=mode))

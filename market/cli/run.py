@@ -15,7 +15,7 @@ from rich.table import Table
 from market.byo.loading import load_object
 from market.byo.replace import describe_replacements, parse_replacement, play_participants
 from market.checks import format_verdict
-from market.cli import run_load, run_teaching
+from market.cli import run_load, run_sharded, run_teaching
 from market.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -65,6 +65,7 @@ def add_parser(commands: Any) -> None:
     _output_options(run.add_argument_group("what it prints and writes"))
     run_teaching.add_options(run.add_argument_group("teaching"))
     run_load.add_options(run.add_argument_group("load testing (--profile)"))
+    run_sharded.add_options(run.add_argument_group("scale out (--shards)"))
     run.add_argument_group("replaying a served market").add_argument(
         "--replay",
         type=Path,
@@ -202,6 +203,8 @@ def with_own_participants(setup: MarketSetup, references: Mapping[str, str]) -> 
 
 def run(args: argparse.Namespace) -> int:
     """Run the market the arguments describe; the exit status says whether it passed."""
+    if run_sharded.wants_shards(args):
+        return run_sharded.run_sharded(args)
     if args.replay is not None:
         from market.cli.serve import replay_command  # noqa: PLC0415 - only replays need HTTP code
 

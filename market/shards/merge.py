@@ -1,0 +1,78 @@
+"""The shards' results as one run's: outcomes, verdict, statistics and one digest."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import attrs
+
+from market.shards.work import ShardResult, StuckMpan
+
+
+@attrs.frozen(kw_only=True)
+class MergedRun:
+    """A sharded run, merged: its shards in index order and their sums."""
+
+    shards: tuple[ShardResult, ...]
+
+    @property
+    def mpans(self) -> int:
+        """Every MPAN judged, across shards."""
+        return sum(s.mpans for s in self.shards)
+
+    @property
+    def completed(self) -> int:
+        """MPANs that completed."""
+        return sum(s.completed for s in self.shards)
+
+    @property
+    def stuck(self) -> tuple[StuckMpan, ...]:
+        """The stuck MPANs each shard sent back, in shard order."""
+        return tuple(m for s in self.shards for m in s.stuck)
+
+    @property
+    def verdict_ok(self) -> bool:
+        """Whether every shard's verdict was OK."""
+        return all(s.verdict_ok for s in self.shards)
+
+    @property
+    def deliveries(self) -> int:
+        """Deliveries across shards."""
+        return sum(s.deliveries for s in self.shards)
+
+    @property
+    def events(self) -> int:
+        """Journal events across shards."""
+        return sum(s.events for s in self.shards)
+
+    @property
+    def digest(self) -> str:
+        """One digest for the whole run: SHA-256 over each shard's journal digest, in order.
+
+        Equal for every run of the same scenario, seed and shard count; a one-shard
+        run's is the unsharded run's own journal digest.
+        """
+        if len(self.shards) == 1:
+            return self.shards[0].digest
+        sha = hashlib.sha256()
+        for shard in self.shards:
+            sha.update(f"{shard.index}:{shard.digest}\n".encode())
+        return sha.hexdigest()
+
+
+def merge(results: Sequence[ShardResult]) -> MergedRun:
+    """The results (in any order) as one run; raises ``ValueError`` if shards overlap."""
+    ordered = tuple(sorted(results, key=lambda r: r.index))
+    if [r.index for r in ordered] != list(range(len(ordered))):
+        raise ValueError(f"shard results {[r.index for r in ordered]}: a shard is missing")
+    seen: set[str] = set()
+    for shard in ordered:
+        overlap = seen.intersection(shard.mpan_cores)
+        if overlap:
+            raise ValueError(
+                f"shard {shard.index} drew MPAN {min(overlap)}, which another shard holds too; "
+                "shards must be disjoint (try another seed)"
+            )
+        seen.update(shard.mpan_cores)
+    return MergedRun(shards=ordered)
