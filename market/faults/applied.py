@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -31,8 +31,8 @@ from market.messages.dip import DIP_UNAVAILABLE, DipEnvelope, render_body
 from market.messages.dip.transport import DipRequest, channel_of
 from market.messages.system import ReplayRequest
 
-#: What a participant may submit to the DIP (typed, as JSON, or as a signed HTTP request).
-DipSubmission = DipEnvelope | DipRequest | bytes | str
+if TYPE_CHECKING:  # the gateway's own name for it; the gateway's network imports this module
+    from market.networks.dip_gateway import DipSubmission
 
 
 @attrs.frozen(slots=True)

@@ -51,7 +51,7 @@ from market.messages.dip.codes import (
     UNKNOWN_SENDER,
 )
 from market.messages.dip.signing import verification_problem
-from market.messages.dip.transport import DipRequest
+from market.messages.dip.transport import DipRequest, header_value
 from market.serve.errors import MarketClosedError
 from market.serve.onboarding import External
 from market.serve.outlet import Call, HttpOutlet
@@ -394,7 +394,7 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 def _full_url(scope: Scope, headers: Mapping[str, str], path: str) -> str:
     """The URL the client called, as it signed it: scheme, its Host header, the path."""
-    host = next((v for k, v in headers.items() if k.lower() == "host"), None)
+    host = header_value(headers, "host")
     if host is None:
         server = scope.get("server") or ("127.0.0.1", 0)
         host = f"{server[0]}:{server[1]}"

@@ -47,7 +47,7 @@ from market.messages.dip.codes import (
 )
 from market.messages.dip.signing import SIGNING_HEADERS, verification_problem
 from market.messages.dip.status import DipStatusMessage, RecipientRejection
-from market.messages.dip.transport import DipRequest
+from market.messages.dip.transport import DipRequest, header_value
 from market.messages.dip.wire import to_wire
 from market.messages.dtn import FlowError, parse_flow
 from market.participant import Context, OutboxEntry, Record, Send
@@ -156,7 +156,7 @@ class Port:
 
     def identify(self, headers: Mapping[str, str]) -> External | None:
         """The real system whose registered certificate a call presents (mutual TLS stands in)."""
-        presented = _header(headers, SIGNING_HEADERS[3])
+        presented = header_value(headers, SIGNING_HEADERS[3])
         return self._by_certificate.get(presented) if presented else None
 
     # ------------------------------------------------------------ forwarding
@@ -383,14 +383,6 @@ _JUDGES: Final[dict[str, Callable[[Port, str, bytes], tuple[list[OutboxEntry], H
     "css": Port._judge_css,
     "statusmessage": Port._judge_status,
 }
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            return value
-    return None
 
 
 #: The keys of a rendered D-flow's envelope (everything else is a data item).

@@ -45,6 +45,18 @@ def callback_url(recipient_dip_id: str, publication_id: str) -> str:
     return f"https://{recipient_dip_id.lower()}.webhooks.mhhs-market.example/dip/{publication_id}"
 
 
+def header_value(headers: Mapping[str, str], name: str) -> str | None:
+    """The value of header ``name`` in ``headers``, matched case-insensitively as HTTP does."""
+    exact = headers.get(name)
+    if exact is not None:
+        return exact
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower() == wanted:
+            return value
+    return None
+
+
 def _frozen_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
     return dict(headers)
 
@@ -63,14 +75,7 @@ class DipRequest:
 
     def header(self, name: str) -> str | None:
         """The value of header ``name`` (any case), or ``None`` when it is absent."""
-        exact = self.headers.get(name)
-        if exact is not None:
-            return exact
-        wanted = name.lower()
-        for key, value in self.headers.items():
-            if key.lower() == wanted:
-                return value
-        return None
+        return header_value(self.headers, name)
 
     def with_headers(self, headers: Mapping[str, str]) -> DipRequest:
         """This request with ``headers`` added (replacing any of the same name)."""
