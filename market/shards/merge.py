@@ -53,12 +53,21 @@ class MergedRun:
         Equal for every run of the same scenario, seed and shard count; a one-shard
         run's is the unsharded run's own journal digest.
         """
-        if len(self.shards) == 1:
-            return self.shards[0].digest
-        sha = hashlib.sha256()
-        for shard in self.shards:
-            sha.update(f"{shard.index}:{shard.digest}\n".encode())
-        return sha.hexdigest()
+        return merged_digest([shard.digest for shard in self.shards])
+
+
+def merged_digest(digests: Sequence[str]) -> str:
+    """The digest of a run whose shards' journals digest to ``digests`` (in shard order).
+
+    SHA-256 over ``"INDEX:DIGEST\\n"`` for each shard; one shard's is its own digest,
+    so an unsharded run and a one-shard run print the same.
+    """
+    if len(digests) == 1:
+        return digests[0]
+    sha = hashlib.sha256()
+    for index, digest in enumerate(digests):
+        sha.update(f"{index}:{digest}\n".encode())
+    return sha.hexdigest()
 
 
 def merge(results: Sequence[ShardResult]) -> MergedRun:
