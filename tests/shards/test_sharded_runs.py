@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import attrs
 import pytest
 
@@ -9,7 +11,7 @@ from market.cli.main import main
 from market.kernel.exceptions import ScenarioError
 from market.load.profiles import load_profile
 from market.process.scenario_spec import ScenarioSpec
-from market.shards.merge import merge
+from market.shards.merge import merge, merged_digest
 from market.shards.plan import load_shards, scenario_shards, shard_seed, split
 from market.shards.work import ShardTask, run_shard
 
@@ -67,3 +69,11 @@ def test_options_a_sharded_run_cannot_take_exit_2(capsys: pytest.CaptureFixture[
     assert "--journal cannot be combined with --shards" in capsys.readouterr().err
     assert main(["run", "--cluster", "tcp://127.0.0.1:1"]) == 2
     assert "--cluster only makes sense with --shards" in capsys.readouterr().err
+
+
+def test_merged_digest_is_the_one_shards_own_and_depends_on_shard_order() -> None:
+    first, second = "a" * 64, "b" * 64
+    assert merged_digest([first]) == first
+    both = merged_digest([first, second])
+    assert both == hashlib.sha256(f"0:{first}\n1:{second}\n".encode()).hexdigest()
+    assert both != merged_digest([second, first])
