@@ -226,6 +226,11 @@ class Journal:
     def __len__(self) -> int:
         return self._count
 
+    @property
+    def render_payload(self) -> PayloadRenderer | None:
+        """How this journal renders an event's payload when its line is written."""
+        return self._render_payload
+
     def __iter__(self) -> Iterator[JournalEvent]:
         return iter(self._events)
 

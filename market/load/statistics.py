@@ -17,6 +17,7 @@ standard library module.)
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -178,23 +179,30 @@ def _seconds(start: datetime, end: datetime) -> float:
 
 
 @attrs.define
-class _Tally:
-    """What one pass over the journal counts: messages, delivery latencies, MPAN step times."""
+class LoadTally:
+    """The load statistics folded one journal event at a time, so no journal need be kept.
 
-    path_of: Mapping[str, str | None]
+    Subscribe :meth:`add` to a live journal (``Journal.subscribe``) or feed it a
+    journal's events, then :meth:`report`. It keeps counters, one delivery latency
+    per delivered message (8 bytes each) and per MPAN its first step's time, its
+    terminal steps' times and its deliveries per network: nothing of the events.
+    """
+
     by_network: Counter[str] = attrs.field(factory=Counter)
     by_interface: Counter[str] = attrs.field(factory=Counter)
     by_flow: Counter[str] = attrs.field(factory=Counter)
     by_css: Counter[str] = attrs.field(factory=Counter)
-    per_path_network: Counter[tuple[str | None, str]] = attrs.field(factory=Counter)
-    delivery: dict[str, list[float]] = attrs.field(
-        factory=lambda: {network: [] for network in MESSAGE_NETWORKS}
+    per_mpan_network: Counter[tuple[str, str]] = attrs.field(factory=Counter)
+    delivery: dict[str, array[float]] = attrs.field(
+        factory=lambda: {network: array("d") for network in MESSAGE_NETWORKS}
     )
     times: dict[str, _MpanTimes] = attrs.field(factory=dict)
     dead_letters: int = 0
+    events: int = 0
 
     def add(self, event: JournalEvent) -> None:
         """Count one journal event."""
+        self.events += 1
         kind = event.kind
         if kind == EventKind.DEAD_LETTERED:
             self.dead_letters += 1
@@ -222,9 +230,19 @@ class _Tally:
         self.by_network[network] += 1
         {DIP: self.by_interface, DTN: self.by_flow, CSS: self.by_css}[network][message] += 1
         if event.mpan is not None:
-            self.per_path_network[(self.path_of.get(event.mpan), network)] += 1
+            self.per_mpan_network[(event.mpan, network)] += 1
         if event.sent_at is not None:
             self.delivery[network].append(_seconds(event.sent_at, event.at))
+
+    def report(
+        self,
+        outcomes: Iterable[MpanOutcome],
+        statistics: RunStatistics,
+        *,
+        wall_seconds: float,
+    ) -> LoadReport:
+        """The measurements of the events added so far, with the switching MPANs' ``outcomes``."""
+        return _report(list(outcomes), self, statistics=statistics, wall_seconds=wall_seconds)
 
 
 def measure_load(
@@ -242,17 +260,10 @@ def measure_load(
     """
     if outcomes is None:
         outcomes = mpan_outcomes(event_to_dict(event) for event in events)
-    outcome_list = list(outcomes)
-    tally = _Tally(path_of={o.mpan: o.path for o in outcome_list})
+    tally = LoadTally()
     for event in events:
         tally.add(event)
-    return _report(
-        outcome_list,
-        tally,
-        statistics=statistics,
-        wall_seconds=wall_seconds,
-        journal_events=len(events),
-    )
+    return tally.report(outcomes, statistics, wall_seconds=wall_seconds)
 
 
 def _completion_seconds(
@@ -272,15 +283,16 @@ def _completion_seconds(
 
 
 def _per_reverse_migration(
-    reverse: Sequence[MpanOutcome], per_path_network: Mapping[tuple[str | None, str], int]
+    reverse: Sequence[MpanOutcome], per_mpan_network: Mapping[tuple[str, str], int]
 ) -> dict[str, float | None]:
     """Messages delivered per reverse migration, in all and per network."""
+    reversing = frozenset(outcome.mpan for outcome in reverse)
     per_rm: dict[str, float | None] = {}
     for network in ("all", *MESSAGE_NETWORKS):
         total = sum(
             count
-            for (path, net), count in per_path_network.items()
-            if path in REVERSE_MIGRATION_PATHS and network in ("all", net)
+            for (mpan, net), count in per_mpan_network.items()
+            if mpan in reversing and network in ("all", net)
         )
         per_rm[network] = total / len(reverse) if reverse else None
     return per_rm
@@ -288,11 +300,10 @@ def _per_reverse_migration(
 
 def _report(
     outcomes: Sequence[MpanOutcome],
-    tally: _Tally,
+    tally: LoadTally,
     *,
     statistics: RunStatistics,
     wall_seconds: float,
-    journal_events: int,
 ) -> LoadReport:
     paths: dict[str, list[MpanOutcome]] = {}
     for outcome in outcomes:
@@ -316,7 +327,7 @@ def _report(
         },
         reverse_migrations=len(reverse),
         reverse_migrations_completed=sum(o.completed for o in reverse),
-        messages_per_reverse_migration=_per_reverse_migration(reverse, tally.per_path_network),
+        messages_per_reverse_migration=_per_reverse_migration(reverse, tally.per_mpan_network),
         delivery_latency={
             "all": Latency.of(all_delivery),
             **{n: Latency.of(delivery[n]) for n in MESSAGE_NETWORKS},
@@ -327,6 +338,6 @@ def _report(
         },
         mailbox_high_water=dict(statistics.mailbox_high_water),
         dead_letters=tally.dead_letters,
-        journal_events=journal_events,
+        journal_events=tally.events,
         runtime=statistics,
     )
