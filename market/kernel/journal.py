@@ -342,13 +342,36 @@ class Journal:
         return digest_lines(self.lines())
 
 
+class LineDigest:
+    """The running SHA-256 of journal lines, each followed by a newline, and their count.
+
+    One fold for every digest of a journal: :func:`digest_lines`, the closing record
+    of :func:`closed_lines`, and a journal streamed to a file as the run goes.
+    """
+
+    __slots__ = ("_sha", "count")
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+        self.count = 0
+
+    def add(self, line: str) -> None:
+        """Fold in one line (without its newline)."""
+        self._sha.update(line.encode("utf-8"))
+        self._sha.update(b"\n")
+        self.count += 1
+
+    def hexdigest(self) -> str:
+        """The digest of the lines folded in so far."""
+        return self._sha.hexdigest()
+
+
 def digest_lines(lines: Iterable[str]) -> str:
     """SHA-256 hex digest of journal lines joined by newlines, as :meth:`Journal.digest` does."""
-    sha = hashlib.sha256()
+    digest = LineDigest()
     for line in lines:
-        sha.update(line.encode("utf-8"))
-        sha.update(b"\n")
-    return sha.hexdigest()
+        digest.add(line)
+    return digest.hexdigest()
 
 
 #: The ``kind`` of a journal file's closing record. Never an event of a run (not an
@@ -381,14 +404,11 @@ def closed_lines(lines: Iterable[str], *, signing: str | None = None) -> Iterato
     How a journal file is written, by ``market run --journal`` and by tests that
     write one by hand; each event line is rendered once, however long the run.
     """
-    sha = hashlib.sha256()
-    count = 0
+    digest = LineDigest()
     for line in lines:
-        sha.update(line.encode("utf-8"))
-        sha.update(b"\n")
-        count += 1
+        digest.add(line)
         yield line
-    yield closing_line(count, sha.hexdigest(), signing=signing)
+    yield closing_line(digest.count, digest.hexdigest(), signing=signing)
 
 
 def write_journal_file(

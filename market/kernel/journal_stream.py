@@ -15,7 +15,6 @@ gives the same bytes.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from typing import IO
 from market.kernel.journal import (
     Journal,
     JournalEvent,
+    LineDigest,
     PayloadRenderer,
     closing_line,
     event_to_line,
@@ -44,35 +44,32 @@ class JournalStream:
         self._stream = stream
         self._render_payload = render_payload
         self._signing = signing
-        self._sha = hashlib.sha256()
-        self._count = 0
+        self._digest = LineDigest()
         self._closed = False
 
     @property
     def events(self) -> int:
         """Event lines written so far."""
-        return self._count
+        return self._digest.count
 
     def add(self, event: JournalEvent) -> None:
         """Write one event's line (a journal subscriber: ``journal.subscribe(stream.add)``)."""
         if self._closed:
             raise ValueError("the journal file is closed: no more events can be written to it")
         line = event_to_line(event, self._render_payload)
-        self._sha.update(line.encode("utf-8"))
-        self._sha.update(b"\n")
-        self._count += 1
+        self._digest.add(line)
         self._stream.write(line)
         self._stream.write("\n")
 
     def digest(self) -> str:
         """The digest of the lines written so far (the run's journal digest once it ended)."""
-        return self._sha.hexdigest()
+        return self._digest.hexdigest()
 
     def close(self) -> str:
         """Write the closing record over every line written; return the journal's digest."""
         digest = self.digest()
         if not self._closed:
-            self._stream.write(closing_line(self._count, digest, signing=self._signing))
+            self._stream.write(closing_line(self._digest.count, digest, signing=self._signing))
             self._stream.write("\n")
             self._closed = True
         return digest
