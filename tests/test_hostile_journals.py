@@ -9,16 +9,20 @@ wrote, untouched, still reads and judges OK.
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from market.cli.check import read_journal_file
 from market.cli.main import main
-from market.kernel.journal import closed_lines, closing_line
+from market.kernel.journal import closing_line
+from tests.journal_files import sealed_bytes, write_gzip
 
 #: The first (only) MPAN of a one-MPAN run of the default market.
 MPAN = "1952499358227"
@@ -41,8 +45,7 @@ def events(written: Path) -> list[dict[str, Any]]:
 
 def _sealed(path: Path, events: list[dict[str, Any]]) -> Path:
     """Write ``events`` as a journal file with a closing record that vouches for them."""
-    lines = (json.dumps(event, separators=(",", ":")) for event in events)
-    path.write_text("".join(line + "\n" for line in closed_lines(lines)), encoding="utf-8")
+    path.write_bytes(sealed_bytes(json.dumps(event, separators=(",", ":")) for event in events))
     return path
 
 
@@ -403,3 +406,64 @@ def test_a_closing_record_with_a_bad_signing_mode_or_key_is_refused(
     assert _refusal(capsys, "check", str(path)).startswith(
         f"market check: {path}:{len(lines) + 1}: {rule}"
     )
+
+
+def test_a_gzip_journal_reads_and_judges_like_the_plain_one(
+    written: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Known by its magic bytes, not its name: the same events, digest and verdict lines."""
+    packed = write_gzip(tmp_path / "run.jsonl", written.read_bytes())
+    plain, unpacked = read_journal_file(written), read_journal_file(packed)
+    assert unpacked == plain and packed.read_bytes()[:2] == b"\x1f\x8b"
+    assert main(["check", str(written)]) == 0
+    expected = capsys.readouterr().out
+    assert main(["check", str(packed)]) == 0
+    assert capsys.readouterr().out == expected
+    assert main(["explain", "--journal", str(packed), "--mpan", MPAN]) == 0
+
+
+def test_a_truncated_gzip_journal_is_refused(
+    written: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A gzip file cut in half (a copy not finished): exit 2 naming the file, not a traceback."""
+    data = gzip.compress(written.read_bytes(), mtime=0)
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    assert _refusal(capsys, "check", str(path)) == (
+        f"market check: {path}: the gzip stream is corrupt or truncated (Compressed file ended "
+        "before the end-of-stream marker was reached); a gzip journal must decompress whole: "
+        "copy or write it again"
+    )
+
+
+@pytest.mark.parametrize(
+    ("offset", "cause"),
+    [(2, "Unknown compression method"), (-8, "CRC check failed")],
+    ids=["header", "trailer"],
+)
+def test_a_corrupt_gzip_journal_is_refused(
+    written: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], offset: int, cause: str
+) -> None:
+    """A byte changed in the gzip header or its CRC: exit 2 saying the stream is corrupt."""
+    data = bytearray(gzip.compress(written.read_bytes(), mtime=0))
+    data[offset] ^= 0xFF
+    path = tmp_path / "corrupt.jsonl.gz"
+    path.write_bytes(bytes(data))
+    assert _refusal(capsys, "check", str(path)).startswith(
+        f"market check: {path}: the gzip stream is corrupt or truncated ({cause}"
+    )
+
+
+def test_a_gzip_bomb_is_refused_by_the_line_limit_without_inflating_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """50 MB of one byte without a newline (49 kB packed): refused at one line's limit."""
+    path = write_gzip(tmp_path / "bomb.jsonl.gz", b"a" * 50_000_000)
+    tracemalloc.start()
+    try:
+        line = _refusal(capsys, "check", str(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert line == f"market check: {path}:1: $: a journal line is over the limit of 1048576 bytes"
+    assert peak < 8 * 1024 * 1024  # a few lines' worth, far from the 50 MB inflated

@@ -78,11 +78,7 @@ class GbPopulation:
 
 def run_working_days(spec: LoadSpec, calendar: SettlementCalendar) -> tuple[date, ...]:
     """The working days customers sign on: ``spec.working_days`` of them from ``start_day``."""
-    first = (
-        spec.start_day
-        if calendar.is_working_day(spec.start_day)
-        else calendar.next_working_day(spec.start_day)
-    )
+    first = spec.first_working_day(calendar)
     return tuple(calendar.add_working_days(first, n) for n in range(spec.working_days))
 
 

@@ -93,6 +93,15 @@ _PATH_EVIDENCE: Final = (
     (Path.OBJ, frozenset({"Objection", "RegistrationObjected"})),
     (Path.COS_L, frozenset({"D0217"})),
 )
+#: Every message whose name the path rules read (:func:`path_of`, :func:`meter_variant`).
+OUTCOME_MESSAGES: Final = (
+    _REVERSE_MIGRATION_EVIDENCE
+    | _WITHDRAWAL_EVIDENCE
+    | frozenset().union(*(evidence for _, evidence in _PATH_EVIDENCE))
+    | {"PUB-032", "D0155", "D0153"}
+)
+#: The MHHS appointment messages, whose appointment scenario can decide the path (D12).
+APPOINTMENT_MESSAGES: Final = _APPOINTMENT_EVIDENCE
 _VARIANT_ONLY_STEPS: Final = {
     variant: frozenset(step.step_id for step in PATH_STEPS[path])
     - frozenset(

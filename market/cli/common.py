@@ -11,6 +11,7 @@ import attrs
 from market.boundary import SCENARIO_FILE
 from market.kernel.exceptions import UsageError
 from market.kernel.journal import write_journal_file
+from market.kernel.journal_stream import open_journal_file
 from market.networks.dip_defences import SIGNING_MODES, SigningMode
 from market.process.options import ProcessOptions
 from market.process.scenario import MarketSetup
@@ -143,11 +144,43 @@ def with_signing(setup: MarketSetup, args: argparse.Namespace) -> MarketSetup:
     return attrs.evolve(setup, dip_defences=attrs.evolve(setup.dip_defences, signing=mode))
 
 
+#: ``--journal none``: keep no journal (a load or sharded run reports statistics only).
+NO_JOURNAL: Final = "none"
+
+
+def no_journal(args: argparse.Namespace) -> bool:
+    """Whether the command line says ``--journal none``."""
+    journal = getattr(args, "journal", None)
+    return journal is not None and str(journal) == NO_JOURNAL
+
+
+def journal_file(args: argparse.Namespace) -> Path | None:
+    """The ``--journal`` file to write, checked before any work (``None``: none asked for).
+
+    ``--journal none`` is refused here: only a load run (``--profile``) or a sharded
+    run can go without a journal, and they read it with :func:`no_journal` first.
+    """
+    path: Path | None = getattr(args, "journal", None)
+    if path is None:
+        return None
+    if str(path) == NO_JOURNAL:
+        raise UsageError(
+            "--journal none: only a load run (--profile NAME) or a sharded run (--shards N) can "
+            "keep no journal; this run is judged from its journal (name a file, or ./none for a "
+            "file called none)"
+        )
+    if not path.parent.is_dir():
+        raise UsageError(f"--journal {path}: folder {path.parent} does not exist")
+    if path.is_dir():
+        raise UsageError(f"--journal {path}: is a folder; name the journal file to write")
+    return path
+
+
 def write_journal(result: RunResult, path: Path, *, signing: str) -> None:
     """Write the run's journal to ``path``: JSON lines, then the closing record (with the
-    signing mode the run used)."""
+    signing mode the run used); gzip-compressed when the name ends in ``.gz``."""
     try:
-        with path.open("w", encoding="utf-8") as stream:
+        with open_journal_file(path) as stream:
             write_journal_file(result.journal.lines(), stream, signing=signing)
     except OSError as error:
         raise UsageError(f"--journal {path}: cannot write ({error.strerror})") from error

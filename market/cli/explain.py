@@ -5,23 +5,35 @@ from __future__ import annotations
 import argparse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from market.cli.check import read_journal
 from market.cli.common import EXIT_FAILED, EXIT_OK, add_scenario_options_argument, scenario_options
+from market.cli.journal_reading import read_journal, read_shard
 from market.kernel.exceptions import UsageError
 from market.process.options import ProcessOptions
+from market.shards.manifest import Manifest, ShardEntry, shard_paths, sharded_manifest
 from market.teaching import Journey, explain_lines, journey_of
 
+#: How many MPANs a refusal of an unknown ``--mpan`` names.
+MPANS_SHOWN: Final = 10
 
-def add_journey_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--journal PATH --mpan MPAN``, shared by the commands that tell one MPAN's journey."""
+
+def add_journey_arguments(parser: argparse.ArgumentParser, *, folders: bool = False) -> None:
+    """``--journal PATH --mpan MPAN``, shared by the commands that tell one MPAN's journey.
+
+    ``folders``: the command also reads a sharded journal folder, and says so.
+    """
     parser.add_argument(
         "--journal",
         type=Path,
         required=True,
         metavar="PATH",
-        help="journal file written by 'market run --journal PATH'",
+        help="journal file written by 'market run --journal PATH'"
+        + (
+            " (plain or gzip), or a sharded journal folder ('market run --shards N --journal DIR')"
+            if folders
+            else ""
+        ),
     )
     parser.add_argument(
         "--mpan", required=True, metavar="MPAN", help="the 13-digit MPAN core to follow"
@@ -46,7 +58,7 @@ def add_parser(commands: Any) -> None:
             "market explain --journal run.jsonl --mpan 1935657896617"
         ),
     )
-    add_journey_arguments(explain)
+    add_journey_arguments(explain, folders=True)
 
 
 def journey_from(
@@ -58,7 +70,7 @@ def journey_from(
     """``mpan``'s journey, or a usage error naming MPANs the journal does have."""
     known = sorted({str(e["mpan"]) for e in events if e.get("mpan") is not None})
     if mpan not in known:
-        shown = ", ".join(known[:10]) + (" ..." if len(known) > 10 else "")
+        shown = ", ".join(known[:MPANS_SHOWN]) + (" ..." if len(known) > MPANS_SHOWN else "")
         raise UsageError(
             f"--mpan {mpan}: {journal} never mentions it; MPANs in this journal: {shown or 'none'}"
         )
@@ -66,10 +78,45 @@ def journey_from(
 
 
 def explain(args: argparse.Namespace) -> int:
-    """Print the MPAN's journey; exit 0 when it completed its path."""
-    journey = journey_from(
-        read_journal(args.journal), args.mpan, args.journal, scenario_options(args.scenario)
-    )
+    """Print the MPAN's journey (first its shard, for a folder); exit 0 when it completed."""
+    manifest = sharded_manifest(args.journal)
+    if manifest is None:
+        events = read_journal(args.journal)
+    else:
+        events = _shard_events(args.journal, manifest, args.mpan)
+    journey = journey_from(events, args.mpan, args.journal, scenario_options(args.scenario))
     for line in explain_lines(journey):
         print(line)
     return EXIT_OK if journey.completed else EXIT_FAILED
+
+
+def _shard_events(folder: Path, manifest: Manifest, mpan: str) -> list[dict[str, Any]]:
+    """The events of the first shard that mentions ``mpan``, its shard said first; else a
+    usage error naming MPANs the folder does hold. Reads one shard at a time."""
+    known: set[str] = set()
+    for entry, path in zip(manifest.shards, shard_paths(folder, manifest), strict=True):
+        events = _events_mentioning(path, entry, mpan, known)
+        if events is not None:
+            print(f"MPAN {mpan} is in shard {entry.index} ({path})")
+            return events
+    shown = sorted(known)
+    listed = ", ".join(shown[:MPANS_SHOWN]) + (" ..." if len(shown) > MPANS_SHOWN else "")
+    raise UsageError(
+        f"--mpan {mpan}: no shard of {folder} mentions it; MPANs in this sharded journal: "
+        f"{listed or 'none'}"
+    )
+
+
+def _events_mentioning(
+    path: Path, entry: ShardEntry, mpan: str, known: set[str]
+) -> list[dict[str, Any]] | None:
+    """The shard's events if they mention ``mpan``; else ``None``, a few of its MPANs in ``known``.
+
+    Its own frame, so a shard that does not hold the MPAN is let go before the next is read.
+    """
+    events = read_shard(path, entry).events
+    mpans = {str(e["mpan"]) for e in events if e.get("mpan") is not None}
+    if mpan in mpans:
+        return events
+    known.update(sorted(mpans)[: MPANS_SHOWN + 1])
+    return None

@@ -58,6 +58,9 @@ KIB_PER_REVERSE_MIGRATION: Final = 110.0
 #: Each switch of a GB-shaped load (mostly changes of supply, about 110 events each; 74-77
 #: KiB measured), and each reverse migration of ``market bench``, which is not judged (76-82).
 KIB_PER_LOAD_SWITCH: Final = 80.0
+#: Each switch of a GB-shaped load that keeps no journal (``--journal none``): its
+#: outcome facts and load statistics only. PLACEHOLDER, measured below.
+KIB_PER_UNJUDGED_SWITCH: Final = 20.0
 #: What a machine is taken to have where ``/proc/meminfo`` cannot be read (not Linux).
 FALLBACK_AVAILABLE_MIB: Final = 8 * 1024.0
 
@@ -108,8 +111,11 @@ def scenario_size(spec: ScenarioSpec, faults: Iterable[Fault] | None = None) -> 
     )
 
 
-def load_size(spec: LoadSpec, faults: Iterable[Fault] = ()) -> RunSize:
+def load_size(spec: LoadSpec, faults: Iterable[Fault] = (), *, journal: bool = True) -> RunSize:
     """A GB-shaped load: the profile's switches (capped by ``mpans``) in its population.
+
+    ``journal=False`` (``--journal none``): each switch costs
+    :data:`KIB_PER_UNJUDGED_SWITCH`, not :data:`KIB_PER_LOAD_SWITCH`.
 
     A DIP outage (the profile's or one in ``faults``) multiplies each switch's
     deliveries, and its memory with them, by the progress bar's
@@ -122,7 +128,8 @@ def load_size(spec: LoadSpec, faults: Iterable[Fault] = ()) -> RunSize:
     return RunSize(
         mpans=max(spec.mpans or 0, switches),
         switches=switches,
-        kib_per_switch=KIB_PER_LOAD_SWITCH * (DIP_OUTAGE_FACTOR if outage else 1.0),
+        kib_per_switch=(KIB_PER_LOAD_SWITCH if journal else KIB_PER_UNJUDGED_SWITCH)
+        * (DIP_OUTAGE_FACTOR if outage else 1.0),
         duplicate_copies=duplicate_copies(faults),
     )
 

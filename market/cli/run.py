@@ -20,6 +20,7 @@ from market.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     add_signing_option,
+    journal_file,
     positive_int,
     time_scale,
     whole_number,
@@ -138,7 +139,13 @@ def _market_options(group: argparse._ArgumentGroup) -> None:
 def _output_options(group: argparse._ArgumentGroup) -> None:
     """What the run prints (narration) and writes (the journal)."""
     group.add_argument(
-        "--journal", type=Path, metavar="PATH", help="write the journal as JSON lines"
+        "--journal",
+        type=Path,
+        metavar="PATH",
+        help="write the journal as JSON lines (gzip when PATH ends in .gz), as the run goes for a "
+        "load run; with --shards, PATH is a new or empty folder for one file per shard and a "
+        "manifest; 'none' (load and sharded runs only) keeps no journal: statistics and "
+        "outcomes only, not judged, memory flat over a long run",
     )
     group.add_argument(
         "--log-format",
@@ -211,8 +218,7 @@ def run(args: argparse.Namespace) -> int:
         return replay_command(args)
     if run_load.wants_profile(args):
         return run_load.run_profile(args, own_participants=with_own_participants)
-    if args.journal is not None and not args.journal.parent.is_dir():
-        raise UsageError(f"--journal {args.journal}: folder {args.journal.parent} does not exist")
+    journal = journal_file(args)
     run_teaching.check_options(args)
     spec = scenario_from_args(args)
     plan = fault_plan_of(spec, args.faults)
@@ -238,13 +244,13 @@ def run(args: argparse.Namespace) -> int:
         return run_teaching.stopped(request)
     except ParticipantCrashedError as crash:
         result = partial_result(crash)  # a finding: journal and verdict as for any run
-    if args.journal is not None:
-        write_journal(result, args.journal, signing=setup.dip_defences.signing)
+    if journal is not None:
+        write_journal(result, journal, signing=setup.dip_defences.signing)
     run_teaching.write_run_report(result, spec, args, signing=setup.dip_defences.signing)
     if args.log_format == "json":
         _report_json(result, logger)
     else:
-        _report_console(result, spec, args.journal)
+        _report_console(result, spec, journal)
     return EXIT_OK if result.verdict.ok else EXIT_FAILED
 
 

@@ -24,22 +24,28 @@ from rich.console import Console
 
 from market.byo.loading import load_object
 from market.byo.replace import parse_replacement
-from market.checks import format_verdict
-from market.cli.common import EXIT_FAILED, EXIT_OK, with_signing, working_days, write_journal
+from market.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    journal_file,
+    no_journal,
+    with_signing,
+    working_days,
+)
 from market.cli.footprint import check_size, load_size
 from market.cli.load_progress import LoadProgress, expected_deliveries
 from market.cli.load_tables import print_load_report
-from market.faults import WindowAnchor, load_fault_plan
-from market.kernel.exceptions import ParticipantCrashedError, ScenarioError, UsageError
-from market.kernel.local_time import settlement_date_of
+from market.faults import FaultPlan, WindowAnchor, load_fault_plan
+from market.kernel.exceptions import ScenarioError, UsageError
+from market.kernel.journal_stream import streamed_to
 from market.kernel.resources import peak_rss_mb
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.load.profiles import PROFILES, load_profile
 from market.load.spec import LoadSpec
-from market.load.statistics import LoadReport, measure_load
+from market.load.statistics import LoadReport, LoadTally
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import MAX_SWITCH_DAYS
-from market.runtime.simulation import RunResult, Simulation, partial_result
+from market.runtime.simulation import RunSummary, Simulation, run_and_summarise
 
 #: ``module:function`` turning a LoadSpec into a MarketSetup.
 GB_MARKET_BUILDER: Final = "actors.markets.gb:build_gb_market"
@@ -116,9 +122,8 @@ def _check_options(args: argparse.Namespace) -> None:
                 f"--{name} cannot be combined with --profile: a profile builds its own GB-shaped "
                 "market and is not narrated; drop one of them"
             )
-    for option, path in (("--report", args.report), ("--journal", args.journal)):
-        if path is not None and not path.parent.is_dir():
-            raise UsageError(f"{option} {path}: folder {path.parent} does not exist")
+    if args.report is not None and not args.report.parent.is_dir():
+        raise UsageError(f"--report {args.report}: folder {args.report.parent} does not exist")
 
 
 def profile_spec(args: argparse.Namespace) -> LoadSpec:
@@ -129,12 +134,11 @@ def profile_spec(args: argparse.Namespace) -> LoadSpec:
         raise UsageError(str(error)) from error
 
 
-def _with_faults(setup: MarketSetup, spec: LoadSpec, path: Path | None) -> MarketSetup:
-    """The profile's own faults (a DIP outage) plus those of ``--faults FILE``."""
-    if path is None:
-        return setup
+def profile_fault_plan(spec: LoadSpec, path: Path) -> FaultPlan:
+    """The ``--faults FILE`` plan for a load run of ``spec``, its windows anchored on the
+    profile's first working day (a sharded run's shards share that day, so they share it)."""
     calendar = SettlementCalendar()
-    first_day = settlement_date_of(setup.start_at)
+    first_day = spec.first_working_day(calendar)
     anchor = WindowAnchor(
         start_day=first_day,
         first_supply_start_date=calendar.add_working_days(
@@ -142,22 +146,29 @@ def _with_faults(setup: MarketSetup, spec: LoadSpec, path: Path | None) -> Marke
         ),
     )
     try:
-        plan = load_fault_plan(path, anchor)
+        return load_fault_plan(path, anchor)
     except ScenarioError as error:
         raise UsageError(str(error)) from error
+
+
+def with_fault_plan(setup: MarketSetup, plan: FaultPlan | None) -> MarketSetup:
+    """The profile's own faults (a DIP outage) plus those of ``plan``."""
+    if plan is None:
+        return setup
     return attrs.evolve(setup, faults=attrs.evolve(plan, faults=setup.faults.faults + plan.faults))
 
 
 def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) -> int:
     """Run a load test as the arguments describe; exit 0 when every check passed."""
     _check_options(args)
+    keep_journal = not no_journal(args)
+    journal = journal_file(args) if keep_journal else None
     spec = profile_spec(args)
-    check_size(load_size(spec), args)
+    plan = None if args.faults is None else profile_fault_plan(spec, args.faults)
+    check_size(load_size(spec, () if plan is None else plan.faults, journal=keep_journal), args)
     started = time.perf_counter()
     builder: Callable[[LoadSpec], MarketSetup] = load_object(GB_MARKET_BUILDER)
-    setup = _with_faults(builder(spec), spec, args.faults)
-    if args.faults is not None:  # its anchor is the built market's first day; checked before a run
-        check_size(load_size(spec, setup.faults.faults), args)
+    setup = with_fault_plan(builder(spec), plan)
     try:
         targets = dict(parse_replacement(text) for text in args.participant)
     except ScenarioError as error:
@@ -178,19 +189,21 @@ def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) 
         start_at=setup.start_at,
         console=Console(file=sys.stderr) if show else None,
     )
-    simulation = Simulation(setup, on_batch=progress.on_batch)
+    simulation = Simulation(setup, on_batch=progress.on_batch, keep_journal=keep_journal)
+    tally = LoadTally()
+    simulation.subscribe(tally.add)
     progress.watch(simulation.broker.clock)
-    with progress:
-        try:
-            result = simulation.run_sync()
-        except ParticipantCrashedError as crash:
-            result = partial_result(crash)  # a finding: measured and judged as far as it got
+    try:
+        with (
+            streamed_to(simulation.journal, journal, signing=setup.dip_defences.signing),
+            progress,
+        ):
+            summary = run_and_summarise(simulation)
+    except OSError as error:
+        raise UsageError(f"--journal {journal}: cannot write ({error.strerror})") from error
     finished = time.perf_counter()
-    report = measure_load(
-        result.journal.events,
-        result.statistics,
-        wall_seconds=progress.delivery_seconds,
-        outcomes=result.outcomes,
+    report = tally.report(
+        summary.outcomes, summary.statistics, wall_seconds=progress.delivery_seconds
     )
     measured = time.perf_counter()
     phases = {
@@ -201,28 +214,31 @@ def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) 
         "total": measured - started,
     }
     memory = {"after_build": round(built_rss, 1), "peak": round(peak_rss_mb(), 1)}
-    document = report_document(spec, setup, result, report, phases, memory=memory)
+    document = report_document(spec, setup, summary, report, phases, memory=memory)
     if args.report is not None:
         _write(args.report, json.dumps(document, indent=2) + "\n", "--report")
-    if args.journal is not None:
-        write_journal(result, args.journal, signing=setup.dip_defences.signing)
     if args.log_format == "json":
         print(json.dumps(document))
     else:
-        print_load_report(Console(highlight=False), document, format_verdict(result.verdict))
-    return EXIT_OK if result.verdict.ok else EXIT_FAILED
+        print_load_report(Console(highlight=False), document, list(summary.lines))
+        if journal is not None:
+            print(f"Journal written to {journal}")
+    return EXIT_OK if summary.ok else EXIT_FAILED
 
 
 def report_document(
     spec: LoadSpec,
     setup: MarketSetup,
-    result: RunResult,
+    summary: RunSummary,
     report: LoadReport,
     phases: Mapping[str, float],
     *,
     memory: Mapping[str, float],
 ) -> dict[str, Any]:
     """The ``--report`` JSON: the profile, wall time per phase, the measurements, the verdict.
+
+    The verdict's ``judged`` is false for a run without a journal (``--journal none``):
+    its ``ok`` then says only that every switch completed and nothing crashed.
 
     ``memory`` is the process's peak RSS in MiB once the market was built and at the end.
     """
@@ -244,7 +260,7 @@ def report_document(
         "wall_seconds": dict(phases),
         **report.to_json(),
         "memory_mb": dict(memory),
-        "verdict": {"ok": result.verdict.ok, "lines": format_verdict(result.verdict)},
+        "verdict": {"ok": summary.ok, "judged": summary.judged, "lines": list(summary.lines)},
     }
 
 

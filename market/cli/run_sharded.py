@@ -18,9 +18,10 @@ from typing import Any, Final
 
 import attrs
 
-from market.cli.common import EXIT_FAILED, EXIT_OK, signing_mode
+from market.cli.common import EXIT_FAILED, EXIT_OK, no_journal, signing_mode
 from market.kernel.exceptions import ScenarioError, UsageError
 from market.shards.cluster import local_workers, run_shards
+from market.shards.manifest import MANIFEST_NAME, ShardEntry, shard_file_name, write_manifest
 from market.shards.merge import MergedRun, merge
 from market.shards.plan import MAX_SHARDS, load_shards, scenario_shards
 from market.shards.work import ShardResult, ShardTask
@@ -29,7 +30,6 @@ MARKET_BUILDER: Final = "actors.markets.default:build_market"
 GB_MARKET_BUILDER: Final = "actors.markets.gb:build_gb_market"
 #: Options a sharded run cannot take yet, and why.
 _NOT_SHARDED: Final = {
-    "journal": "each shard's journal stays in its worker",
     "html": "the HTML report reads one journal",
     "step": "step mode narrates one market",
     "replay": "a replay re-runs one served market",
@@ -72,8 +72,41 @@ def wants_shards(args: argparse.Namespace) -> bool:
     return getattr(args, "shards", None) is not None or getattr(args, "cluster", None) is not None
 
 
-def tasks_of(args: argparse.Namespace) -> list[ShardTask]:
-    """One task per shard for the market the arguments describe."""
+def journal_folder(args: argparse.Namespace) -> Path | None:
+    """The ``--journal DIR`` of a sharded run, made ready before any work (``None``: none).
+
+    DIR is a new folder (its parent must exist) or an empty one: it will hold one
+    journal file per shard and the manifest (:mod:`market.shards.manifest`). For
+    ``--journal none`` (load runs only) nothing is written and ``None`` is returned.
+    """
+    path: Path | None = getattr(args, "journal", None)
+    if path is None:
+        return None
+    if no_journal(args):
+        if args.profile is None:
+            raise UsageError(
+                "--journal none: only a load run (--profile NAME) can keep no journal; a "
+                "scenario's shards are judged from theirs (name a folder for them instead)"
+            )
+        return None
+    if path.exists() and not path.is_dir():
+        raise UsageError(
+            f"--journal {path}: is a file; with --shards it names a folder (new or empty) for "
+            "one journal file per shard and a manifest"
+        )
+    if path.is_dir() and any(path.iterdir()):
+        raise UsageError(
+            f"--journal {path}: the folder is not empty; name a new or empty folder so that "
+            "no journal of another run is mixed in"
+        )
+    if not path.parent.is_dir():
+        raise UsageError(f"--journal {path}: folder {path.parent} does not exist")
+    return path
+
+
+def tasks_of(args: argparse.Namespace, journal: Path | None = None) -> list[ShardTask]:
+    """One task per shard for the market the arguments describe; each writes its journal
+    into the folder ``journal`` when one is given."""
     from market.cli import run, run_load  # noqa: PLC0415 - run imports this module
 
     if args.shards is None:
@@ -84,16 +117,20 @@ def tasks_of(args: argparse.Namespace) -> list[ShardTask]:
             raise UsageError(f"{option} cannot be combined with --shards yet: {why}")
     signing = signing_mode(args)
     try:
+        plan = None
         if args.profile is not None:
-            if args.faults is not None:
-                raise UsageError(
-                    "--faults cannot be combined with --profile --shards yet: a profile's fault "
-                    "windows are anchored on the built market"
-                )
-            specs: list[Any] = load_shards(run_load.profile_spec(args), args.shards)
+            load = run_load.profile_spec(args)
+            if args.faults is not None:  # every shard starts on the profile's first day
+                plan = run_load.profile_fault_plan(load, args.faults)
+            specs: list[Any] = load_shards(load, args.shards)
             builder = GB_MARKET_BUILDER
         else:
             spec = run.scenario_from_args(args)
+            if spec.participants:
+                raise UsageError(
+                    f"--scenario {args.scenario}: its [participants] table cannot be combined "
+                    "with --shards yet: your classes would have to be importable on every worker"
+                )
             plan = run.fault_plan_of(spec, args.faults)
             if plan is not None:
                 spec = attrs.evolve(spec, faults=plan)
@@ -102,17 +139,29 @@ def tasks_of(args: argparse.Namespace) -> list[ShardTask]:
     except ScenarioError as error:
         raise UsageError(str(error)) from error
     return [
-        ShardTask(index=index, shards=len(specs), builder=builder, spec=shard, signing=signing)
+        ShardTask(
+            index=index,
+            shards=len(specs),
+            builder=builder,
+            spec=shard,
+            faults=plan,
+            signing=signing,
+            journal_file=None if journal is None else str(journal / shard_file_name(index)),
+            keep_journal=not no_journal(args),
+        )
         for index, shard in enumerate(specs)
     ]
 
 
 def run_sharded(args: argparse.Namespace) -> int:
     """Run the sharded market; print and report it; exit 0 when every shard passed."""
-    tasks = tasks_of(args)
     report_path: Path | None = getattr(args, "report", None)
     if report_path is not None and not report_path.parent.is_dir():
         raise UsageError(f"--report {report_path}: folder {report_path.parent} does not exist")
+    journal = journal_folder(args)
+    tasks = tasks_of(args, journal)
+    if journal is not None:
+        journal.mkdir(exist_ok=True)
     where = args.cluster or f"a local cluster of {local_workers(len(tasks))} worker processes"
     print(f"Running {len(tasks)} shards on {where}", file=sys.stderr)
 
@@ -127,10 +176,36 @@ def run_sharded(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     merged = merge(run_shards(tasks, cluster=args.cluster, on_shard=finished))
     wall = time.perf_counter() - started
+    if journal is not None:
+        write_manifest(journal, manifest_entries(merged))
     print_merged(merged, wall)
+    if journal is not None:
+        print(f"Journal written to {journal} ({len(tasks)} shard files and {MANIFEST_NAME})")
     if report_path is not None:
         report_path.write_text(json.dumps(sharded_report(merged, wall), indent=2) + "\n")
     return EXIT_OK if merged.verdict_ok else EXIT_FAILED
+
+
+def manifest_entries(merged: MergedRun) -> list[ShardEntry]:
+    """The manifest's line for each shard of a run that wrote its journal."""
+    entries = []
+    for shard in merged.shards:
+        if shard.digest is None:
+            raise ValueError(f"shard {shard.index} wrote no journal, so it has no manifest entry")
+        entries.append(
+            ShardEntry(
+                index=shard.index,
+                file=shard_file_name(shard.index),
+                seed=shard.seed,
+                events=shard.events,
+                digest=shard.digest,
+            )
+        )
+    return entries
+
+
+def _short(digest: str | None) -> str:
+    return "none (--journal none)" if digest is None else digest[:16]
 
 
 def print_merged(merged: MergedRun, wall: float) -> None:
@@ -147,7 +222,7 @@ def print_merged(merged: MergedRun, wall: float) -> None:
             f"  {shard.index}: seed {shard.seed}, {shard.mpans} MPANs, {shard.deliveries:,} "
             f"deliveries ({rate:,.0f}/s), build {shard.build_seconds:.1f} s, run "
             f"{shard.run_seconds:.1f} s, peak {shard.peak_rss_mb:,.0f} MiB, digest "
-            f"{shard.digest[:16]}"
+            f"{_short(shard.digest)}"
         )
     print("Conformance:")
     for shard in merged.shards:
@@ -158,7 +233,7 @@ def print_merged(merged: MergedRun, wall: float) -> None:
     print(
         f"{count} shard{'s' if count != 1 else ''}; {merged.events:,} journal events; "
         f"{merged.deliveries:,} "
-        f"deliveries in {wall:.1f} s; journal digest {merged.digest[:16]}"
+        f"deliveries in {wall:.1f} s; journal digest {_short(merged.digest)}"
     )
 
 
@@ -182,6 +257,7 @@ def sharded_report(merged: MergedRun, wall: float) -> dict[str, Any]:
                 else None,
                 "peak_rss_mb": round(s.peak_rss_mb, 1),
                 "verdict_ok": s.verdict_ok,
+                "judged": s.judged,
                 "digest": s.digest,
             }
             for s in merged.shards
@@ -191,5 +267,6 @@ def sharded_report(merged: MergedRun, wall: float) -> dict[str, Any]:
         "deliveries": merged.deliveries,
         "wall_seconds": round(wall, 3),
         "verdict_ok": merged.verdict_ok,
+        "judged": merged.judged,
         "journal_digest": merged.digest,
     }

@@ -19,6 +19,7 @@ from market.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     add_signing_option,
+    journal_file,
     positive_int,
     time_scale,
     whole_number,
@@ -202,8 +203,8 @@ def build_setup(args: argparse.Namespace) -> tuple[ScenarioSpec, MarketSetup]:
 
 def serve_command(args: argparse.Namespace) -> int:
     """Serve the market; the exit status says whether it passed."""
+    journal_file(args)
     for path, flag in (
-        (args.journal, "--journal"),
         (args.report, "--report"),
         (args.html, "--html"),
     ):
@@ -358,6 +359,7 @@ def traffic_facts(load: Mapping[str, Any]) -> dict[str, str]:
 
 def replay_command(args: argparse.Namespace) -> int:
     """``market run --replay JOURNAL``: the recorded served market, without its real systems."""
+    journal = journal_file(args)
     recorded = read_journal_file(args.replay)
     recording = read_recording(recorded.events, str(args.replay))
     market = recording.market
@@ -373,8 +375,8 @@ def replay_command(args: argparse.Namespace) -> int:
     spec, setup = build_setup(replay_args)
     replayed = replay(setup, recording)
     result = replayed.result
-    if args.journal is not None:
-        write_journal(result, args.journal, signing=setup.dip_defences.signing)
+    if journal is not None:
+        write_journal(result, journal, signing=setup.dip_defences.signing)
     completed = sum(o.completed for o in result.outcomes)
     print(f"Replayed {args.replay}: {replayed.inputs} recorded inputs from outside")
     print(f"Outcome: {completed} of {len(result.outcomes)} MPANs completed")

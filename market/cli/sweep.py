@@ -1,10 +1,15 @@
-"""``market sweep``: run a scenario under many seeds; shrink the first failure to a repro script."""
+"""``market sweep``: run a scenario under many seeds; shrink the first failure to a repro script.
+
+With ``--shards K`` every seed's run is split as ``market run --shards K`` splits
+it and all of them run at once on one Dask client (a local cluster, or
+``--cluster``); the first failing shard, a whole market, is shrunk alone here.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -15,15 +20,23 @@ from market.experiments.experiment import counted
 from market.experiments.sweep import (
     MIXED_PLAN,
     Progress,
+    SeedOutcome,
     SweepTarget,
     load_mixed_plan,
+    shard_target,
+    shard_tasks,
     shrink,
     sweep,
+    sweep_sharded,
     write_repro,
 )
 from market.faults import load_fault_plan
 from market.kernel.exceptions import ScenarioError, UsageError
 from market.process.scenario_spec import ScenarioSpec, load_scenario
+from market.shards.cluster import dask_client, local_workers
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 def add_parser(commands: Any) -> None:
@@ -40,7 +53,8 @@ def add_parser(commands: Any) -> None:
         ),
         epilog=(
             "Exit status: 0 every seed passed; 1 some seed failed (a repro script was written); "
-            "2 bad usage or input. Example: market sweep --seeds 20 --mpans 10 --output /tmp/r"
+            "2 bad usage or input. Examples: market sweep --seeds 20 --mpans 10 --output /tmp/r; "
+            "market sweep --seeds 20 --mpans 1000 --shards 4"
         ),
     )
     parser.add_argument(
@@ -68,6 +82,24 @@ def add_parser(commands: Any) -> None:
         default=Path(),
         metavar="DIR",
         help="folder for the repro script and its plan (default: the current folder)",
+    )
+    scale_out = parser.add_argument_group("scale out (--shards)")
+    scale_out.add_argument(
+        "--shards",
+        type=positive_int,
+        metavar="K",
+        help="split every seed's run by MPAN into K shards, exactly as 'market run --shards K "
+        "--seed S' splits it (each a whole market with its own derived seed), and run all the "
+        "seeds' shards at once on Dask; a seed passes when every shard does, and the first "
+        "failing shard is shrunk alone into the repro. --shards 1 judges each seed as an "
+        "unsharded sweep does, in worker processes (default: none, every seed runs whole, one "
+        "after another, in this process)",
+    )
+    scale_out.add_argument(
+        "--cluster",
+        metavar="tcp://HOST:PORT",
+        help="with --shards: run them on the Dask scheduler at this address (its workers need "
+        "this package installed) instead of a local cluster of worker processes",
     )
     add_size_options(parser)
 
@@ -97,19 +129,54 @@ def run_sweep(target: SweepTarget, seeds: int, output: Path, progress: Progress)
         f"{counted(len(target.plan.faults), 'fault')} in the plan"
     )
     outcomes = sweep(target, range(1, seeds + 1), progress=progress)
-    failing = [outcome.seed for outcome in outcomes if not outcome.passed]
+    return _shrink_first_failure(target, outcomes, output, progress)
+
+
+def run_sharded_sweep(
+    target: SweepTarget,
+    seeds: int,
+    output: Path,
+    progress: Progress,
+    *,
+    shards: int,
+    client: Client,
+    where: str,
+) -> int:
+    """:func:`run_sweep` with every seed in ``shards`` shards on ``client`` (``where`` it is)."""
+    progress(
+        f"Sweeping seeds 1..{seeds}: {counted(target.spec.mpans, 'MPAN')} each in "
+        f"{counted(shards, 'shard')}, {counted(len(target.plan.faults), 'fault')} in the plan; "
+        f"{counted(seeds * shards, 'shard')} on {where}"
+    )
+    outcomes = sweep_sharded(target, range(1, seeds + 1), shards, client, progress=progress)
+    return _shrink_first_failure(target, outcomes, output, progress)
+
+
+def _shrink_first_failure(
+    target: SweepTarget, outcomes: tuple[SeedOutcome, ...], output: Path, progress: Progress
+) -> int:
+    """Say which seeds failed; shrink the first (its failing shard, if sharded); the status."""
+    failing = [outcome for outcome in outcomes if not outcome.passed]
     if not failing:
-        progress(f"All {seeds} seeds passed.")
+        progress(f"All {len(outcomes)} seeds passed.")
         return EXIT_OK
-    progress(f"Failing seeds: {', '.join(map(str, failing))}")
-    shrunk = shrink(target, failing[0], progress=progress)
+    progress(f"Failing seeds: {', '.join(str(outcome.seed) for outcome in failing)}")
+    first, seed, what = failing[0], failing[0].seed, "it"
+    if first.shard is not None:
+        target, seed = shard_target(target, first.shard), first.shard.spec.seed
+        what = f"it runs seed {first.seed}'s shard {first.shard.index} alone (seed {seed}) and"
+        progress(
+            f"Seed {first.seed} failed in shard {first.shard.index} of {first.shard.shards}: "
+            f"shrinking that shard alone, in this process, under its own seed {seed}"
+        )
+    shrunk = shrink(target, seed, progress=progress)
     progress(f"Shrunk {shrunk.describe()}")
     progress(f"Still fails with: {shrunk.first_problem}")
     try:
-        script = write_repro(target, shrunk, output)
+        script = write_repro(target, shrunk, output, origin=first)
     except OSError as error:
         raise UsageError(f"--output {output}: cannot write the repro ({error.strerror})") from error
-    progress(f"Wrote {script} (and its plan); it exits 1 while the failure persists")
+    progress(f"Wrote {script} (and its plan); {what} exits 1 while the failure persists")
     return EXIT_FAILED
 
 
@@ -120,9 +187,26 @@ def _print_now(line: str) -> None:
 
 def sweep_command(args: argparse.Namespace) -> int:
     """``market sweep``: the exit status is 0 when every seed passed, 1 when some failed."""
+    if args.cluster is not None and args.shards is None:
+        raise UsageError("--cluster only makes sense with --shards K")
     target = target_from_args(args)
     check_size(scenario_size(target.spec, target.plan.faults), args)  # one seed's run at a time
     try:
-        return run_sweep(target, args.seeds, args.output, _print_now)
+        if args.shards is None:
+            return run_sweep(target, args.seeds, args.output, _print_now)
+        shard_tasks(target, 1, args.shards)  # refuse what cannot be sharded before Dask starts
+        workers = local_workers(args.seeds * args.shards)
+        plural = "" if workers == 1 else "es"
+        where = args.cluster or f"a local cluster of {workers} worker process{plural}"
+        with dask_client(args.cluster, workers) as client:
+            return run_sharded_sweep(
+                target,
+                args.seeds,
+                args.output,
+                _print_now,
+                shards=args.shards,
+                client=client,
+                where=where,
+            )
     except ScenarioError as error:  # a plan naming a participant the market does not have
         raise UsageError(str(error)) from error

@@ -9,6 +9,12 @@ nothing. :func:`write_repro` writes the result as a
 runnable experiment script with its TOML plan, which exits non-zero while the
 failure persists. Nothing here prints: progress goes to a callback, so the
 command line, tests and notebooks each show it their own way.
+
+:func:`sweep_sharded` is :func:`sweep` with each seed's run split into shards
+exactly as ``market run --shards K --seed S`` splits it, every seed's shards
+running at once on one Dask client. A shard is a whole market, so the first
+failing shard is what gets shrunk: :func:`shard_target` runs it alone, in one
+process, under its own derived seed.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import json
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -30,6 +36,7 @@ from market.experiments.experiment import (
     passes_every_check,
     run_experiment,
 )
+from market.experiments.report import CRASH
 from market.faults import (
     Corrupt,
     Delay,
@@ -42,7 +49,14 @@ from market.faults import (
     load_fault_plan,
 )
 from market.faults.plan_toml import fault_plan_to_toml
+from market.kernel.exceptions import ScenarioError
 from market.process.scenario_spec import ScenarioSpec
+from market.shards.cluster import run_shards
+from market.shards.plan import scenario_shards
+from market.shards.work import ShardResult, ShardTask
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 #: The built-in mixed fault plan: a little of every fault the market is designed to survive.
 MIXED_PLAN: Final = Path(__file__).parents[1] / "faults" / "mixed.toml"
@@ -97,16 +111,25 @@ class SweepTarget:
 
 @attrs.frozen(kw_only=True)
 class SeedOutcome:
-    """Whether one seed passed, and if not, the first problem its report names."""
+    """Whether one seed passed, and if not, the first problem its report names.
+
+    In a sharded sweep ``shard`` is the seed's first failing shard (the one to shrink).
+    """
 
     seed: int
     passed: bool
     first_problem: str | None = None
+    shard: ShardTask | None = None
 
     def describe(self) -> str:
-        """``seed 3: ok`` or ``seed 3: FAILED: <first problem>``."""
+        """``seed 3: ok``, ``seed 3: FAILED: <problem>`` or ``seed 3: FAILED in shard 1 of 2 …``."""
         if self.passed:
             return f"seed {self.seed}: ok"
+        if self.shard is not None:
+            return (
+                f"seed {self.seed}: FAILED in shard {self.shard.index} of {self.shard.shards} "
+                f"(shard seed {self.shard.spec.seed}): {self.first_problem}"
+            )
         return f"seed {self.seed}: FAILED: {self.first_problem}"
 
 
@@ -128,6 +151,111 @@ def sweep(
         )
         progress(outcome.describe())
         outcomes.append(outcome)
+    return tuple(outcomes)
+
+
+def shard_tasks(target: SweepTarget, seed: int, shards: int) -> list[ShardTask]:
+    """Seed ``seed``'s run as ``market run --shards`` splits it: one task per shard.
+
+    The plan goes on the spec before it is split, so every shard (a whole market
+    with its own derived seed) runs under the whole plan, as a sharded run does.
+
+    Raises :class:`ScenarioError` for a shard count the MPANs cannot fill, and for
+    a target a worker could not build: a market builder that is not named as
+    ``module:function``, or a scenario with its own ``[participants]``.
+    """
+    if not isinstance(target.market, str):
+        raise ScenarioError(
+            "a sharded sweep names its market builder as 'module:function', so that every "
+            "Dask worker can import it"
+        )
+    if target.spec.participants:
+        raise ScenarioError(
+            "a scenario with its own [participants] cannot be swept with --shards yet: your "
+            "classes would have to be importable on every worker"
+        )
+    spec = attrs.evolve(target.spec, seed=seed, faults=target.plan)
+    return [
+        ShardTask(index=index, shards=shards, builder=target.market, spec=shard)
+        for index, shard in enumerate(scenario_shards(spec, shards))
+    ]
+
+
+def shard_target(target: SweepTarget, shard: ShardTask) -> SweepTarget:
+    """``target`` narrowed to one of its shards, to run (and shrink) alone in this process.
+
+    Its spec is the shard's own: the shard's share of the MPANs and its derived
+    seed, which is the seed to run it under.
+    """
+    if not isinstance(shard.spec, ScenarioSpec):
+        raise TypeError(f"shard {shard.index} is a load test's, not a swept scenario's")
+    return attrs.evolve(target, spec=shard.spec)
+
+
+def _shard_problem(result: ShardResult) -> str:
+    """The first problem a failed shard names, worst first as :attr:`ExperimentReport.problems`."""
+    crash = next((line for line in result.verdict_lines if line.startswith(CRASH)), None)
+    if crash is not None:
+        return crash
+    if result.stuck:
+        stuck = result.stuck[0]
+        return (
+            f"{stuck.mpan} stuck after {stuck.last_step or '(no step)'}: waiting for "
+            f"{stuck.waiting_for}"
+        )
+    return next(
+        (line for line in result.verdict_lines if line.startswith("verdict:")),
+        "the checkers' verdict is FAILED",
+    )
+
+
+def _seed_outcome(seed: int, tasks: list[ShardTask], results: list[ShardResult]) -> SeedOutcome:
+    """A seed passes when every shard does; else its lowest-numbered failing shard names why."""
+    failed = sorted((r for r in results if not r.verdict_ok), key=lambda r: r.index)
+    if not failed:
+        return SeedOutcome(seed=seed, passed=True)
+    return SeedOutcome(
+        seed=seed,
+        passed=False,
+        first_problem=_shard_problem(failed[0]),
+        shard=tasks[failed[0].index],
+    )
+
+
+def sweep_sharded(
+    target: SweepTarget,
+    seeds: Iterable[int],
+    shards: int,
+    client: Client,
+    *,
+    progress: Progress = _quiet,
+) -> tuple[SeedOutcome, ...]:
+    """Run ``target`` under each seed, each run in ``shards`` shards, all of them on ``client``.
+
+    Every seed's shards are submitted at once, so no worker waits for a slow
+    seed. A seed passes when all its shards pass their checks
+    (:attr:`ShardResult.verdict_ok`), which is :func:`sweep`'s judgement but for
+    one case a shard's summary cannot show: a crash the plan did not ask for that
+    a restart policy recovered from fails a seed there and not here. ``progress``
+    gets one line per seed in seed order, as soon as it and every seed before
+    it have finished. Each seed is swept once, however often it is named.
+    """
+    seeds = list(dict.fromkeys(seeds))
+    tasks = {seed: shard_tasks(target, seed, shards) for seed in seeds}
+    # A result names its shard by derived seed and index; this says whose shard it is.
+    owner = {(task.spec.seed, task.index): seed for seed in seeds for task in tasks[seed]}
+    finished: dict[int, list[ShardResult]] = {seed: [] for seed in seeds}
+    outcomes: list[SeedOutcome] = []
+
+    def on_shard(result: ShardResult, _done: int) -> None:
+        finished[owner[result.seed, result.index]].append(result)
+        while len(outcomes) < len(seeds) and len(finished[seeds[len(outcomes)]]) == shards:
+            seed = seeds[len(outcomes)]
+            outcome = _seed_outcome(seed, tasks[seed], finished[seed])
+            progress(outcome.describe())
+            outcomes.append(outcome)
+
+    run_shards([task for seed in seeds for task in tasks[seed]], client=client, on_shard=on_shard)
     return tuple(outcomes)
 
 
@@ -280,8 +408,8 @@ def _market_reference(market: str | MarketBuilder) -> str:
 
 
 _SCRIPT: Final = '''\
-"""Sweep repro: seed {seed} still fails with {faults} and {mpans}.
-
+"""Sweep repro: {what} still fails with {faults} and {mpans}.
+{shard_note}
 Written by `market sweep`, which shrank a failing run ({original})
 while it kept failing. First problem: {problem}
 
@@ -296,7 +424,7 @@ from market.experiments.experiment import Experiment, passes_every_check, run_an
 HERE = Path(__file__).resolve().parent
 
 EXPERIMENT = Experiment(
-    name="sweep repro, seed {seed}",
+    name="sweep repro, {what}",
     hypothesis={hypothesis},
     holds=passes_every_check,
     faults=HERE / {plan_file},
@@ -310,13 +438,28 @@ if __name__ == "__main__":
 '''
 
 
-def write_repro(target: SweepTarget, shrunk: Shrunk, output: Path) -> Path:
+def write_repro(
+    target: SweepTarget, shrunk: Shrunk, output: Path, *, origin: SeedOutcome | None = None
+) -> Path:
     """Write ``sweep_seed<N>.py`` and its TOML plan (and scenario) into ``output``; the script.
+
+    ``origin`` is the sharded sweep's outcome the shrunk run is a shard of
+    (``target`` then being :func:`shard_target`'s): the files are named
+    ``sweep_seed<N>_shard<I>`` after the swept seed and the shard, and the script
+    says it runs that shard alone, under the shard's own seed.
 
     Raises :class:`OSError` when ``output`` cannot be written.
     """
     output.mkdir(parents=True, exist_ok=True)
-    stem = f"sweep_seed{shrunk.seed}"
+    stem, what, shard_note = f"sweep_seed{shrunk.seed}", f"seed {shrunk.seed}", ""
+    if origin is not None and origin.shard is not None:
+        shard = origin.shard
+        stem = f"sweep_seed{origin.seed}_shard{shard.index}"
+        what = f"seed {origin.seed}, shard {shard.index} of {shard.shards}"
+        shard_note = (
+            f"\n`market sweep --shards {shard.shards}` found it. A shard is a whole market: this "
+            f"runs shard {shard.index}\nalone, in one process, under its own seed {shrunk.seed}.\n"
+        )
     plan_file = f"{stem}_faults.toml"
     (output / plan_file).write_text(
         fault_plan_to_toml(
@@ -334,6 +477,8 @@ def write_repro(target: SweepTarget, shrunk: Shrunk, output: Path) -> Path:
     script = output / f"{stem}.py"
     script.write_text(
         _SCRIPT.format(
+            what=what,
+            shard_note=shard_note,
             seed=shrunk.seed,
             mpan_count=shrunk.mpans,
             faults=counted(len(shrunk.plan.faults), "fault"),

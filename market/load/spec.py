@@ -22,6 +22,7 @@ from typing import Final
 import attrs
 
 from market.kernel.exceptions import ScenarioError
+from market.kernel.settlement_calendar import SettlementCalendar
 from market.process.options import ProcessOptions
 from market.process.scenario_spec import VARIANTS, DecisionRates
 
@@ -228,6 +229,12 @@ class LoadSpec:
                     "markets do not model this decision; it would match nothing. Leave "
                     f"{name} at 0 and use a [decisions] scenario for it"
                 )
+
+    def first_working_day(self, calendar: SettlementCalendar) -> date:
+        """The day switches begin: ``start_day``, or the next working day when it is not one."""
+        if calendar.is_working_day(self.start_day):
+            return self.start_day
+        return calendar.next_working_day(self.start_day)
 
     @property
     def expected_switches(self) -> float:

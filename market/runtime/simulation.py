@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import trio
 
-from market.checks import Verdict, check_journal
+from market.checks import Verdict, check_journal, format_verdict
 from market.checks.classification import restamp
+from market.checks.outcome_facts import OutcomeFacts
 from market.checks.progress import MpanOutcome, mpan_outcomes
 from market.faults import FaultInjector
 from market.faults.matching import refuse_unmatched
@@ -78,14 +79,25 @@ class Simulation:
         calendar: SettlementCalendar | None = None,
         on_batch: Callable[[int], None] | None = None,
         pacer: Pacer | None = None,
+        keep_journal: bool = True,
     ) -> None:
         """``on_batch`` is called after every batch with the deliveries so far (progress bars);
-        ``pacer`` paces the run around systems outside it (:mod:`market.runtime.pacing`)."""
+        ``pacer`` paces the run around systems outside it (:mod:`market.runtime.pacing`).
+
+        ``keep_journal=False`` keeps no journal events, so memory does not grow with
+        the run's length: only the facts each MPAN's outcome rests on are kept
+        (:class:`~market.checks.outcome_facts.OutcomeFacts`), and the run can only be
+        run unjudged (:meth:`run_unjudged`). Subscribers still see every event.
+        """
         refuse_unmatched(setup.faults, (p.participant_id for p in setup.participants))
         self.setup = setup
         self._variants = {p.mpan_core: p.variant for p in setup.population if p.migrated}
         self.calendar = calendar or SettlementCalendar()
-        self.journal = Journal(render_payload)
+        self.journal = Journal(render_payload, keep_events=keep_journal)
+        self._facts: OutcomeFacts | None = None
+        if not keep_journal:
+            self._facts = OutcomeFacts(render_payload)
+            self.journal.subscribe(self._facts.add)
         self.directory = Directory(p.identity for p in setup.participants)
         self.broker = Broker(
             directory=self.directory,
@@ -134,8 +146,20 @@ class Simulation:
         """Call ``callback`` with every journal event as it happens (narration, progress)."""
         self.journal.subscribe(callback)
 
+    @property
+    def journal_kept(self) -> bool:
+        """Whether the journal keeps its events (so the run can be judged)."""
+        return self._facts is None
+
     async def run(self) -> RunResult:
-        """Run until nothing is left to deliver (or the setup's ``until``), then judge each MPAN."""
+        """Run until nothing is left to deliver (or the setup's ``until``), then judge each MPAN.
+
+        Raises ``ValueError`` for a simulation that keeps no journal: nothing to judge.
+        """
+        if self._facts is not None:
+            raise ValueError(
+                "this simulation keeps no journal (keep_journal=False): use run_unjudged()"
+            )
         try:
             statistics = await self.runtime.run(until=self.setup.until)
         except ParticipantCrashedError as crash:
@@ -159,6 +183,99 @@ class Simulation:
     def run_sync(self) -> RunResult:
         """:meth:`run` under ``trio.run``, for scripts that are not async themselves."""
         return trio.run(self.run)
+
+    async def run_unjudged(self) -> UnjudgedRun:
+        """Run as :meth:`run` does, then read each MPAN's outcome without judging the run.
+
+        The outcomes come from the steps the broker stamped; no checker runs. A
+        participant's crash ends the run and is reported, not raised.
+        """
+        crash: str | None = None
+        try:
+            statistics = await self.runtime.run(until=self.setup.until)
+        except ParticipantCrashedError as error:
+            crash = str(error)
+            statistics = self.runtime.statistics()
+        mpans = self.setup.switching_mpans
+        if self._facts is not None:
+            outcomes = self._facts.outcomes(mpans, options=self.setup.options)
+        else:
+            views = event_views(self.journal, render_payload_lazily)
+            outcomes = mpan_outcomes(views, mpans, options=self.setup.options)
+        return UnjudgedRun(
+            outcomes=tuple(outcomes),
+            statistics=statistics,
+            events=len(self.journal),
+            crash=crash,
+        )
+
+    def run_unjudged_sync(self) -> UnjudgedRun:
+        """:meth:`run_unjudged` under ``trio.run``."""
+        return trio.run(self.run_unjudged)
+
+
+@attrs.frozen(kw_only=True)
+class UnjudgedRun:
+    """A run that was not judged: each MPAN's outcome, the statistics, and any crash."""
+
+    outcomes: tuple[MpanOutcome, ...]
+    statistics: RunStatistics
+    #: Journal events the run appended (kept or not).
+    events: int
+    #: The crash that ended the run early, as its message (``None``: it ran to the end).
+    crash: str | None = None
+
+
+#: The first verdict line of a run that was not judged.
+NOT_JUDGED: Final = "NOT JUDGED: no journal was kept (--journal none), so no checker ran"
+
+
+@attrs.frozen(kw_only=True)
+class RunSummary:
+    """What a judged or unjudged run came to, in the terms both share."""
+
+    outcomes: tuple[MpanOutcome, ...]
+    statistics: RunStatistics
+    #: Judged: the verdict passed. Unjudged: no crash and every switch completed.
+    ok: bool
+    #: The verdict's lines, or for an unjudged run :data:`NOT_JUDGED` and what it found.
+    lines: tuple[str, ...]
+    judged: bool
+    #: The judged run (``None`` when it was not judged).
+    result: RunResult | None = None
+
+
+def run_and_summarise(simulation: Simulation) -> RunSummary:
+    """Run ``simulation``: judged when it keeps its journal, else unjudged; a crash included."""
+    if simulation.journal_kept:
+        try:
+            result = simulation.run_sync()
+        except ParticipantCrashedError as crash:
+            result = partial_result(crash)  # a finding: judged as far as it got
+        return RunSummary(
+            outcomes=result.outcomes,
+            statistics=result.statistics,
+            ok=result.verdict.ok,
+            lines=tuple(format_verdict(result.verdict)),
+            judged=True,
+            result=result,
+        )
+    unjudged = simulation.run_unjudged_sync()
+    completed = sum(outcome.completed for outcome in unjudged.outcomes)
+    lines = [NOT_JUDGED]
+    if unjudged.crash is not None:
+        lines.append(f"the run ended early: {unjudged.crash}")
+    lines.append(
+        f"{completed:,} of {len(unjudged.outcomes):,} switches completed "
+        "(as the broker stamped their steps)"
+    )
+    return RunSummary(
+        outcomes=unjudged.outcomes,
+        statistics=unjudged.statistics,
+        ok=unjudged.crash is None and completed == len(unjudged.outcomes),
+        lines=tuple(lines),
+        judged=False,
+    )
 
 
 def partial_result(crash: ParticipantCrashedError) -> RunResult:

@@ -5,16 +5,26 @@ Without ``--cluster`` a :class:`distributed.LocalCluster` of worker processes
 closed after it: nothing to set up. ``--cluster tcp://HOST:PORT`` runs the
 same shards on a Dask scheduler the user already has; its workers need this
 package installed, at the same version.
+
+:func:`dask_client` opens either for as long as a caller needs it, so that a
+command running many batches of shards (``market sweep --shards``: every
+seed's) pays for the cluster once; :func:`run_shards` runs one batch, on that
+client or on one of its own.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from market.kernel.exceptions import UsageError
 from market.shards.work import ShardResult, ShardTask, run_shard
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 #: Called as each shard finishes: its result and how many have finished.
 OnShard = Callable[[ShardResult, int], None]
@@ -25,21 +35,20 @@ def local_workers(shards: int) -> int:
     return max(1, min(shards, os.cpu_count() or 1))
 
 
-def run_shards(
-    tasks: Sequence[ShardTask],
-    *,
-    cluster: str | None = None,
-    workers: int | None = None,
-    on_shard: OnShard | None = None,
-) -> list[ShardResult]:
-    """Every task's result, run on Dask (see the module docstring), in finishing order."""
-    from distributed import Client, LocalCluster, as_completed  # noqa: PLC0415 - slow import
+@contextmanager
+def dask_client(cluster: str | None, workers: int) -> Iterator[Client]:
+    """A Dask client for the block: on a new local cluster of ``workers`` processes, or
+    connected to the scheduler at ``cluster``; both closed when the block ends.
+
+    Raises :class:`UsageError` when the scheduler at ``cluster`` cannot be reached.
+    """
+    from distributed import Client, LocalCluster  # noqa: PLC0415 - slow import
 
     local = None
     try:
         if cluster is None:
             local = LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=workers or local_workers(len(tasks)),
+                n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
@@ -49,19 +58,42 @@ def run_shards(
         else:
             client = Client(cluster, timeout=30)  # type: ignore[no-untyped-call]
     except OSError as error:
+        if local is not None:
+            local.close()
         raise UsageError(
             f"--cluster {cluster}: cannot reach the Dask scheduler ({error})"
         ) from error
-    results: list[ShardResult] = []
     try:
-        futures = client.map(run_shard, list(tasks), pure=False)
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            result: ShardResult = future.result()
-            results.append(result)
-            if on_shard is not None:
-                on_shard(result, len(results))
+        yield client
     finally:
         client.close()  # type: ignore[no-untyped-call]
         if local is not None:
             local.close()
+
+
+def run_shards(
+    tasks: Sequence[ShardTask],
+    *,
+    cluster: str | None = None,
+    workers: int | None = None,
+    on_shard: OnShard | None = None,
+    client: Client | None = None,
+) -> list[ShardResult]:
+    """Every task's result, run on Dask (see the module docstring), in finishing order.
+
+    With ``client`` the tasks run on it (``cluster`` and ``workers`` are then the
+    client's business) and it stays open for the caller's next batch.
+    """
+    if client is None:
+        with dask_client(cluster, workers or local_workers(len(tasks))) as own:
+            return run_shards(tasks, on_shard=on_shard, client=own)
+    from distributed import as_completed  # noqa: PLC0415 - slow import
+
+    results: list[ShardResult] = []
+    futures = client.map(run_shard, list(tasks), pure=False)
+    for future in as_completed(futures):  # type: ignore[no-untyped-call]
+        result: ShardResult = future.result()
+        results.append(result)
+        if on_shard is not None:
+            on_shard(result, len(results))
     return results

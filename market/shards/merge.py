@@ -47,13 +47,22 @@ class MergedRun:
         return sum(s.events for s in self.shards)
 
     @property
-    def digest(self) -> str:
+    def judged(self) -> bool:
+        """Whether the checkers judged every shard (not so with ``--journal none``)."""
+        return all(s.judged for s in self.shards)
+
+    @property
+    def digest(self) -> str | None:
         """One digest for the whole run: SHA-256 over each shard's journal digest, in order.
 
         Equal for every run of the same scenario, seed and shard count; a one-shard
-        run's is the unsharded run's own journal digest.
+        run's is the unsharded run's own journal digest. ``None`` when the shards kept
+        no journal.
         """
-        return merged_digest([shard.digest for shard in self.shards])
+        digests = [shard.digest for shard in self.shards]
+        if any(digest is None for digest in digests):
+            return None
+        return merged_digest([digest for digest in digests if digest is not None])
 
 
 def merged_digest(digests: Sequence[str]) -> str:

@@ -2,27 +2,31 @@
 
 :func:`run_shard` is a plain function of plain values (picklable both ways), so
 Dask can ship it to any worker process, on this machine or a cluster. A
-shard's journal stays in its worker; only the summary travels back.
+shard's journal stays in its worker (or goes to its file as it runs); only the
+summary travels back.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
 from market.byo.loading import load_object
-from market.checks import format_verdict
 from market.faults import FaultPlan
-from market.kernel.exceptions import ParticipantCrashedError
+from market.kernel.exceptions import UsageError
+from market.kernel.journal_stream import streamed_to
+from market.kernel.queue import VirtualClock
 from market.kernel.resources import peak_rss_mb
 from market.load.spec import LoadSpec
 from market.networks.dip_defences import SigningMode
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import ScenarioSpec
-from market.runtime.simulation import Simulation, partial_result
+from market.runtime.simulation import Simulation, run_and_summarise
+from market.shards.progress import worker_reporter
 
 #: How many stuck MPANs and verdict lines a shard sends back (the counts are always whole).
 SHOWN: Final = 50
@@ -38,6 +42,11 @@ class ShardTask:
     spec: ScenarioSpec | LoadSpec
     faults: FaultPlan | None = None
     signing: SigningMode | None = None
+    #: Where the worker streams the shard's journal as it runs (a path on the worker's
+    #: machine, gzip when it ends in ``.gz``); ``None``: not written.
+    journal_file: str | None = None
+    #: ``False`` (``--journal none``): keep no journal, so the shard is not judged.
+    keep_journal: bool = True
 
 
 @attrs.frozen(kw_only=True)
@@ -62,7 +71,10 @@ class ShardResult:
     mpan_cores: tuple[str, ...]
     verdict_ok: bool
     verdict_lines: tuple[str, ...]
-    digest: str
+    #: Whether the checkers judged the shard (``False`` when it kept no journal).
+    judged: bool
+    #: The shard's journal digest (``None`` when it kept and wrote no journal).
+    digest: str | None
     events: int
     deliveries: int
     batches: int
@@ -92,33 +104,54 @@ def build(task: ShardTask) -> MarketSetup:
 
 
 def run_shard(task: ShardTask) -> ShardResult:
-    """Build, run and judge one shard (in whichever process Dask runs it)."""
+    """Build, run and judge one shard (in whichever process Dask runs it).
+
+    With a ``journal_file`` the journal is written as the shard runs; a file that
+    cannot be written is a :class:`UsageError` naming the shard and the file.
+    """
     begun = time.perf_counter()
     setup = build(task)
     started = time.perf_counter()
+    clocks: list[VirtualClock] = []
+    simulation = Simulation(
+        setup,
+        keep_journal=task.keep_journal,
+        on_batch=worker_reporter(task.index, lambda: clocks[0] if clocks else None),
+    )
+    clocks.append(simulation.broker.clock)
+    path = None if task.journal_file is None else Path(task.journal_file)
+    signing = setup.dip_defences.signing
     try:
-        result = Simulation(setup).run_sync()
-    except ParticipantCrashedError as crash:
-        result = partial_result(crash)  # a finding: judged like any run
+        with streamed_to(simulation.journal, path, signing=signing) as stream:
+            summary = run_and_summarise(simulation)
+    except OSError as error:
+        raise UsageError(
+            f"shard {task.index}: cannot write its journal {path} ({error.strerror})"
+        ) from error
     run_seconds = time.perf_counter() - started
-    stuck = [o for o in result.outcomes if not o.completed]
+    if stream is not None:
+        digest: str | None = stream.digest()
+    else:
+        digest = simulation.journal.digest() if simulation.journal_kept else None
+    stuck = [o for o in summary.outcomes if not o.completed]
     return ShardResult(
         index=task.index,
         seed=task.spec.seed,
-        mpans=len(result.outcomes),
-        completed=len(result.outcomes) - len(stuck),
+        mpans=len(summary.outcomes),
+        completed=len(summary.outcomes) - len(stuck),
         stuck=tuple(
             StuckMpan(mpan=o.mpan, last_step=o.last_step, waiting_for=str(o.waiting_for))
             for o in stuck[:SHOWN]
         ),
         stuck_count=len(stuck),
-        mpan_cores=tuple(sorted(o.mpan for o in result.outcomes)),
-        verdict_ok=result.verdict.ok,
-        verdict_lines=tuple(format_verdict(result.verdict)[:SHOWN]),
-        digest=result.journal.digest(),
-        events=len(result.journal),
-        deliveries=result.statistics.deliveries,
-        batches=result.statistics.batches,
+        mpan_cores=tuple(sorted(o.mpan for o in summary.outcomes)),
+        verdict_ok=summary.ok,
+        verdict_lines=summary.lines[:SHOWN],
+        judged=summary.judged,
+        digest=digest,
+        events=len(simulation.journal),
+        deliveries=summary.statistics.deliveries,
+        batches=summary.statistics.batches,
         build_seconds=started - begun,
         run_seconds=run_seconds,
         peak_rss_mb=peak_rss_mb(),
