@@ -18,6 +18,7 @@ checker runs. A run without a journal says so (``NOT JUDGED``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any, Final
 
 from market.checks.progress import (
@@ -30,6 +31,7 @@ from market.checks.progress import (
 )
 from market.kernel.event_kinds import EventKind
 from market.kernel.journal import EventView, JournalEvent, PayloadRenderer
+from market.kernel.local_time import format_journal_instant
 from market.process.classification import ANSWERED_BY
 from market.process.options import ProcessOptions
 
@@ -39,40 +41,59 @@ _FLOW_ITEMS: Final = ("resolution", "appointed_role", "smart_cos_indicator")
 _APPOINTING_FLOWS: Final = frozenset({"D0155", "D0153"})
 
 Fact = dict[str, Any]
+#: What a fact holds besides its MPAN and instants: kind, message, step, and the cut-down
+#: payload fields (``flow``, ``envelope``, ``detail``) or ``None`` when it has none.
+_Core = tuple[str, str | None, str | None, dict[str, Any] | None]
 
 
 def outcome_fact(event: Mapping[str, Any]) -> Fact | None:
     """The part of one journal line the outcome rules read, or ``None`` when they read none."""
-    mpan = event.get("mpan")
-    if mpan is None:
+    core = _core(event)
+    if core is None:
+        return None
+    return _fact(str(event.get("mpan")), core, event.get("at"), event.get("sent_at"))
+
+
+def _fact(mpan: str, core: _Core, at: object, sent_at: object) -> Fact:
+    kind, message, step, extra = core
+    fact: Fact = {"kind": kind, "message": message, "mpan": mpan}
+    if kind == EventKind.ROUTED:
+        fact["detail"] = (extra or {}).get("detail", {})
+        return fact
+    fact["step"] = step
+    fact["at"] = at
+    if sent_at:
+        fact["sent_at"] = sent_at
+    if extra:
+        fact.update(extra)
+    return fact
+
+
+def _core(event: Mapping[str, Any]) -> _Core | None:
+    if event.get("mpan") is None:
         return None
     kind = event.get("kind")
     message = event.get("message")
     if kind == EventKind.ROUTED:
         if message != "PUB-003":
             return None
-        detail = event.get("detail") or {}
-        return {"kind": kind, "message": message, "mpan": mpan, "detail": _routing(detail)}
+        return (kind, message, None, {"detail": _routing(event.get("detail") or {})})
     if kind not in OBSERVING_KINDS:
         return None
     step = event.get("step")
     if step is None and message not in OUTCOME_MESSAGES:
         return None
-    fact: Fact = {"kind": kind, "message": message, "mpan": mpan, "step": step}
-    fact["at"] = event.get("at")
-    sent_at = event.get("sent_at")
-    if sent_at:
-        fact["sent_at"] = sent_at
+    extra: dict[str, Any] = {}
     if step in ANSWERED_BY or (kind == EventKind.DELIVERED and message in _APPOINTING_FLOWS):
         items = flow_items(event)
         kept = {name: items[name] for name in _FLOW_ITEMS if name in items}
         if kept:
-            fact["flow"] = {"items": kept}
+            extra["flow"] = {"items": kept}
     if (kind == EventKind.DELIVERED and message == "PUB-032") or message in APPOINTMENT_MESSAGES:
         envelope = _envelope_facts(event.get("envelope"))
         if envelope:
-            fact["envelope"] = envelope
-    return fact
+            extra["envelope"] = envelope
+    return (str(kind), message, step, extra or None)
 
 
 def _routing(detail: Mapping[str, Any]) -> dict[str, Any]:
@@ -100,23 +121,57 @@ def _envelope_facts(envelope: object) -> dict[str, Any]:
 
 
 class OutcomeFacts:
-    """A journal subscriber keeping each event's :func:`outcome_fact`; then the outcomes."""
+    """A journal subscriber keeping each event's :func:`outcome_fact`; then the outcomes.
+
+    Kept small for runs of millions of events: grouped by MPAN, instants kept as the
+    event's own ``datetime`` (formatted only when the outcomes are read), and a fact
+    equal to an earlier one of the same MPAN but for its instants dropped (the rules
+    read only the first time a step was performed, and which messages showed).
+    """
 
     def __init__(self, render_payload: PayloadRenderer | None) -> None:
         self._render_payload = render_payload
-        self._facts: list[Fact] = []
+        self._by_mpan: dict[str, list[tuple[_Core, datetime, datetime | None]]] = {}
+        self._count = 0
 
     def __len__(self) -> int:
-        return len(self._facts)
+        """Facts kept (after duplicates were dropped)."""
+        return self._count
 
     def add(self, event: JournalEvent) -> None:
         """Keep what the outcome rules read of ``event`` (``journal.subscribe(facts.add)``)."""
-        fact = outcome_fact(EventView(event, self._render_payload))
-        if fact is not None:
-            self._facts.append(fact)
+        mpan = event.mpan
+        if mpan is None or (event.kind not in _KEPT_KINDS):
+            return
+        core = _core(EventView(event, self._render_payload))
+        if core is None:
+            return
+        kept = self._by_mpan.setdefault(mpan, [])
+        if any(earlier == core for earlier, _, _ in kept):
+            return
+        kept.append((core, event.at, event.sent_at))
+        self._count += 1
 
     def outcomes(
         self, mpans: Iterable[str], *, options: ProcessOptions | None = None
     ) -> list[MpanOutcome]:
         """Per MPAN (sorted), as :func:`~market.checks.progress.mpan_outcomes` over every event."""
-        return mpan_outcomes(self._facts, mpans, options=options)
+        expected = frozenset(mpans)
+        outcomes = []
+        for mpan in sorted(expected | self._by_mpan.keys()):
+            lines = [
+                _fact(mpan, core, _instant(at), _instant(sent_at))
+                for core, at, sent_at in self._by_mpan.get(mpan, ())
+            ]
+            outcomes.extend(
+                mpan_outcomes(lines, [mpan] if mpan in expected else None, options=options)
+            )
+        return outcomes
+
+
+#: The only kinds a fact is kept of (a fast test before the event is looked at closer).
+_KEPT_KINDS: Final = OBSERVING_KINDS | {EventKind.ROUTED}
+
+
+def _instant(at: datetime | None) -> str | None:
+    return None if at is None else format_journal_instant(at)

@@ -19,11 +19,13 @@ from typing import Any, Final
 import attrs
 
 from market.cli.common import EXIT_FAILED, EXIT_OK, no_journal, signing_mode
+from market.cli.load_progress import LINE_SECONDS
 from market.kernel.exceptions import ScenarioError, UsageError
 from market.shards.cluster import local_workers, run_shards
 from market.shards.manifest import MANIFEST_NAME, ShardEntry, shard_file_name, write_manifest
 from market.shards.merge import MergedRun, merge
 from market.shards.plan import MAX_SHARDS, load_shards, scenario_shards
+from market.shards.progress import ProgressBoard, ShardProgress
 from market.shards.work import ShardResult, ShardTask
 
 MARKET_BUILDER: Final = "actors.markets.default:build_market"
@@ -165,7 +167,10 @@ def run_sharded(args: argparse.Namespace) -> int:
     where = args.cluster or f"a local cluster of {local_workers(len(tasks))} worker processes"
     print(f"Running {len(tasks)} shards on {where}", file=sys.stderr)
 
+    board = ProgressLines(len(tasks), show=getattr(args, "progress", False) or sys.stderr.isatty())
+
     def finished(result: ShardResult, done: int) -> None:
+        board.finished(result.index)
         print(
             f"  shard {result.index} done ({done} of {len(tasks)}): {result.completed} of "
             f"{result.mpans} MPANs completed, {result.deliveries:,} deliveries in "
@@ -174,7 +179,14 @@ def run_sharded(args: argparse.Namespace) -> int:
         )
 
     started = time.perf_counter()
-    merged = merge(run_shards(tasks, cluster=args.cluster, on_shard=finished))
+    merged = merge(
+        run_shards(
+            tasks,
+            cluster=args.cluster,
+            on_shard=finished,
+            on_progress=board.on_progress,
+        )
+    )
     wall = time.perf_counter() - started
     if journal is not None:
         write_manifest(journal, manifest_entries(merged))
@@ -184,6 +196,25 @@ def run_sharded(args: argparse.Namespace) -> int:
     if report_path is not None:
         report_path.write_text(json.dumps(sharded_report(merged, wall), indent=2) + "\n")
     return EXIT_OK if merged.verdict_ok else EXIT_FAILED
+
+
+class ProgressLines(ProgressBoard):
+    """The board of a sharded run, printed to standard error at most every ten seconds."""
+
+    def __init__(self, shards: int, *, show: bool, every: float = LINE_SECONDS) -> None:
+        super().__init__(shards)
+        self._show = show
+        self._every = every
+        self._printed = time.perf_counter()
+
+    def on_progress(self, progress: ShardProgress) -> None:
+        """Take a progress event; print the board when it is time to."""
+        if not self.update(progress) or not self._show:
+            return
+        now = time.perf_counter()
+        if now - self._printed >= self._every:
+            self._printed = now
+            print(f"  {self.line()}", file=sys.stderr, flush=True)
 
 
 def manifest_entries(merged: MergedRun) -> list[ShardEntry]:

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from market.kernel.exceptions import UsageError
+from market.shards.progress import PROGRESS_TOPIC, ShardProgress, progress_from
 from market.shards.work import ShardResult, ShardTask, run_shard
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 #: Called as each shard finishes: its result and how many have finished.
 OnShard = Callable[[ShardResult, int], None]
+#: Called with each progress event a shard's worker sends.
+OnProgress = Callable[[ShardProgress], None]
 
 
 def local_workers(shards: int) -> int:
@@ -77,23 +80,44 @@ def run_shards(
     cluster: str | None = None,
     workers: int | None = None,
     on_shard: OnShard | None = None,
+    on_progress: OnProgress | None = None,
     client: Client | None = None,
 ) -> list[ShardResult]:
     """Every task's result, run on Dask (see the module docstring), in finishing order.
 
     With ``client`` the tasks run on it (``cluster`` and ``workers`` are then the
     client's business) and it stays open for the caller's next batch.
+    ``on_progress`` is called (from the client's thread) with each progress
+    event the shards' workers send (:mod:`market.shards.progress`).
     """
     if client is None:
         with dask_client(cluster, workers or local_workers(len(tasks))) as own:
-            return run_shards(tasks, on_shard=on_shard, client=own)
+            return run_shards(tasks, on_shard=on_shard, on_progress=on_progress, client=own)
     from distributed import as_completed  # noqa: PLC0415 - slow import
 
+    if on_progress is not None:
+        client.subscribe_topic(PROGRESS_TOPIC, _progress_handler(on_progress))  # type: ignore[no-untyped-call]
     results: list[ShardResult] = []
-    futures = client.map(run_shard, list(tasks), pure=False)
-    for future in as_completed(futures):  # type: ignore[no-untyped-call]
-        result: ShardResult = future.result()
-        results.append(result)
-        if on_shard is not None:
-            on_shard(result, len(results))
+    try:
+        futures = client.map(run_shard, list(tasks), pure=False)
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            result: ShardResult = future.result()
+            results.append(result)
+            if on_shard is not None:
+                on_shard(result, len(results))
+    finally:
+        if on_progress is not None:
+            client.unsubscribe_topic(PROGRESS_TOPIC)  # type: ignore[no-untyped-call]
     return results
+
+
+def _progress_handler(on_progress: OnProgress) -> Callable[[object], None]:
+    """A topic handler passing on each well-formed progress event (others are dropped)."""
+
+    def handle(event: object) -> None:
+        message = event[1] if isinstance(event, tuple) and len(event) == 2 else None
+        progress = progress_from(message)
+        if progress is not None:
+            on_progress(progress)
+
+    return handle
