@@ -10,19 +10,16 @@ import pytest
 
 from market.cli.footprint import KIB_PER_LOAD_SWITCH, KIB_PER_UNJUDGED_SWITCH, load_size
 from market.cli.main import main
+from market.cli.run_load import REPORT_KEYS
 from market.load.profiles import load_profile
 from market.runtime.simulation import NOT_JUDGED
 
 LOAD = ["run", "--profile", "bau-2024", "--mpans", "300"]
 #: What a run measures, independent of the wall clock and of whether it judged.
-MEASURED = (
-    "profile",
-    "messages",
-    "outcomes",
-    "reverse_migrations",
-    "latency_seconds",
-    "mailbox_high_water",
-    "dead_letters",
+MEASURED = tuple(
+    key
+    for key in REPORT_KEYS
+    if key not in ("wall_seconds", "throughput", "runtime", "memory_mb", "verdict")
 )
 
 

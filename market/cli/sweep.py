@@ -23,13 +23,11 @@ from market.experiments.sweep import (
     SeedOutcome,
     SweepTarget,
     load_mixed_plan,
-    shard_target,
-    shard_tasks,
     shrink,
     sweep,
-    sweep_sharded,
     write_repro,
 )
+from market.experiments.sweep_shards import shard_target, shard_tasks, sweep_sharded
 from market.faults import load_fault_plan
 from market.kernel.exceptions import ScenarioError, UsageError
 from market.process.scenario_spec import ScenarioSpec, load_scenario

@@ -10,11 +10,7 @@ runnable experiment script with its TOML plan, which exits non-zero while the
 failure persists. Nothing here prints: progress goes to a callback, so the
 command line, tests and notebooks each show it their own way.
 
-:func:`sweep_sharded` is :func:`sweep` with each seed's run split into shards
-exactly as ``market run --shards K --seed S`` splits it, every seed's shards
-running at once on one Dask client. A shard is a whole market, so the first
-failing shard is what gets shrunk: :func:`shard_target` runs it alone, in one
-process, under its own derived seed.
+The sharded sweep is :mod:`market.experiments.sweep_shards`.
 """
 
 from __future__ import annotations
@@ -23,7 +19,7 @@ import json
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import attrs
 
@@ -36,7 +32,6 @@ from market.experiments.experiment import (
     passes_every_check,
     run_experiment,
 )
-from market.experiments.report import CRASH
 from market.faults import (
     Corrupt,
     Delay,
@@ -49,14 +44,8 @@ from market.faults import (
     load_fault_plan,
 )
 from market.faults.plan_toml import fault_plan_to_toml
-from market.kernel.exceptions import ScenarioError
 from market.process.scenario_spec import ScenarioSpec
-from market.shards.cluster import run_shards
-from market.shards.plan import scenario_shards
-from market.shards.work import ShardResult, ShardTask
-
-if TYPE_CHECKING:
-    from distributed import Client
+from market.shards.work import ShardTask
 
 #: The built-in mixed fault plan: a little of every fault the market is designed to survive.
 MIXED_PLAN: Final = Path(__file__).parents[1] / "faults" / "mixed.toml"
@@ -70,7 +59,7 @@ Progress = Callable[[str], None]
 _Probable = Loss | Delay | Duplicate | Reorder | Corrupt
 
 
-def _quiet(_line: str) -> None:
+def quiet(_line: str) -> None:
     """A progress callback that shows nothing."""
 
 
@@ -138,7 +127,7 @@ def _first_problem(report: ExperimentReport) -> str:
 
 
 def sweep(
-    target: SweepTarget, seeds: Iterable[int], *, progress: Progress = _quiet
+    target: SweepTarget, seeds: Iterable[int], *, progress: Progress = quiet
 ) -> tuple[SeedOutcome, ...]:
     """Run ``target`` under each seed; ``progress`` gets one line per seed as it finishes."""
     outcomes = []
@@ -151,111 +140,6 @@ def sweep(
         )
         progress(outcome.describe())
         outcomes.append(outcome)
-    return tuple(outcomes)
-
-
-def shard_tasks(target: SweepTarget, seed: int, shards: int) -> list[ShardTask]:
-    """Seed ``seed``'s run as ``market run --shards`` splits it: one task per shard.
-
-    The plan goes on the spec before it is split, so every shard (a whole market
-    with its own derived seed) runs under the whole plan, as a sharded run does.
-
-    Raises :class:`ScenarioError` for a shard count the MPANs cannot fill, and for
-    a target a worker could not build: a market builder that is not named as
-    ``module:function``, or a scenario with its own ``[participants]``.
-    """
-    if not isinstance(target.market, str):
-        raise ScenarioError(
-            "a sharded sweep names its market builder as 'module:function', so that every "
-            "Dask worker can import it"
-        )
-    if target.spec.participants:
-        raise ScenarioError(
-            "a scenario with its own [participants] cannot be swept with --shards yet: your "
-            "classes would have to be importable on every worker"
-        )
-    spec = attrs.evolve(target.spec, seed=seed, faults=target.plan)
-    return [
-        ShardTask(index=index, shards=shards, builder=target.market, spec=shard)
-        for index, shard in enumerate(scenario_shards(spec, shards))
-    ]
-
-
-def shard_target(target: SweepTarget, shard: ShardTask) -> SweepTarget:
-    """``target`` narrowed to one of its shards, to run (and shrink) alone in this process.
-
-    Its spec is the shard's own: the shard's share of the MPANs and its derived
-    seed, which is the seed to run it under.
-    """
-    if not isinstance(shard.spec, ScenarioSpec):
-        raise TypeError(f"shard {shard.index} is a load test's, not a swept scenario's")
-    return attrs.evolve(target, spec=shard.spec)
-
-
-def _shard_problem(result: ShardResult) -> str:
-    """The first problem a failed shard names, worst first as :attr:`ExperimentReport.problems`."""
-    crash = next((line for line in result.verdict_lines if line.startswith(CRASH)), None)
-    if crash is not None:
-        return crash
-    if result.stuck:
-        stuck = result.stuck[0]
-        return (
-            f"{stuck.mpan} stuck after {stuck.last_step or '(no step)'}: waiting for "
-            f"{stuck.waiting_for}"
-        )
-    return next(
-        (line for line in result.verdict_lines if line.startswith("verdict:")),
-        "the checkers' verdict is FAILED",
-    )
-
-
-def _seed_outcome(seed: int, tasks: list[ShardTask], results: list[ShardResult]) -> SeedOutcome:
-    """A seed passes when every shard does; else its lowest-numbered failing shard names why."""
-    failed = sorted((r for r in results if not r.verdict_ok), key=lambda r: r.index)
-    if not failed:
-        return SeedOutcome(seed=seed, passed=True)
-    return SeedOutcome(
-        seed=seed,
-        passed=False,
-        first_problem=_shard_problem(failed[0]),
-        shard=tasks[failed[0].index],
-    )
-
-
-def sweep_sharded(
-    target: SweepTarget,
-    seeds: Iterable[int],
-    shards: int,
-    client: Client,
-    *,
-    progress: Progress = _quiet,
-) -> tuple[SeedOutcome, ...]:
-    """Run ``target`` under each seed, each run in ``shards`` shards, all of them on ``client``.
-
-    Every seed's shards are submitted at once, so no worker waits for a slow
-    seed. A seed passes when all its shards pass their checks
-    (:attr:`ShardResult.verdict_ok`), which is :func:`sweep`'s judgement but for
-    one case a shard's summary cannot show: a crash the plan did not ask for that
-    a restart policy recovered from fails a seed there and not here. ``progress``
-    gets one line per seed in seed order, as soon as it and every seed before
-    it have finished. Each seed is swept once, however often it is named.
-    """
-    seeds = list(dict.fromkeys(seeds))
-    tasks = {seed: shard_tasks(target, seed, shards) for seed in seeds}
-    # A result names its shard by derived seed and index; this says whose shard it is.
-    owner = {(task.spec.seed, task.index): seed for seed in seeds for task in tasks[seed]}
-    finished: dict[int, list[ShardResult]] = {seed: [] for seed in seeds}
-    outcomes: list[SeedOutcome] = []
-
-    def on_shard(result: ShardResult, _done: int) -> None:
-        finished[owner[result.seed, result.index]].append(result)
-        while len(outcomes) < len(seeds) and len(finished[seeds[len(outcomes)]]) == shards:
-            seed = seeds[len(outcomes)]
-            outcome = _seed_outcome(seed, tasks[seed], finished[seed])
-            progress(outcome.describe())
-            outcomes.append(outcome)
-
-    run_shards([task for seed in seeds for task in tasks[seed]], client=client, on_shard=on_shard)
     return tuple(outcomes)
 
 
@@ -358,7 +242,7 @@ class _Shrinker:
                 return
 
 
-def shrink(target: SweepTarget, seed: int, *, progress: Progress = _quiet) -> Shrunk:
+def shrink(target: SweepTarget, seed: int, *, progress: Progress = quiet) -> Shrunk:
     """A smaller run of ``target`` under ``seed`` that still fails (delta debugging).
 
     Rounds of: drop faults one at a time, lower probabilities, halve the MPANs,

@@ -14,7 +14,8 @@ from actors.markets.default import build_market
 from market.cli.main import main
 from market.cli.run import MARKET_BUILDER, window_anchor
 from market.cli.sweep import run_sharded_sweep
-from market.experiments.sweep import SweepTarget, load_mixed_plan, sweep, sweep_sharded
+from market.experiments.sweep import SweepTarget, load_mixed_plan, sweep
+from market.experiments.sweep_shards import sweep_sharded
 from market.faults import FaultPlan, Loss, Partition, Scope, Window
 from market.faults.plan_toml import fault_plan_to_toml
 from market.process.scenario_spec import ScenarioSpec
