@@ -84,8 +84,8 @@ class Simulation:
         """``on_batch`` is called after every batch with the deliveries so far (progress bars);
         ``pacer`` paces the run around systems outside it (:mod:`market.runtime.pacing`).
 
-        ``keep_journal=False`` keeps no journal events, so memory does not grow with
-        the run's length: only the facts each MPAN's outcome rests on are kept
+        ``keep_journal=False`` keeps no journal events, so memory no longer grows
+        with the journal: only the facts each MPAN's outcome rests on are kept
         (:class:`~market.checks.outcome_facts.OutcomeFacts`), and the run can only be
         run unjudged (:meth:`run_unjudged`). Subscribers still see every event.
         """

@@ -8,6 +8,7 @@ its outcomes must be exactly ``mpan_outcomes`` over every event.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import attrs
@@ -18,7 +19,7 @@ from market.checks.outcome_facts import OutcomeFacts, outcome_fact
 from market.checks.progress import mpan_outcomes
 from market.cli.run import window_anchor
 from market.faults import load_fault_plan
-from market.kernel.journal import event_to_dict, event_views
+from market.kernel.journal import JournalEvent, event_to_dict, event_views
 from market.messages.rendering import render_payload
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import VARIANT_MIXES, ScenarioSpec, load_scenario
@@ -190,3 +191,31 @@ def test_every_kept_field_decides_some_outcome(lines: list[dict[str, object]]) -
     facts = [fact for line in lines if (fact := outcome_fact(line)) is not None]
     assert mpan_outcomes(facts, ["1"]) == mpan_outcomes(lines, ["1"])
     assert mpan_outcomes(lines, ["1"])[0].path is not None
+
+
+def test_a_repeat_is_dropped_only_when_everything_the_rules_read_is_the_same() -> None:
+    """Two D0155s for one MPAN differ only in their items: the second decides variant A."""
+
+    def render(payload: object) -> tuple[str, object]:
+        return ("flow", {"items": payload})
+
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    events = [
+        JournalEvent(0, at, "delivered", "DIP", "IF-003", mpan="1"),
+        JournalEvent(
+            1, at, "delivered", "DTN", "D0155", mpan="1", payload={"appointed_role": "NHHDC"}
+        ),
+        JournalEvent(
+            2, at, "delivered", "DTN", "D0155", mpan="1", payload={"appointed_role": "HHDC"}
+        ),
+        JournalEvent(
+            3, at, "delivered", "DTN", "D0155", mpan="1", payload={"appointed_role": "HHDC"}
+        ),
+    ]
+    facts = OutcomeFacts(render)
+    for event in events:
+        facts.add(event)
+    lines = [event_to_dict(event, render) for event in events]
+    assert facts.outcomes(["1"]) == mpan_outcomes(lines, ["1"])
+    assert str(facts.outcomes(["1"])[0].path) == "RM-A"
+    assert len(facts) == 3  # the last D0155 repeats the one before it
