@@ -26,7 +26,7 @@ from market.networks.dip_defences import SigningMode
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import ScenarioSpec
 from market.runtime.simulation import Simulation, run_and_summarise
-from market.shards.progress import worker_reporter
+from market.shards.progress import REPORT_SECONDS, worker_reporter
 
 #: How many stuck MPANs and verdict lines a shard sends back (the counts are always whole).
 SHOWN: Final = 50
@@ -47,6 +47,8 @@ class ShardTask:
     journal_file: str | None = None
     #: ``False`` (``--journal none``): keep no journal, so the shard is not judged.
     keep_journal: bool = True
+    #: At most one progress event to the Dask client this often (wall-clock seconds).
+    progress_seconds: float = REPORT_SECONDS
 
 
 @attrs.frozen(kw_only=True)
@@ -116,7 +118,9 @@ def run_shard(task: ShardTask) -> ShardResult:
     simulation = Simulation(
         setup,
         keep_journal=task.keep_journal,
-        on_batch=worker_reporter(task.index, lambda: clocks[0] if clocks else None),
+        on_batch=worker_reporter(
+            task.index, lambda: clocks[0] if clocks else None, every=task.progress_seconds
+        ),
     )
     clocks.append(simulation.broker.clock)
     path = None if task.journal_file is None else Path(task.journal_file)
