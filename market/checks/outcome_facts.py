@@ -17,9 +17,10 @@ checker runs. A run without a journal says so (``NOT JUDGED``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from market.checks.progress import (
     APPOINTMENT_MESSAGES,
@@ -123,15 +124,19 @@ def _envelope_facts(envelope: object) -> dict[str, Any]:
 class OutcomeFacts:
     """A journal subscriber keeping each event's :func:`outcome_fact`; then the outcomes.
 
-    Kept small for runs of millions of events: grouped by MPAN, instants kept as the
-    event's own ``datetime`` (formatted only when the outcomes are read), and a fact
+    Kept small for runs of millions of events: grouped by MPAN in one flat list each
+    (the fact's core, then its two instants, the event's own ``datetime`` objects,
+    formatted only when the outcomes are read); cores shared between MPANs (one
+    object for every equal core: kind, message, step and payload fields); and a fact
     equal to an earlier one of the same MPAN but for its instants dropped (the rules
     read only the first time a step was performed, and which messages showed).
     """
 
     def __init__(self, render_payload: PayloadRenderer | None) -> None:
         self._render_payload = render_payload
-        self._by_mpan: dict[str, list[tuple[_Core, datetime, datetime | None]]] = {}
+        #: Per MPAN: core, instant, sent instant, core, instant, sent instant ...
+        self._by_mpan: dict[str, list[_Core | datetime | None]] = {}
+        self._cores: dict[tuple[str, str | None, str | None, str | None], _Core] = {}
         self._count = 0
 
     def __len__(self) -> int:
@@ -146,11 +151,18 @@ class OutcomeFacts:
         core = _core(EventView(event, self._render_payload))
         if core is None:
             return
+        core = self._shared(core)
         kept = self._by_mpan.setdefault(mpan, [])
-        if any(earlier == core for earlier, _, _ in kept):
+        if any(earlier is core for earlier in kept[::3]):
             return
-        kept.append((core, event.at, event.sent_at))
+        kept.extend((core, event.at, event.sent_at))
         self._count += 1
+
+    def _shared(self, core: _Core) -> _Core:
+        """The one object for every core equal to ``core``."""
+        kind, message, step, extra = core
+        key = (kind, message, step, None if extra is None else json.dumps(extra, sort_keys=True))
+        return self._cores.setdefault(key, core)
 
     def outcomes(
         self, mpans: Iterable[str], *, options: ProcessOptions | None = None
@@ -159,9 +171,10 @@ class OutcomeFacts:
         expected = frozenset(mpans)
         outcomes = []
         for mpan in sorted(expected | self._by_mpan.keys()):
+            kept = self._by_mpan.get(mpan, [])
             lines = [
-                _fact(mpan, core, _instant(at), _instant(sent_at))
-                for core, at, sent_at in self._by_mpan.get(mpan, ())
+                _fact(mpan, cast("_Core", core), _instant(at), _instant(sent_at))
+                for core, at, sent_at in zip(kept[::3], kept[1::3], kept[2::3], strict=True)
             ]
             outcomes.extend(
                 mpan_outcomes(lines, [mpan] if mpan in expected else None, options=options)
@@ -173,5 +186,5 @@ class OutcomeFacts:
 _KEPT_KINDS: Final = OBSERVING_KINDS | {EventKind.ROUTED}
 
 
-def _instant(at: datetime | None) -> str | None:
-    return None if at is None else format_journal_instant(at)
+def _instant(at: object) -> str | None:
+    return format_journal_instant(at) if isinstance(at, datetime) else None

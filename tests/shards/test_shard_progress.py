@@ -33,8 +33,9 @@ def test_a_malformed_progress_event_is_dropped(message: object) -> None:
 def test_a_well_formed_event_is_read_and_its_text_cut_short() -> None:
     message = {"index": 1, "deliveries": 9, "simulated": "2026-03-02 16:00" + "x" * 100}
     progress = progress_from(message)
-    assert progress == ShardProgress(index=1, deliveries=9, simulated=progress.simulated)  # type: ignore[union-attr]
-    assert progress is not None and len(progress.simulated) == 40
+    assert progress is not None
+    assert (progress.index, progress.deliveries) == (1, 9)
+    assert progress.simulated == message["simulated"][:40]
 
 
 def test_the_board_keeps_the_latest_per_shard_and_refuses_other_shards() -> None:
