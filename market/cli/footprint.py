@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -167,6 +167,29 @@ def refusal(size: RunSize, available: float, *, limit_given: bool = False) -> st
     return (
         f"{size.describe()}: estimated to need {_gib(estimate)} at peak, more than {budget}; "
         "make the run smaller, or pass --memory-limit GIB or --no-size-check to run it anyway"
+    )
+
+
+def check_shard_sizes(sizes: Sequence[RunSize], at_once: int, args: argparse.Namespace) -> None:
+    """Refuse (:class:`UsageError`) shards of ``sizes`` that will not fit on this machine
+    when ``at_once`` of them (each its own worker process) run together."""
+    if args.no_size_check or not sizes:
+        return
+    limit_given = args.memory_limit is not None
+    available = args.memory_limit * 1024 if limit_given else available_mib()
+    largest = max(sizes, key=estimate_peak_mib)
+    peaks = sorted((estimate_peak_mib(size) for size in sizes), reverse=True)
+    together = sum(peaks[:at_once])
+    if together <= available:
+        return
+    budget = (
+        f"--memory-limit {_gib(available)}" if limit_given else f"the {_gib(available)} available"
+    )
+    raise UsageError(
+        f"{len(sizes)} shards, {at_once} at a time on this machine (the largest "
+        f"{largest.describe()}): estimated to need {_gib(together)} together at peak "
+        f"({_gib(peaks[0])} the largest), more than {budget}; run them on a Dask cluster "
+        "(--cluster), make the run smaller, or pass --memory-limit GIB or --no-size-check"
     )
 
 

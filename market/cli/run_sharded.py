@@ -19,8 +19,10 @@ from typing import Any, Final
 import attrs
 
 from market.cli.common import EXIT_FAILED, EXIT_OK, no_journal, signing_mode
+from market.cli.footprint import RunSize, check_shard_sizes, load_size, scenario_size
 from market.cli.load_progress import LINE_SECONDS
 from market.kernel.exceptions import ScenarioError, UsageError
+from market.load.spec import LoadSpec
 from market.shards.cluster import local_workers, run_shards
 from market.shards.manifest import MANIFEST_NAME, ShardEntry, shard_file_name, write_manifest
 from market.shards.merge import MergedRun, merge
@@ -162,6 +164,8 @@ def run_sharded(args: argparse.Namespace) -> int:
         raise UsageError(f"--report {report_path}: folder {report_path.parent} does not exist")
     journal = journal_folder(args)
     tasks = tasks_of(args, journal)
+    if args.cluster is None:  # a cluster's memory is its own business
+        check_shard_sizes([task_size(task) for task in tasks], local_workers(len(tasks)), args)
     if journal is not None:
         journal.mkdir(exist_ok=True)
     where = args.cluster or f"a local cluster of {local_workers(len(tasks))} worker processes"
@@ -215,6 +219,14 @@ class ProgressLines(ProgressBoard):
         if now - self._printed >= self._every:
             self._printed = now
             print(f"  {self.line()}", file=sys.stderr, flush=True)
+
+
+def task_size(task: ShardTask) -> RunSize:
+    """What one shard's worker will hold (:mod:`market.cli.footprint`)."""
+    faults = () if task.faults is None else task.faults.faults
+    if isinstance(task.spec, LoadSpec):
+        return load_size(task.spec, faults, journal=task.keep_journal)
+    return scenario_size(task.spec, faults or None)
 
 
 def manifest_entries(merged: MergedRun) -> list[ShardEntry]:

@@ -119,3 +119,13 @@ def test_a_scenario_with_its_own_participants_cannot_be_sharded(
     )
     assert main(["run", "--scenario", str(scenario), "--shards", "2"]) == 2
     assert "[participants] table cannot be combined with --shards" in capsys.readouterr().err
+
+
+def test_shards_that_will_not_fit_together_are_refused_before_any_work(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["run", "--profile", "bau-2024", "--mpans", "3000000", "--shards", "2"]
+    assert main([*argv, "--memory-limit", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "2 shards, 2 at a time on this machine (the largest 1,500,000 MPANs" in err
+    assert "more than --memory-limit 3.0 GiB" in err and "--cluster" in err
