@@ -121,11 +121,11 @@ def tasks_of(args: argparse.Namespace, journal: Path | None = None) -> list[Shar
             raise UsageError(f"{option} cannot be combined with --shards yet: {why}")
     signing = signing_mode(args)
     try:
-        plan = None
+        added = None  # a profile's plan, added to each built shard (a scenario's is in its spec)
         if args.profile is not None:
             load = run_load.profile_spec(args)
             if args.faults is not None:  # every shard starts on the profile's first day
-                plan = run_load.profile_fault_plan(load, args.faults)
+                added = run_load.profile_fault_plan(load, args.faults)
             specs: list[Any] = load_shards(load, args.shards)
             builder = GB_MARKET_BUILDER
         else:
@@ -148,7 +148,7 @@ def tasks_of(args: argparse.Namespace, journal: Path | None = None) -> list[Shar
             shards=len(specs),
             builder=builder,
             spec=shard,
-            faults=plan,
+            faults=added,
             signing=signing,
             journal_file=None if journal is None else str(journal / shard_file_name(index)),
             keep_journal=not no_journal(args),

@@ -129,3 +129,17 @@ def test_shards_that_will_not_fit_together_are_refused_before_any_work(
     err = capsys.readouterr().err
     assert "2 shards, 2 at a time on this machine (the largest 1,500,000 MPANs" in err
     assert "more than --memory-limit 3.0 GiB" in err and "--cluster" in err
+
+
+@pytest.mark.parametrize("profile", [False, True])
+def test_every_shard_runs_the_fault_plan_once(profile: bool) -> None:
+    from market.cli.main import build_parser
+    from market.cli.run_sharded import tasks_of
+    from market.shards.work import build
+
+    plan = "examples/faults/registration_crash.faults.toml"
+    market = ["--profile", "bau-2024", "--mpans", "40"] if profile else ["--mpans", "4"]
+    args = build_parser().parse_args(["run", *market, "--shards", "2", "--faults", plan])
+    for task in tasks_of(args):
+        crashes = build(task).faults.of_kind("crash")
+        assert [fault.participant for fault in crashes] == ["REGS-19"]
