@@ -9,8 +9,9 @@ import pytest
 
 from market.checks.progress import MpanOutcome
 from market.kernel.journal import JournalEvent
-from market.load.statistics import Latency, measure_load
+from market.load.statistics import Latency, LoadTally, measure_load
 from market.runtime.runtime import RunStatistics
+from market.shards.merge import merged_statistics
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RM_MPAN = "1900000000001"
@@ -175,3 +176,53 @@ def test_outcomes_are_read_from_the_journal_when_not_given() -> None:
     report = measure_load(JOURNAL, STATISTICS, wall_seconds=1.0)
     assert report.reverse_migrations == 1
     assert report.messages_per_reverse_migration["all"] == pytest.approx(4.0)
+
+
+def test_tallies_of_disjoint_mpans_merge_into_the_tally_of_both() -> None:
+    first = [e for e in JOURNAL if e.mpan != LEGACY_MPAN]
+    second = [e for e in JOURNAL if e.mpan == LEGACY_MPAN]
+    assert first and second
+    tallies = []
+    for part in (first, second):
+        tally = LoadTally()
+        for event in part:
+            tally.add(event)
+        tallies.append(tally)
+    whole = LoadTally()
+    for event in JOURNAL:
+        whole.add(event)
+    merged = LoadTally.merged(tallies)
+    assert (
+        merged.report(OUTCOMES, STATISTICS, wall_seconds=2.0).to_json()
+        == whole.report(OUTCOMES, STATISTICS, wall_seconds=2.0).to_json()
+    )
+    with pytest.raises(ValueError, match="in two tallies"):
+        LoadTally.merged([tallies[0], tallies[0]])
+
+
+def test_shard_statistics_merge_into_one_runs() -> None:
+    later = datetime(2026, 3, 9, tzinfo=UTC)
+    one = RunStatistics(
+        batches=2,
+        deliveries=10,
+        wakeups=3,
+        pending=0,
+        stopped_at=T0,
+        mailbox_high_water={"REGS-19": 4, "SUP-A": 1},
+    )
+    two = RunStatistics(
+        batches=5,
+        deliveries=7,
+        wakeups=1,
+        pending=1,
+        stopped_at=later,
+        mailbox_high_water={"REGS-19": 2, "SUP-B": 9},
+    )
+    assert merged_statistics([one, two]) == RunStatistics(
+        batches=7,
+        deliveries=17,
+        wakeups=4,
+        pending=1,
+        stopped_at=later,
+        mailbox_high_water={"REGS-19": 4, "SUP-A": 1, "SUP-B": 9},
+    )

@@ -136,12 +136,17 @@ def _mailboxes(document: Mapping[str, Any]) -> Table:
     return table
 
 
+def print_load_tables(console: Console, document: Mapping[str, Any]) -> None:
+    """Print the load test's tables (overview, paths, latency, counts, mailboxes)."""
+    for table in (_overview, _paths, _latency, _counts, _mailboxes):
+        console.print(table(document))
+
+
 def print_load_report(
     console: Console, document: Mapping[str, Any], verdict: Sequence[str]
 ) -> None:
     """Print the load test's tables, then the conformance verdict lines."""
-    for table in (_overview, _paths, _latency, _counts, _mailboxes):
-        console.print(table(document))
+    print_load_tables(console, document)
     console.print("Conformance:", soft_wrap=True)
     for line in verdict:
         console.print(f"  {line}", soft_wrap=True, markup=False)

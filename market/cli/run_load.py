@@ -42,7 +42,7 @@ from market.kernel.resources import peak_rss_mb
 from market.kernel.settlement_calendar import SettlementCalendar
 from market.load.profiles import PROFILES, load_profile
 from market.load.spec import LoadSpec
-from market.load.statistics import LoadReport, LoadTally
+from market.load.statistics import LoadReport, LoadTally, MarketCounts
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import MAX_SWITCH_DAYS
 from market.runtime.simulation import RunSummary, Simulation, run_and_summarise
@@ -214,7 +214,7 @@ def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) 
         "total": measured - started,
     }
     memory = {"after_build": round(built_rss, 1), "peak": round(peak_rss_mb(), 1)}
-    document = report_document(spec, setup, summary, report, phases, memory=memory)
+    document = report_document(spec, MarketCounts.of(setup), summary, report, phases, memory=memory)
     if args.report is not None:
         _write(args.report, json.dumps(document, indent=2) + "\n", "--report")
     if args.log_format == "json":
@@ -228,7 +228,7 @@ def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) 
 
 def report_document(
     spec: LoadSpec,
-    setup: MarketSetup,
+    counts: MarketCounts,
     summary: RunSummary,
     report: LoadReport,
     phases: Mapping[str, float],
@@ -250,9 +250,9 @@ def report_document(
             "working_days": spec.working_days,
             "switches_per_working_day": spec.switches_per_working_day,
             "scale": spec.scale,
-            "population": len(setup.population),
-            "switches": len(setup.switching_mpans),
-            "participants": len(setup.participants),
+            "population": counts.population,
+            "switches": counts.switches,
+            "participants": counts.participants,
             "forward_migrations_per_working_day_not_simulated": (
                 spec.forward_migrations_per_working_day
             ),

@@ -17,15 +17,20 @@ from pathlib import Path
 from typing import Any, Final
 
 import attrs
+from rich.console import Console
 
+from market.cli import run_load
 from market.cli.common import EXIT_FAILED, EXIT_OK, no_journal, signing_mode
 from market.cli.footprint import RunSize, check_shard_sizes, load_size, scenario_size
 from market.cli.load_progress import LINE_SECONDS
+from market.cli.load_tables import print_load_tables
 from market.kernel.exceptions import ScenarioError, UsageError
 from market.load.spec import LoadSpec
+from market.load.statistics import LoadTally, MarketCounts
+from market.runtime.simulation import RunSummary
 from market.shards.cluster import local_workers, run_shards
 from market.shards.manifest import MANIFEST_NAME, ShardEntry, shard_file_name, write_manifest
-from market.shards.merge import MergedRun, merge
+from market.shards.merge import MergedRun, merge, merged_statistics
 from market.shards.plan import MAX_SHARDS, load_shards, scenario_shards
 from market.shards.progress import ProgressBoard, ShardProgress
 from market.shards.work import ShardResult, ShardTask
@@ -111,7 +116,7 @@ def journal_folder(args: argparse.Namespace) -> Path | None:
 def tasks_of(args: argparse.Namespace, journal: Path | None = None) -> list[ShardTask]:
     """One task per shard for the market the arguments describe; each writes its journal
     into the folder ``journal`` when one is given."""
-    from market.cli import run, run_load  # noqa: PLC0415 - run imports this module
+    from market.cli import run  # noqa: PLC0415 - run imports this module
 
     if args.shards is None:
         raise UsageError("--cluster only makes sense with --shards N")
@@ -194,12 +199,27 @@ def run_sharded(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - started
     if journal is not None:
         write_manifest(journal, manifest_entries(merged))
-    print_merged(merged, wall)
-    if journal is not None:
-        print(f"Journal written to {journal} ({len(tasks)} shard files and {MANIFEST_NAME})")
+    document = sharded_report(merged, wall)
+    if args.profile is not None:
+        document["load"] = load_document(run_load.profile_spec(args), merged)
     if report_path is not None:
-        report_path.write_text(json.dumps(sharded_report(merged, wall), indent=2) + "\n")
+        _write_report(report_path, document)
+    if args.log_format == "json":
+        print(json.dumps(document))
+    else:
+        if "load" in document:
+            print_load_tables(Console(highlight=False), document["load"])
+        print_merged(merged, wall)
+        if journal is not None:
+            print(f"Journal written to {journal} ({len(tasks)} shard files and {MANIFEST_NAME})")
     return EXIT_OK if merged.verdict_ok else EXIT_FAILED
+
+
+def _write_report(path: Path, document: dict[str, Any]) -> None:
+    try:
+        path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"--report {path}: cannot write ({error.strerror})") from error
 
 
 class ProgressLines(ProgressBoard):
@@ -219,6 +239,45 @@ class ProgressLines(ProgressBoard):
         if now - self._printed >= self._every:
             self._printed = now
             print(f"  {self.line()}", file=sys.stderr, flush=True)
+
+
+def load_document(spec: LoadSpec, merged: MergedRun) -> dict[str, Any]:
+    """A sharded load test's ``--report`` document, with the keys an unsharded one has.
+
+    The shards' tallies, outcomes and runtime statistics are merged as one run's
+    (latencies pooled, so percentiles are the whole market's); wall times are each
+    phase's longest shard (the makespan), memory each worker's highest.
+    """
+    loads = [shard.load for shard in merged.shards]
+    if any(load is None for load in loads):
+        raise ValueError("a shard of a load test sent back no load statistics")
+    kept = [load for load in loads if load is not None]
+    outcomes = tuple(sorted((o for load in kept for o in load.outcomes), key=lambda o: o.mpan))
+    statistics = merged_statistics([load.statistics for load in kept])
+    delivering = max(shard.run_seconds - shard.judge_seconds for shard in merged.shards)
+    report = LoadTally.merged(load.tally for load in kept).report(
+        outcomes, statistics, wall_seconds=delivering
+    )
+    summary = RunSummary(
+        outcomes=outcomes,
+        statistics=statistics,
+        ok=merged.verdict_ok,
+        lines=tuple(f"shard {s.index}: {line}" for s in merged.shards for line in s.verdict_lines),
+        judged=merged.judged,
+    )
+    phases = {
+        "build": max(shard.build_seconds for shard in merged.shards),
+        "run": delivering,
+        "judge": max(shard.judge_seconds for shard in merged.shards),
+        "measure": 0.0,
+        "total": max(shard.seconds for shard in merged.shards),
+    }
+    memory = {
+        "after_build": round(max(shard.built_rss_mb for shard in merged.shards), 1),
+        "peak": round(max(shard.peak_rss_mb for shard in merged.shards), 1),
+    }
+    counts = MarketCounts.added(load.counts for load in kept)
+    return run_load.report_document(spec, counts, summary, report, phases, memory=memory)
 
 
 def task_size(task: ShardTask) -> RunSize:

@@ -33,6 +33,7 @@ from market.kernel.vocabulary import CSS, DIP, DTN
 from market.process.model import TERMINAL_STEPS, VARIANT_PATHS
 
 if TYPE_CHECKING:  # the runtime is async (trio); this module stays pure
+    from market.process.scenario import MarketSetup
     from market.runtime.runtime import RunStatistics
 
 #: The networks whose deliveries count as market messages (not customers' stimuli or timers).
@@ -178,6 +179,35 @@ def _seconds(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds()
 
 
+@attrs.frozen(kw_only=True)
+class MarketCounts:
+    """How large the built market was: the ``profile`` section's counts."""
+
+    population: int
+    switches: int
+    participants: int
+
+    @classmethod
+    def of(cls, setup: MarketSetup) -> MarketCounts:
+        """The counts of one built market."""
+        return cls(
+            population=len(setup.population),
+            switches=len(setup.switching_mpans),
+            participants=len(setup.participants),
+        )
+
+    @classmethod
+    def added(cls, counts: Iterable[MarketCounts]) -> MarketCounts:
+        """A sharded market's counts: populations and switches add up; every shard has
+        every participant, so the participants are one shard's."""
+        counts = list(counts)
+        return cls(
+            population=sum(c.population for c in counts),
+            switches=sum(c.switches for c in counts),
+            participants=max((c.participants for c in counts), default=0),
+        )
+
+
 @attrs.define
 class LoadTally:
     """The load statistics folded one journal event at a time, so no journal need be kept.
@@ -233,6 +263,34 @@ class LoadTally:
             self.per_mpan_network[(event.mpan, network)] += 1
         if event.sent_at is not None:
             self.delivery[network].append(_seconds(event.sent_at, event.at))
+
+    @classmethod
+    def merged(cls, tallies: Iterable[LoadTally]) -> LoadTally:
+        """One tally of runs over disjoint MPANs (a sharded run's shards), as if one run.
+
+        Counts add up, latencies are pooled (so percentiles are the whole run's), and
+        each MPAN's times come from the one tally that has it. Raises ``ValueError``
+        when two tallies hold the same MPAN.
+        """
+        whole = cls()
+        for tally in tallies:
+            for mine, theirs in (
+                (whole.by_network, tally.by_network),
+                (whole.by_interface, tally.by_interface),
+                (whole.by_flow, tally.by_flow),
+                (whole.by_css, tally.by_css),
+            ):
+                mine.update(theirs)
+            whole.per_mpan_network.update(tally.per_mpan_network)
+            for network, latencies in tally.delivery.items():
+                whole.delivery.setdefault(network, array("d")).extend(latencies)
+            shared = whole.times.keys() & tally.times.keys()
+            if shared:
+                raise ValueError(f"MPAN {min(shared)} is in two tallies: they must be disjoint")
+            whole.times.update(tally.times)
+            whole.dead_letters += tally.dead_letters
+            whole.events += tally.events
+        return whole
 
     def report(
         self,

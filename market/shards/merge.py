@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from market.runtime.runtime import RunStatistics
 from market.shards.work import ShardResult, StuckMpan
 
 
@@ -63,6 +64,26 @@ class MergedRun:
         if any(digest is None for digest in digests):
             return None
         return merged_digest([digest for digest in digests if digest is not None])
+
+
+def merged_statistics(statistics: Sequence[RunStatistics]) -> RunStatistics:
+    """The runtime statistics of shards as one run's: counts add up, the run stopped when
+    its last shard did, and each participant's mailbox high water is its highest in any
+    shard (every shard has every participant)."""
+    if not statistics:
+        raise ValueError("no shard statistics to merge")
+    high_water: dict[str, int] = {}
+    for shard in statistics:
+        for participant, most in shard.mailbox_high_water.items():
+            high_water[participant] = max(most, high_water.get(participant, 0))
+    return RunStatistics(
+        batches=sum(s.batches for s in statistics),
+        deliveries=sum(s.deliveries for s in statistics),
+        wakeups=sum(s.wakeups for s in statistics),
+        pending=sum(s.pending for s in statistics),
+        stopped_at=max(s.stopped_at for s in statistics),
+        mailbox_high_water=dict(sorted(high_water.items())),
+    )
 
 
 def merged_digest(digests: Sequence[str]) -> str:

@@ -16,15 +16,18 @@ from typing import Any, Final
 import attrs
 
 from market.byo.loading import load_object
+from market.checks.progress import MpanOutcome
 from market.faults import FaultPlan
 from market.kernel.exceptions import UsageError
 from market.kernel.journal_stream import streamed_to
 from market.kernel.queue import VirtualClock
 from market.kernel.resources import peak_rss_mb
 from market.load.spec import LoadSpec
+from market.load.statistics import LoadTally, MarketCounts
 from market.networks.dip_defences import SigningMode
 from market.process.scenario import MarketSetup
 from market.process.scenario_spec import ScenarioSpec
+from market.runtime.runtime import RunStatistics
 from market.runtime.simulation import Simulation, run_and_summarise
 from market.shards.progress import REPORT_SECONDS, worker_reporter
 
@@ -61,6 +64,16 @@ class StuckMpan:
 
 
 @attrs.frozen(kw_only=True)
+class ShardLoad:
+    """What a load test's shard sends back for the merged load statistics."""
+
+    tally: LoadTally
+    outcomes: tuple[MpanOutcome, ...]
+    statistics: RunStatistics
+    counts: MarketCounts
+
+
+@attrs.frozen(kw_only=True)
 class ShardResult:
     """What a shard's run came to, small enough to send back from a worker."""
 
@@ -81,8 +94,15 @@ class ShardResult:
     deliveries: int
     batches: int
     build_seconds: float
+    #: Running and judging (or reading the outcomes of) the shard.
     run_seconds: float
+    #: Of ``run_seconds``, the time after the last delivery: judging.
+    judge_seconds: float
+    #: The worker's peak memory once the shard's market was built.
+    built_rss_mb: float
     peak_rss_mb: float
+    #: A load test's shard: its tally, outcomes and statistics (``None`` for a scenario's).
+    load: ShardLoad | None = None
 
     @property
     def seconds(self) -> float:
@@ -113,16 +133,24 @@ def run_shard(task: ShardTask) -> ShardResult:
     """
     begun = time.perf_counter()
     setup = build(task)
+    built_rss = peak_rss_mb()
     started = time.perf_counter()
     clocks: list[VirtualClock] = []
-    simulation = Simulation(
-        setup,
-        keep_journal=task.keep_journal,
-        on_batch=worker_reporter(
-            task.index, lambda: clocks[0] if clocks else None, every=task.progress_seconds
-        ),
+    report = worker_reporter(
+        task.index, lambda: clocks[0] if clocks else None, every=task.progress_seconds
     )
+    last_batch = [started]
+
+    def on_batch(deliveries: int) -> None:
+        last_batch[0] = time.perf_counter()
+        if report is not None:
+            report(deliveries)
+
+    simulation = Simulation(setup, keep_journal=task.keep_journal, on_batch=on_batch)
     clocks.append(simulation.broker.clock)
+    tally = LoadTally() if isinstance(task.spec, LoadSpec) else None
+    if tally is not None:
+        simulation.subscribe(tally.add)
     path = None if task.journal_file is None else Path(task.journal_file)
     signing = setup.dip_defences.signing
     try:
@@ -158,5 +186,15 @@ def run_shard(task: ShardTask) -> ShardResult:
         batches=summary.statistics.batches,
         build_seconds=started - begun,
         run_seconds=run_seconds,
+        judge_seconds=run_seconds - (last_batch[0] - started),
+        built_rss_mb=built_rss,
         peak_rss_mb=peak_rss_mb(),
+        load=None
+        if tally is None
+        else ShardLoad(
+            tally=tally,
+            outcomes=summary.outcomes,
+            statistics=summary.statistics,
+            counts=MarketCounts.of(setup),
+        ),
     )

@@ -143,3 +143,59 @@ def test_every_shard_runs_the_fault_plan_once(profile: bool) -> None:
     for task in tasks_of(args):
         crashes = build(task).faults.of_kind("crash")
         assert [fault.participant for fault in crashes] == ["REGS-19"]
+
+
+@pytest.mark.slow
+def test_a_one_shard_load_report_is_the_unsharded_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from market.cli.run_load import REPORT_KEYS
+
+    load = ["run", "--profile", "bau-2024", "--mpans", "300"]
+    sharded, single = tmp_path / "sharded.json", tmp_path / "single.json"
+    assert main([*load, "--shards", "1", "--report", str(sharded)]) == 0
+    assert main([*load, "--report", str(single)]) == 0
+    assert "Load test bau-2024" in capsys.readouterr().out
+    merged, alone = json.loads(sharded.read_text())["load"], json.loads(single.read_text())
+    timeless = {"wall_seconds", "throughput", "memory_mb", "verdict"}
+    for key in REPORT_KEYS:
+        if key not in timeless:
+            assert merged[key] == alone[key], key
+    assert merged["verdict"]["ok"] and merged["verdict"]["judged"]
+
+
+@pytest.mark.slow
+def test_a_two_shard_load_report_adds_up_its_shards(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    argv = [
+        "run",
+        "--profile",
+        "bau-2024",
+        "--mpans",
+        "400",
+        "--shards",
+        "2",
+        "--journal",
+        "none",
+        "--report",
+        str(report),
+    ]
+    assert main(argv) == 0
+    document = json.loads(report.read_text())
+    load = document["load"]
+    assert load["outcomes"]["switches"] == load["outcomes"]["completed"] == 400
+    assert load["profile"]["switches"] == 400
+    assert load["runtime"]["deliveries"] == document["deliveries"]
+    assert load["runtime"]["journal_events"] == sum(s["events"] for s in document["shards"])
+    assert sum(load["messages"]["by_network"].values()) == load["messages"]["delivered"]
+    assert load["verdict"]["judged"] is False
+
+
+@pytest.mark.slow
+def test_a_sharded_run_with_json_log_format_prints_one_document(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["run", "--mpans", "4", "--shards", "2", "--log-format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["completed"] == document["mpans"] == 4
+    assert len(document["journal_digest"]) == 64 and document["verdict_ok"] is True
