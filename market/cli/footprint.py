@@ -60,7 +60,7 @@ KIB_PER_REVERSE_MIGRATION: Final = 110.0
 KIB_PER_LOAD_SWITCH: Final = 80.0
 #: Each switch of a GB-shaped load that keeps no journal (``--journal none``): the
 #: participants' records of it, its outcome facts and its load statistics (16-19 KiB
-#: measured on 20,000 and 40,000 switches, 11 per shard between a 1-day and a 5-day
+#: measured on 20,000 and 40,000 switches, 12 per shard between a 1-day and a 5-day
 #: 1,000,000-MPAN run).
 KIB_PER_UNJUDGED_SWITCH: Final = 20.0
 #: What a machine is taken to have where ``/proc/meminfo`` cannot be read (not Linux).
