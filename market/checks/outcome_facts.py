@@ -153,7 +153,7 @@ class OutcomeFacts:
             return
         core = self._shared(core)
         kept = self._by_mpan.setdefault(mpan, [])
-        if any(earlier is core for earlier in kept[::3]):
+        if any(kept[at] is core for at in range(0, len(kept), 3)):
             return
         kept.extend((core, event.at, event.sent_at))
         self._count += 1

@@ -162,11 +162,9 @@ def refusal(size: RunSize, available: float, *, limit_given: bool = False) -> st
     estimate = estimate_peak_mib(size)
     if estimate <= available:
         return None
-    budget = (
-        f"--memory-limit {_gib(available)}" if limit_given else f"the {_gib(available)} available"
-    )
     return (
-        f"{size.describe()}: estimated to need {_gib(estimate)} at peak, more than {budget}; "
+        f"{size.describe()}: estimated to need {_gib(estimate)} at peak, more than "
+        f"{_budget(available, limit_given=limit_given)}; "
         "make the run smaller, or pass --memory-limit GIB or --no-size-check to run it anyway"
     )
 
@@ -176,21 +174,33 @@ def check_shard_sizes(sizes: Sequence[RunSize], at_once: int, args: argparse.Nam
     when ``at_once`` of them (each its own worker process) run together."""
     if args.no_size_check or not sizes:
         return
-    limit_given = args.memory_limit is not None
-    available = args.memory_limit * 1024 if limit_given else available_mib()
+    available, limit_given = _available(args)
     largest = max(sizes, key=estimate_peak_mib)
     peaks = sorted((estimate_peak_mib(size) for size in sizes), reverse=True)
     together = sum(peaks[:at_once])
     if together <= available:
         return
-    budget = (
-        f"--memory-limit {_gib(available)}" if limit_given else f"the {_gib(available)} available"
-    )
     raise UsageError(
         f"{len(sizes)} shards, {at_once} at a time on this machine (the largest "
         f"{largest.describe()}): estimated to need {_gib(together)} together at peak "
-        f"({_gib(peaks[0])} the largest), more than {budget}; run them on a Dask cluster "
+        f"({_gib(peaks[0])} the largest), more than "
+        f"{_budget(available, limit_given=limit_given)}; run them on a Dask cluster "
         "(--cluster), make the run smaller, or pass --memory-limit GIB or --no-size-check"
+    )
+
+
+def _available(args: argparse.Namespace) -> tuple[float, bool]:
+    """The MiB a run may use (``--memory-limit``, else ``MemAvailable``), and whether the
+    user gave the limit."""
+    if args.memory_limit is not None:
+        return args.memory_limit * 1024, True
+    return available_mib(), False
+
+
+def _budget(available: float, *, limit_given: bool) -> str:
+    """How a refusal names the memory it compared with."""
+    return (
+        f"--memory-limit {_gib(available)}" if limit_given else f"the {_gib(available)} available"
     )
 
 
@@ -232,8 +242,7 @@ def check_size(size: RunSize, args: argparse.Namespace) -> None:
     """Refuse (:class:`UsageError`) a run of ``size`` the size options say will not fit."""
     if args.no_size_check:
         return
-    limit_given = args.memory_limit is not None
-    available = args.memory_limit * 1024 if limit_given else available_mib()
+    available, limit_given = _available(args)
     problem = refusal(size, available, limit_given=limit_given)
     if problem is not None:
         raise UsageError(problem)

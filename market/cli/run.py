@@ -144,8 +144,8 @@ def _output_options(group: argparse._ArgumentGroup) -> None:
         metavar="PATH",
         help="write the journal as JSON lines (gzip when PATH ends in .gz), as the run goes for a "
         "load run; with --shards, PATH is a new or empty folder for one file per shard and a "
-        "manifest; 'none' (load and sharded runs only) keeps no journal: statistics and "
-        "outcomes only, not judged, memory flat over a long run",
+        "manifest; 'none' (load and sharded load runs only) keeps no journal: statistics and "
+        "outcomes only, not judged, and memory no longer grows with the journal",
     )
     group.add_argument(
         "--log-format",

@@ -32,6 +32,7 @@ from market.cli.common import (
     with_signing,
     working_days,
 )
+from market.cli.diagram import write_text
 from market.cli.footprint import check_size, load_size
 from market.cli.load_progress import LoadProgress, expected_deliveries
 from market.cli.load_tables import print_load_report
@@ -216,7 +217,7 @@ def run_profile(args: argparse.Namespace, *, own_participants: OwnParticipants) 
     memory = {"after_build": round(built_rss, 1), "peak": round(peak_rss_mb(), 1)}
     document = report_document(spec, MarketCounts.of(setup), summary, report, phases, memory=memory)
     if args.report is not None:
-        _write(args.report, json.dumps(document, indent=2) + "\n", "--report")
+        write_text(args.report, json.dumps(document, indent=2) + "\n", "--report")
     if args.log_format == "json":
         print(json.dumps(document))
     else:
@@ -262,10 +263,3 @@ def report_document(
         "memory_mb": dict(memory),
         "verdict": {"ok": summary.ok, "judged": summary.judged, "lines": list(summary.lines)},
     }
-
-
-def _write(path: Path, text: str, option: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"{option} {path}: cannot write ({error.strerror})") from error

@@ -21,6 +21,7 @@ from rich.console import Console
 
 from market.cli import run_load
 from market.cli.common import EXIT_FAILED, EXIT_OK, no_journal, signing_mode
+from market.cli.diagram import write_text
 from market.cli.footprint import RunSize, check_shard_sizes, load_size, scenario_size
 from market.cli.load_progress import LINE_SECONDS
 from market.cli.load_tables import print_load_tables
@@ -203,7 +204,7 @@ def run_sharded(args: argparse.Namespace) -> int:
     if args.profile is not None:
         document["load"] = load_document(run_load.profile_spec(args), merged)
     if report_path is not None:
-        _write_report(report_path, document)
+        write_text(report_path, json.dumps(document, indent=2) + "\n", "--report")
     if args.log_format == "json":
         print(json.dumps(document))
     else:
@@ -213,13 +214,6 @@ def run_sharded(args: argparse.Namespace) -> int:
         if journal is not None:
             print(f"Journal written to {journal} ({len(tasks)} shard files and {MANIFEST_NAME})")
     return EXIT_OK if merged.verdict_ok else EXIT_FAILED
-
-
-def _write_report(path: Path, document: dict[str, Any]) -> None:
-    try:
-        path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--report {path}: cannot write ({error.strerror})") from error
 
 
 class ProgressLines(ProgressBoard):
@@ -248,10 +242,11 @@ def load_document(spec: LoadSpec, merged: MergedRun) -> dict[str, Any]:
     (latencies pooled, so percentiles are the whole market's); wall times are each
     phase's longest shard (the makespan), memory each worker's highest.
     """
-    loads = [shard.load for shard in merged.shards]
-    if any(load is None for load in loads):
-        raise ValueError("a shard of a load test sent back no load statistics")
-    kept = [load for load in loads if load is not None]
+    kept = []
+    for shard in merged.shards:
+        if shard.load is None:
+            raise ValueError(f"shard {shard.index} of a load test sent back no load statistics")
+        kept.append(shard.load)
     outcomes = tuple(sorted((o for load in kept for o in load.outcomes), key=lambda o: o.mpan))
     statistics = merged_statistics([load.statistics for load in kept])
     delivering = max(shard.run_seconds - shard.judge_seconds for shard in merged.shards)

@@ -20,7 +20,6 @@ from market.checks.progress import MpanOutcome
 from market.faults import FaultPlan
 from market.kernel.exceptions import UsageError
 from market.kernel.journal_stream import streamed_to
-from market.kernel.queue import VirtualClock
 from market.kernel.resources import peak_rss_mb
 from market.load.spec import LoadSpec
 from market.load.statistics import LoadTally, MarketCounts
@@ -135,9 +134,8 @@ def run_shard(task: ShardTask) -> ShardResult:
     setup = build(task)
     built_rss = peak_rss_mb()
     started = time.perf_counter()
-    clocks: list[VirtualClock] = []
     report = worker_reporter(
-        task.index, lambda: clocks[0] if clocks else None, every=task.progress_seconds
+        task.index, lambda: simulation.broker.clock, every=task.progress_seconds
     )
     last_batch = [started]
 
@@ -147,7 +145,6 @@ def run_shard(task: ShardTask) -> ShardResult:
             report(deliveries)
 
     simulation = Simulation(setup, keep_journal=task.keep_journal, on_batch=on_batch)
-    clocks.append(simulation.broker.clock)
     tally = LoadTally() if isinstance(task.spec, LoadSpec) else None
     if tally is not None:
         simulation.subscribe(tally.add)
